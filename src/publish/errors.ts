@@ -1,0 +1,29 @@
+import { WaveError } from "../errors.js";
+
+/** Files the change touches were also changed on the base branch since the plan's base commit. */
+export class PublishConflict extends WaveError {
+  constructor(
+    readonly paths: string[],
+    readonly baseBranch: string,
+    readonly baseSha: string,
+  ) {
+    super(
+      paths.length > 0
+        ? `The change conflicts with ${baseBranch}: ${paths.join(", ")} changed there since the plan was made.`
+        : `WAVE could not tell whether the change conflicts with ${baseBranch} (too many files changed there).`,
+      { hint: "The story is held. `/wave recycle <feedback>` rebuilds the change on the current base; `/wave kill <reason>` stops it." },
+    );
+  }
+}
+
+/** Someone else pushed to the story's branch; WAVE will not overwrite their commits. */
+export class BranchTakenOver extends WaveError {
+  constructor(
+    readonly branch: string,
+    readonly headSha: string,
+  ) {
+    super(`Branch ${branch} has commits WAVE did not make (head ${headSha.slice(0, 7)}), so WAVE did not overwrite it.`, {
+      hint: "Keep working on the branch by hand, or delete it and `/wave retry` to let WAVE publish again.",
+    });
+  }
+}

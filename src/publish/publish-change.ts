@@ -1,0 +1,126 @@
+import { callGitHub } from "../github/call-github.js";
+import type { RepoContext } from "../github/client.js";
+import { GitHubNotFound, GitHubValidationFailed } from "../github/errors.js";
+import { waveRef } from "../github/wave-ref.js";
+import type { ChangedFile } from "../sandbox/runner.js";
+import { changedSince } from "./base-changes.js";
+import { blobContent, touchedPaths } from "./blob-content.js";
+import { BranchTakenOver, PublishConflict } from "./errors.js";
+import { treeEntries } from "./tree-entries.js";
+
+export interface PublishChangeInput {
+  storyId: string;
+  /** `wave/<issue>-<slug>` (see `storyBranch`); anything outside `wave/` is refused. */
+  branch: string;
+  baseBranch: string;
+  /** The commit the sandbox's workspace was made from. */
+  planBaseSha: string;
+  files: ChangedFile[];
+  /** The commit message's subject and body; a `Wave-Story:` trailer is added. */
+  message: string;
+  /** Overwrite the branch even when its head is a commit WAVE did not make. Default false. */
+  overwriteOthers?: boolean;
+}
+
+export interface PublishChangeResult {
+  branch: string;
+  commitSha: string;
+  treeSha: string;
+  /** The base branch head the commit sits on. */
+  parentSha: string;
+  /** True when the base branch had moved past `planBaseSha` and the tree was rebuilt on its head. */
+  rebased: boolean;
+  outcome: "created" | "updated" | "unchanged";
+  requests: number;
+}
+
+function trailer(storyId: string): string {
+  return `Wave-Story: ${storyId}`;
+}
+
+/**
+ * Publishes the sandbox's change as one commit on the base branch's head, on WAVE's
+ * own branch, through the Git Data API (so GitHub signs it and workflows run).
+ *
+ * Idempotent: a branch whose head already has this tree on this parent is left alone;
+ * a branch with other content is moved (force, and only under `refs/heads/wave/`).
+ * When the base branch moved since the plan, the change is rebuilt on its new head
+ * unless a file it touches also changed there, which raises `PublishConflict` naming
+ * the paths.
+ */
+export async function publishChange(ctx: RepoContext, input: PublishChangeInput): Promise<PublishChangeResult> {
+  const ref = waveRef(input.branch);
+  const branchRef = ref.slice("refs/".length);
+  const { owner, repo, octokit } = ctx;
+  let requests = 0;
+  const call = <T>(fn: () => Promise<T>) => {
+    requests++;
+    return callGitHub(fn, ctx.retry);
+  };
+
+  const baseHead = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${input.baseBranch}` }))).data.object.sha;
+  const rebased = baseHead !== input.planBaseSha;
+  if (rebased) {
+    const { conflicts, requests: used } = await changedSince(ctx, input.planBaseSha, baseHead, touchedPaths(input.files));
+    requests += used;
+    if (conflicts === null || conflicts.length > 0) throw new PublishConflict(conflicts ?? [], input.baseBranch, baseHead);
+  }
+  const baseTree = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: baseHead }))).data.tree.sha;
+
+  let existing: { sha: string; tree: string; parents: string[]; ours: boolean } | undefined;
+  try {
+    const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data.object.sha;
+    const commit = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))).data;
+    existing = { sha: head, tree: commit.tree.sha, parents: commit.parents.map((p) => p.sha), ours: commit.message.includes(trailer(input.storyId)) };
+  } catch (error) {
+    if (!(error instanceof GitHubNotFound)) throw error;
+  }
+
+  // Identical contents make one blob; git addresses blobs by content anyway.
+  const blobShas = new Map<string, string>();
+  const byContent = new Map<string, string>();
+  for (const file of input.files) {
+    if (file.status === "deleted" || !file.content) continue;
+    const body = blobContent(file.content, file.binary);
+    const key = `${body.encoding}:${body.content}`;
+    let sha = byContent.get(key);
+    if (!sha) {
+      sha = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/blobs", { owner, repo, ...body }))).data.sha;
+      byContent.set(key, sha);
+    }
+    blobShas.set(file.path, sha);
+  }
+  const tree = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: baseTree, tree: treeEntries(input.files, blobShas) }))).data.sha;
+
+  const done = (commitSha: string, outcome: PublishChangeResult["outcome"]): PublishChangeResult => ({
+    branch: input.branch,
+    commitSha,
+    treeSha: tree,
+    parentSha: baseHead,
+    rebased,
+    outcome,
+    requests,
+  });
+  if (existing && existing.tree === tree && existing.parents.length === 1 && existing.parents[0] === baseHead) {
+    return done(existing.sha, "unchanged");
+  }
+  if (existing && !existing.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, existing.sha);
+
+  const message = `${input.message.trimEnd()}\n\n${trailer(input.storyId)}\n`;
+  const commit = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: [baseHead] }))).data.sha;
+
+  const update = () => call(() => octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: true }));
+  if (existing) {
+    await update();
+    return done(commit, "updated");
+  }
+  try {
+    await call(() => octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref, sha: commit }));
+    return done(commit, "created");
+  } catch (error) {
+    // Another run created the branch between our look-up and now: it is still ours to move.
+    if (!(error instanceof GitHubValidationFailed) || !/already exists/i.test(error.githubMessage)) throw error;
+    await update();
+    return done(commit, "updated");
+  }
+}

@@ -1,0 +1,29 @@
+import type { RepoContext } from "../github/client.js";
+import type { EnsurePullRequestResult } from "./ensure-pull-request.js";
+import { ensurePullRequest } from "./ensure-pull-request.js";
+import type { PublishChangeInput, PublishChangeResult } from "./publish-change.js";
+import { publishChange } from "./publish-change.js";
+
+export interface PublishStoryInput extends PublishChangeInput {
+  title: string;
+  body: string;
+  draft: boolean;
+}
+
+export interface PublishStoryResult {
+  change: PublishChangeResult;
+  pullRequest: EnsurePullRequestResult;
+  /** GitHub requests made, rate-limit retries not counted. */
+  requests: number;
+}
+
+/**
+ * The publish effect: the change as a commit on the story's branch, then the story's
+ * one PR. Safe to run again after a crash at any point: the second run finds the
+ * commit and the PR instead of making new ones.
+ */
+export async function publishStory(ctx: RepoContext, input: PublishStoryInput): Promise<PublishStoryResult> {
+  const change = await publishChange(ctx, input);
+  const pullRequest = await ensurePullRequest(ctx, { branch: input.branch, baseBranch: input.baseBranch, title: input.title, body: input.body, draft: input.draft });
+  return { change, pullRequest, requests: change.requests + pullRequest.requests };
+}
