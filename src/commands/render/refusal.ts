@@ -23,8 +23,9 @@ export function renderRefusal({ login, repository, decision }: RefusalInput): st
 
 function refusedLine(verdict: Extract<CommandVerdict, { allowed: false }>, has: string, repository: string): string {
   const label = `\`${commandLabel(verdict.command)}\``;
+  const yours = has === "no role" ? "**no role**" : has === "organisation owner" ? "**organisation owner**" : `the **${has}** role`;
   if (verdict.why === "starter") {
-    return `${label}: you started this story, and its starter may not use this command; ask someone else (${levelPhrase(verdict.needed)}).`;
+    return `${label}: you started this story, and whoever starts a story may not use this command, whatever their role (you have ${yours} on ${repository}); ask someone else (${levelPhrase(verdict.needed)}).`;
   }
   const others = verdict.alternatives.map((alternative) => {
     switch (alternative) {
@@ -40,7 +41,6 @@ function refusedLine(verdict: Extract<CommandVerdict, { allowed: false }>, has: 
   });
   const or = others.length > 0 ? ` (or ${others.join(", or ")})` : "";
   const needs = verdict.needed === "owner" ? "an **organisation owner**" : `the **${levelName(verdict.needed)}** role or above`;
-  const yours = has === "no role" ? "**no role**" : has === "organisation owner" ? "**organisation owner**" : `the **${has}** role`;
   return `${label} needs ${needs}${or}; you have ${yours} on ${repository}.`;
 }
 
