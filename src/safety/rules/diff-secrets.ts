@@ -1,0 +1,52 @@
+import { findSecrets } from "../secrets/find-secrets.js";
+import { isFixturePath } from "../paths/path-kinds.js";
+import type { DiffRule } from "./diff-context.js";
+import { violation } from "./violation.js";
+
+const fakeLabel = /\b(fake|dummy|example|not[ _-]?a[ _-]?real|placeholder|redacted|mock(ed)?|test[ _-]?only|do not use|for tests?)\b/i;
+const literal = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
+
+/**
+ * Credentials in added lines, including ones split over several lines
+ * (string concatenation, line continuations). A key in a test fixture whose
+ * neighbourhood says it is fake passes.
+ */
+export const secretsDiffRule: DiffRule = (files, _context, out) => {
+  for (const file of files) {
+    if (file.binary) continue;
+    const lines = file.lines;
+    const labelledFake = (index: number): boolean =>
+      isFixturePath(file.path) && lines.slice(Math.max(0, index - 5), index + 6).some((l) => fakeLabel.test(l.text));
+    const reported = new Set<string>();
+    const report = (hit: ReturnType<typeof findSecrets>[number], index: number): void => {
+      if (labelledFake(index) || reported.has(hit.preview)) return;
+      reported.add(hit.preview);
+      const line = lines[index]?.newLine ?? 1;
+      const what = hit.ruleId === "secrets.token" ? `a ${hit.kind}` : `a secret-looking ${hit.kind}`;
+      out.violations.push(violation(hit.ruleId, `Refused: ${file.path} would commit ${what} (${hit.preview}); use a secret store or an environment variable.`, { path: file.path, line }));
+    };
+    lines.forEach((l, index) => {
+      if (l.kind !== "add") return;
+      for (const hit of findSecrets(l.text)) report(hit, index);
+    });
+    // Runs of added lines, joined as a reader would: string literals concatenated, continuations removed.
+    let run: number[] = [];
+    const flush = (): void => {
+      if (run.length > 1) {
+        const texts = run.map((i) => (lines[i] as { text: string }).text);
+        const literals = texts.flatMap((t) => [...t.matchAll(literal)].map((m) => m[1] ?? m[2] ?? m[3] ?? ""));
+        // Neighbouring literals joined in windows, so unrelated strings around a split secret do not hide it.
+        const windows: string[] = [];
+        for (let size = 2; size <= 6; size++) for (let at = 0; at + size <= literals.length; at++) windows.push(literals.slice(at, at + size).join(""));
+        const joined = texts.map((t) => t.replace(/\\$/, "").trim()).join("");
+        for (const text of [...windows, joined]) for (const hit of findSecrets(text)) report(hit, run[0] as number);
+      }
+      run = [];
+    };
+    lines.forEach((l, index) => {
+      if (l.kind === "add") run.push(index);
+      else if (l.kind === "context") flush();
+    });
+    flush();
+  }
+};

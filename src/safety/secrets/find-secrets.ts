@@ -1,0 +1,87 @@
+/** One credential found in a text. `preview` is redacted: it never carries the secret itself. */
+export interface SecretHit {
+  ruleId: "secrets.token" | "secrets.assignment";
+  kind: string;
+  index: number;
+  preview: string;
+}
+
+const tokenPatterns: { kind: string; pattern: RegExp }[] = [
+  { kind: "GitHub token", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{50,255})\b/g },
+  { kind: "AWS access key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[A-Z0-9]{16}\b/g },
+  { kind: "AWS secret key", pattern: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi },
+  { kind: "private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  { kind: "Anthropic API key", pattern: /\bsk-ant-[a-z]+[0-9]{0,3}-[A-Za-z0-9_-]{20,}/g },
+  { kind: "OpenAI API key", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}|\bsk-proj-[A-Za-z0-9_-]{40,}/g },
+  { kind: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
+  { kind: "Stripe live key", pattern: /\b[rs]k_live_[A-Za-z0-9]{20,}/g },
+  { kind: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { kind: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { kind: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+];
+
+const secretName = /(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)/i;
+const assignmentPattern = /([A-Za-z0-9_.-]*)["']?\s*(?::=|=>|=|:)\s*(["'`]?)([^\s"'`,;)]{12,})\2/g;
+const urlPassword = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]{8,})@/gi;
+
+/** Values that announce themselves as not real. */
+export function looksFake(value: string): boolean {
+  return /example|fake|dummy|placeholder|redacted|sample|changeme|not[-_]?a[-_]?real|x{6,}|0{8,}|1234567890|abcdef123456/i.test(value) || entropy(value.replace(/^[a-z]+[-_]/i, "")) < 3;
+}
+
+/**
+ * Finds credentials in text: known token formats anywhere, and high-entropy
+ * literals assigned to secret-looking names. Labelled fakes are left out.
+ */
+export function findSecrets(text: string): SecretHit[] {
+  const hits: SecretHit[] = [];
+  for (const { kind, pattern } of tokenPatterns) {
+    for (const match of text.matchAll(pattern)) {
+      const value = match[0];
+      if (kind !== "private key" && looksFake(value)) continue;
+      hits.push({ ruleId: "secrets.token", kind, index: match.index, preview: redact(value) });
+    }
+  }
+  for (const match of text.matchAll(assignmentPattern)) {
+    const name = match[1] ?? "";
+    const value = match[3] ?? "";
+    if (!secretName.test(name) || !isSecretLikeValue(value)) continue;
+    if (hits.some((h) => Math.abs(h.index - match.index) < 200)) continue;
+    hits.push({ ruleId: "secrets.assignment", kind: `value of ${name}`, index: match.index, preview: redact(value) });
+  }
+  for (const match of text.matchAll(urlPassword)) {
+    const value = match[1] ?? "";
+    if (!isSecretLikeValue(value) || /^\$|^\{/.test(value)) continue;
+    hits.push({ ruleId: "secrets.assignment", kind: "password in a URL", index: match.index, preview: redact(value) });
+  }
+  return hits;
+}
+
+function isSecretLikeValue(value: string): boolean {
+  if (/^(\$|\{\{|<|%\(|process\.env|os\.environ|env\.|ENV\[|secrets\.|vars\.|import\.meta)/.test(value)) return false;
+  if (value.includes("(") || /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(value) || /^[a-z]+(_[a-z]+)+$/.test(value)) return false;
+  if (looksFake(value)) return false;
+  if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  return (value.length >= 16 && entropy(value) >= 3.5) || (value.length >= 12 && classes(value) >= 3 && entropy(value) >= 3.2);
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+  if (value.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+function classes(value: string): number {
+  return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(value)).length;
+}
+
+export function redact(value: string): string {
+  return `${value.slice(0, 4)}… (${value.length} chars)`;
+}
