@@ -120,13 +120,16 @@ function closesFence(line: string, fence: Fence): boolean {
 }
 
 function stripComments(line: string): { text: string; open: boolean } {
-  let text = line;
+  let text = "";
+  let from = 0;
+  // One pass with a moving start keeps a line of thousands of comments linear.
   for (;;) {
-    const start = text.indexOf("<!--");
-    if (start < 0) return { text, open: false };
-    const end = text.indexOf("-->", start + 4);
-    if (end < 0) return { text: text.slice(0, start) + removed, open: true };
-    text = text.slice(0, start) + removed + text.slice(end + 3);
+    const start = line.indexOf("<!--", from);
+    if (start < 0) return { text: text + line.slice(from), open: false };
+    const end = line.indexOf("-->", start + 4);
+    if (end < 0) return { text: text + line.slice(from, start) + removed, open: true };
+    text += line.slice(from, start) + removed;
+    from = end + 3;
   }
 }
 
