@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { publishStory } from "../../src/publish/publish-story.js";
+import { publishChange } from "../../src/publish/publish-change.js";
+import { markReadyForReview } from "../../src/publish/mark-ready.js";
+import { BranchTakenOver, PublishConflict } from "../../src/publish/errors.js";
+import { GitHubRateLimited } from "../../src/github/errors.js";
+import type { ChangedFile } from "../../src/sandbox/runner.js";
+import { FakeGitHub, gitBlobSha } from "./fake-github.js";
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01]);
+const LATIN1 = Buffer.from("caf\xe9\n", "latin1");
+const BRANCH = "wave/6-add-a-tool";
+
+let fake: FakeGitHub;
+let planBase: string;
+
+function change(): ChangedFile[] {
+  return [
+    { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 2;\n"), binary: false },
+    { path: "bin/tool", status: "added", mode: "100755", content: Buffer.from("#!/bin/sh\necho tool\n"), binary: false },
+    { path: "assets/logo.png", status: "added", mode: "100644", content: PNG, binary: true },
+    { path: "docs/legacy.txt", status: "modified", mode: "100644", content: LATIN1, binary: false },
+    { path: "gone.txt", status: "deleted", binary: false },
+    { path: "new-name.txt", previousPath: "old-name.txt", status: "renamed", mode: "100644", content: Buffer.from("moved\n"), binary: false },
+    { path: "link", status: "added", mode: "120000", content: Buffer.from("src/a.ts"), binary: false },
+    { path: "scripts/run.sh", status: "modified", mode: "100644", content: Buffer.from("#!/bin/sh\n"), binary: false },
+  ];
+}
+
+function input(files = change()) {
+  return {
+    storyId: "st_6",
+    branch: BRANCH,
+    baseBranch: "main",
+    planBaseSha: planBase,
+    files,
+    message: "Add a tool (#6)",
+    title: "Add a tool",
+    body: "Closes #6\n\n<!-- wave:story=st_6 -->",
+    draft: true,
+  };
+}
+
+beforeEach(() => {
+  fake = new FakeGitHub();
+  planBase = fake.commit({
+    "README.md": { content: "hello\n" },
+    "src/a.ts": { content: "export const a = 1;\n" },
+    "gone.txt": { content: "bye\n" },
+    "old-name.txt": { content: "moved\n" },
+    "docs/legacy.txt": { content: "old\n" },
+    "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
+  });
+  fake.refs.set("refs/heads/main", planBase);
+});
+afterEach(() => fake.close());
+
+describe("publishStory", () => {
+  it("publishes the exact change as one commit on the base head and opens one draft PR", async () => {
+    const result = await publishStory(fake.context(), input());
+    expect(result.change.outcome).toBe("created");
+    expect(result.pullRequest.action).toBe("created");
+    expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(result.change.commitSha);
+    expect(fake.commits.get(result.change.commitSha)?.parents).toEqual([planBase]);
+    expect(fake.commits.get(result.change.commitSha)?.message).toContain("Wave-Story: st_6");
+
+    const files = fake.filesOf(result.change.commitSha);
+    expect([...files.keys()].sort()).toEqual(["README.md", "assets/logo.png", "bin/tool", "docs/legacy.txt", "link", "new-name.txt", "scripts/run.sh", "src/a.ts"]);
+    expect(files.get("assets/logo.png")?.content.equals(PNG)).toBe(true);
+    expect(files.get("docs/legacy.txt")?.content.equals(LATIN1)).toBe(true);
+    expect(files.get("bin/tool")?.mode).toBe("100755");
+    expect(files.get("scripts/run.sh")?.mode).toBe("100644");
+    expect(files.get("link")).toEqual({ mode: "120000", content: Buffer.from("src/a.ts") });
+
+    // The request bodies themselves: encodings, deletions as sha null, modes verbatim.
+    const blobs = fake.requests.filter((r) => r.method === "POST" && r.path.endsWith("/git/blobs")).map((r) => r.body);
+    expect(blobs).toContainEqual({ content: PNG.toString("base64"), encoding: "base64" });
+    expect(blobs).toContainEqual({ content: LATIN1.toString("base64"), encoding: "base64" });
+    expect(blobs).toContainEqual({ content: "export const a = 2;\n", encoding: "utf-8" });
+    const tree = fake.requests.find((r) => r.path.endsWith("/git/trees"))?.body as { base_tree: string; tree: unknown[] };
+    expect(tree.base_tree).toBe(fake.commits.get(planBase)?.tree);
+    expect(tree.tree).toEqual([
+      { path: "assets/logo.png", mode: "100644", type: "blob", sha: gitBlobSha(PNG) },
+      { path: "bin/tool", mode: "100755", type: "blob", sha: gitBlobSha(Buffer.from("#!/bin/sh\necho tool\n")) },
+      { path: "docs/legacy.txt", mode: "100644", type: "blob", sha: gitBlobSha(LATIN1) },
+      { path: "gone.txt", mode: "100644", type: "blob", sha: null },
+      { path: "link", mode: "120000", type: "blob", sha: gitBlobSha(Buffer.from("src/a.ts")) },
+      { path: "new-name.txt", mode: "100644", type: "blob", sha: gitBlobSha(Buffer.from("moved\n")) },
+      { path: "old-name.txt", mode: "100644", type: "blob", sha: null },
+      { path: "scripts/run.sh", mode: "100644", type: "blob", sha: gitBlobSha(Buffer.from("#!/bin/sh\n")) },
+      { path: "src/a.ts", mode: "100644", type: "blob", sha: gitBlobSha(Buffer.from("export const a = 2;\n")) },
+    ]);
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.pulls[0]).toMatchObject({ head: BRANCH, base: "main", draft: true, title: "Add a tool" });
+
+    // 7 distinct blobs + base ref, base commit, branch ref (404), tree, commit, ref = 13; list + create PR = 2.
+    expect(result.requests).toBe(15);
+    expect(fake.requests).toHaveLength(15);
+    console.log(`one-iteration publish of 8 files (7 blobs): ${result.requests} GitHub requests`);
+  });
+
+  it("replayed, makes no second commit and no second PR", async () => {
+    const first = await publishStory(fake.context(), input());
+    const second = await publishStory(fake.context(), input());
+    expect(second.change.outcome).toBe("unchanged");
+    expect(second.change.commitSha).toBe(first.change.commitSha);
+    expect(second.pullRequest.action).toBe("unchanged");
+    expect(second.pullRequest.pullRequest.number).toBe(first.pullRequest.pullRequest.number);
+    expect(fake.count("POST", /\/git\/commits$/)).toBe(1);
+    expect(fake.count("POST", /\/pulls$/)).toBe(1);
+    expect(fake.count("PATCH", /\/git\/refs\//)).toBe(0);
+    expect(fake.pulls).toHaveLength(1);
+  });
+
+  it("falls back to updating when creating the branch answers 422 Reference already exists", async () => {
+    // Another run created the branch after our look-up said it was missing.
+    fake.refs.set(`refs/heads/${BRANCH}`, planBase);
+    fake.failOnce("GET", /\/git\/ref\/heads\/wave\//, 404, { message: "Not Found" });
+    const result = await publishChange(fake.context(), input());
+    expect(result.outcome).toBe("updated");
+    expect(fake.count("POST", /\/git\/refs$/)).toBe(1);
+    const patch = fake.requests.find((r) => r.method === "PATCH" && r.path.includes("/git/refs/"));
+    expect(patch?.path).toBe(`/repos/octo-org/hello/git/refs/heads/${BRANCH}`);
+    expect(patch?.body).toEqual({ sha: result.commitSha, force: true });
+    expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(result.commitSha);
+  });
+
+  it("moves its own branch when the change differs from what it published before", async () => {
+    await publishChange(fake.context(), input());
+    const files = change();
+    files[0] = { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 3;\n"), binary: false };
+    const again = await publishChange(fake.context(), input(files));
+    expect(again.outcome).toBe("updated");
+    expect(fake.filesOf(again.commitSha).get("src/a.ts")?.content.toString()).toBe("export const a = 3;\n");
+    expect(fake.commits.get(again.commitSha)?.parents).toEqual([planBase]);
+  });
+
+  it("rebuilds on the new base head when the base moved without touching the change's files", async () => {
+    const first = await publishChange(fake.context(), input());
+    const moved = fake.commit(
+      {
+        "README.md": { content: "hello, moved\n" },
+        "src/a.ts": { content: "export const a = 1;\n" },
+        "gone.txt": { content: "bye\n" },
+        "old-name.txt": { content: "moved\n" },
+        "docs/legacy.txt": { content: "old\n" },
+        "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
+      },
+      [planBase],
+    );
+    fake.refs.set("refs/heads/main", moved);
+    const result = await publishChange(fake.context(), input());
+    expect(result.rebased).toBe(true);
+    expect(result.outcome).toBe("updated");
+    expect(result.commitSha).not.toBe(first.commitSha);
+    expect(fake.commits.get(result.commitSha)?.parents).toEqual([moved]);
+    const files = fake.filesOf(result.commitSha);
+    expect(files.get("README.md")?.content.toString()).toBe("hello, moved\n");
+    expect(files.get("src/a.ts")?.content.toString()).toBe("export const a = 2;\n");
+    expect(files.has("gone.txt")).toBe(false);
+    expect(fake.count("GET", /\/compare\//)).toBe(1);
+  });
+
+  it("raises PublishConflict naming the paths changed on the base too, and writes nothing", async () => {
+    const moved = fake.commit(
+      {
+        "README.md": { content: "hello\n" },
+        "src/a.ts": { content: "export const a = 10;\n" },
+        "gone.txt": { content: "bye\n" },
+        "old-name.txt": { content: "changed on main\n" },
+        "docs/legacy.txt": { content: "old\n" },
+        "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
+      },
+      [planBase],
+    );
+    fake.refs.set("refs/heads/main", moved);
+    const error = await publishChange(fake.context(), input()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishConflict);
+    expect((error as PublishConflict).paths).toEqual(["old-name.txt", "src/a.ts"]);
+    expect((error as PublishConflict).message).toContain("old-name.txt, src/a.ts");
+    expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("waits out a secondary rate limit's retry-after, then succeeds", async () => {
+    const waits: number[] = [];
+    fake.failOnce("POST", /\/git\/blobs$/, 403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "7" });
+    const result = await publishChange(fake.context({ sleep: async (ms) => void waits.push(ms) }), input());
+    expect(result.outcome).toBe("created");
+    expect(waits).toEqual([7000]);
+  });
+
+  it("gives up with GitHubRateLimited when retry-after is longer than a job should sleep", async () => {
+    const waits: number[] = [];
+    fake.failOnce("POST", /\/git\/blobs$/, 429, { message: "Too many requests" }, { "retry-after": "900" });
+    const error = await publishChange(fake.context({ sleep: async (ms) => void waits.push(ms), maxWaitSeconds: 60 }), input()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubRateLimited);
+    expect((error as GitHubRateLimited).retryAfterSeconds).toBe(900);
+    expect(waits).toEqual([]);
+  });
+
+  it("refuses to overwrite commits someone else pushed to the story's branch", async () => {
+    await publishChange(fake.context(), input());
+    const theirs = fake.commit({ "README.md": { content: "by hand\n" } }, [planBase], "fix by a person");
+    fake.refs.set(`refs/heads/${BRANCH}`, theirs);
+    await expect(publishChange(fake.context(), input())).rejects.toBeInstanceOf(BranchTakenOver);
+    expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(theirs);
+    const forced = await publishChange(fake.context(), { ...input(), overwriteOthers: true });
+    expect(forced.outcome).toBe("updated");
+  });
+
+  it("never writes a ref outside refs/heads/wave/", async () => {
+    for (const branch of ["main", "refs/heads/main", "wave/../main", "feature/wave/x", "wave/"]) {
+      await expect(publishChange(fake.context(), { ...input(), branch })).rejects.toThrow(/only creates or updates branches under refs\/heads\/wave\//);
+    }
+    expect(fake.requests).toEqual([]);
+  });
+
+  it("marks the draft PR ready for review through GraphQL, once", async () => {
+    const { pullRequest } = await publishStory(fake.context(), input());
+    expect(pullRequest.pullRequest.draft).toBe(true);
+    expect(await markReadyForReview(fake.context(), pullRequest.pullRequest)).toEqual({ changed: true, requests: 1 });
+    expect(fake.pulls[0]?.draft).toBe(false);
+    const again = await publishStory(fake.context(), input());
+    expect(await markReadyForReview(fake.context(), again.pullRequest.pullRequest)).toEqual({ changed: false, requests: 0 });
+    expect(fake.count("POST", /^\/graphql$/)).toBe(1);
+  });
+
+  it("updates the PR body when the story's body changed, and nothing else", async () => {
+    await publishStory(fake.context(), input());
+    const result = await publishStory(fake.context(), { ...input(), body: "Closes #6\n\nnew gate table\n\n<!-- wave:story=st_6 -->" });
+    expect(result.pullRequest.action).toBe("updated");
+    expect(fake.pulls[0]?.body).toContain("new gate table");
+    expect(fake.pulls).toHaveLength(1);
+  });
+});
