@@ -2,7 +2,8 @@ import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSenderDirectory } from "../../src/commands/github/sender-directory.js";
-import { WaveError, userMessage } from "../../src/errors.js";
+import { GitHubError, GitHubPermissionMissing, GitHubRateLimited } from "../../src/github/errors.js";
+import { userMessage } from "../../src/errors.js";
 
 const api = "https://api.github.com";
 const quiet = () => undefined;
@@ -61,12 +62,12 @@ describe("the role cache", () => {
     expect(await directory.role(octokit, repository, "alice", 0)).toBe("maintain");
   });
 
-  it("turns a server error into a WaveError with what to do, and does not cache it", async () => {
+  it("turns a server error into a named GitHub error, and does not cache it", async () => {
     const directory = createSenderDirectory();
     nock(api).get(permissionPath).reply(500, { message: "boom" });
     const error = await directory.role(octokit, repository, "alice", 60).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WaveError);
-    expect(userMessage(error)).toMatch(/GitHub answered 500.*Metadata \(read\)/);
+    expect(error).toBeInstanceOf(GitHubError);
+    expect(userMessage(error)).toMatch(/GitHub answered 500 to GET \/repos\/octo-org\/app\/collaborators\/alice\/permission: boom/);
     nock(api).get(permissionPath).reply(200, { permission: "write", role_name: "write" });
     expect(await directory.role(octokit, repository, "alice", 60)).toBe("write");
   });
@@ -90,11 +91,19 @@ describe("the role cache", () => {
 });
 
 describe("organisation ownership and teams", () => {
-  it("says to grant Members (read) when GitHub refuses the membership call", async () => {
+  it("says to grant Organization members (read) when GitHub refuses the membership call", async () => {
     const directory = createSenderDirectory();
     nock(api).get("/orgs/octo-org/memberships/alice").reply(403, { message: "Resource not accessible by integration" });
     const error = await directory.isOwner(octokit, { login: "octo-org", type: "Organization" }, "alice", 60).catch((e: unknown) => e);
-    expect(userMessage(error)).toMatch(/403.*Members \(read\)/);
+    expect(error).toBeInstanceOf(GitHubPermissionMissing);
+    expect(userMessage(error)).toMatch(/lacks the "Organization members: read-only" permission.*grants/);
+  });
+
+  it("does not hold a person waiting on a long rate limit", async () => {
+    const directory = createSenderDirectory();
+    nock(api).get("/orgs/octo-org/teams/sre/memberships/alice").reply(429, { message: "slow down" }, { "retry-after": "120" });
+    const error = await directory.isTeamMember(octokit, "octo-org", "sre", "alice", 60).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubRateLimited);
   });
 
   it("caches ownership", async () => {
