@@ -43,7 +43,13 @@ function chunks<T>(items: T[], size: number): T[][] {
  */
 export async function writeCheckRun(
   ctx: RepoContext,
-  input: { headSha: string; payload: CheckRunPayload; stored?: CheckRunRecord },
+  input: {
+    headSha: string;
+    payload: CheckRunPayload;
+    stored?: CheckRunRecord;
+    /** Create a new run even when the stored one matches: the answer to `check_run.rerequested`. */
+    fresh?: boolean;
+  },
 ): Promise<WriteCheckRunResult> {
   const payload = fitCheckRunPayload(input.payload);
   const annotations = payload.annotations ?? [];
@@ -59,7 +65,7 @@ export async function writeCheckRun(
   const digest = digestOf({ headSha: input.headSha, body, output });
   const annotationsDigest = digestOf(annotations);
   const completed = payload.status === "completed";
-  const stored = input.stored;
+  const stored = input.fresh ? undefined : input.stored;
 
   if (stored && stored.headSha === input.headSha && stored.digest === digest && stored.annotationsDigest === annotationsDigest) {
     return { record: stored, action: "unchanged", requests: 0 };

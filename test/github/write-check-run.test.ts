@@ -52,6 +52,14 @@ describe("writeCheckRun", () => {
     expect(resumed.action).toBe("created");
   });
 
+  it("creates a fresh run when asked to, as a re-run request needs", async () => {
+    const ctx = fake.context();
+    const first = await writeCheckRun(ctx, { headSha: SHA, payload: working });
+    const rerun = await writeCheckRun(ctx, { headSha: SHA, payload: working, stored: first.record, fresh: true });
+    expect(rerun.action).toBe("created");
+    expect(rerun.record.id).not.toBe(first.record.id);
+  });
+
   it("sends annotations 50 per request: the rest in follow-up updates", async () => {
     const result = await writeCheckRun(fake.context(), { headSha: SHA, payload: { ...working, name: "wave/safety", annotations: annotations(120) } });
     expect(result.requests).toBe(3);
