@@ -1,4 +1,4 @@
-import type { CommandsConfig } from "../config/sections/commands.js";
+import type { CommandsConfig, PermissionLevel } from "../config/sections/commands.js";
 import type { Decision, SenderFacts, StoryFacts } from "./authorize.js";
 import type { Command } from "./command-catalog.js";
 import type { CommandEvent } from "./command-event.js";
@@ -20,8 +20,8 @@ type Actionable = Extract<CommandEvent, { kind: "text" | "button" }>;
 export type Evaluation =
   | { kind: "ignored"; reason: "bot" | "not-a-command" | "no-commands" }
   | { kind: "unrunnable"; event: Actionable; result: Exclude<ParseResult, { kind: "none" | "commands" }>; reply: string }
-  | { kind: "refused"; event: Actionable; commands: Command[]; decision: Decision; sender: SenderFacts; reply: string }
-  | { kind: "accepted"; event: Actionable; commands: Command[]; decision: Decision; sender: SenderFacts; reply: string | null };
+  | { kind: "refused"; event: Actionable; commands: Command[]; decision: Decision; sender: SenderFacts; roleKnown: boolean; reply: string }
+  | { kind: "accepted"; event: Actionable; commands: Command[]; decision: Decision; sender: SenderFacts; roleKnown: boolean; reply: string | null };
 
 /** Loads what is needed only once a comment turns out to hold commands, so ordinary comments cost nothing. */
 export interface EvaluationContext {
@@ -59,11 +59,17 @@ export async function evaluateCommandEvent(
     config,
   });
   if (outcome.kind === "ignored") return outcome;
-  const { decision, sender } = outcome;
+  const { decision, sender, roleKnown } = outcome;
   if (!decision.allowed) {
     const repository = `${event.repository.owner.login}/${event.repository.name}`;
-    return { kind: "refused", event, commands, decision, sender, reply: renderRefusal({ login: sender.login, repository, decision }) };
+    return { kind: "refused", event, commands, decision, sender, roleKnown, reply: renderRefusal({ login: sender.login, repository, decision }) };
   }
   const reply = commands.some((command) => command.name === "help") ? renderHelp(config.permissions) : null;
-  return { kind: "accepted", event, commands, decision, sender, reply };
+  return { kind: "accepted", event, commands, decision, sender, roleKnown, reply };
+}
+
+/** The role to record in the audit trail: null when it was not looked up (unrunnable comments, `status`, `help`). */
+export function auditRole(evaluation: Evaluation): PermissionLevel | null {
+  if (evaluation.kind !== "accepted" && evaluation.kind !== "refused") return null;
+  return evaluation.roleKnown ? evaluation.decision.actual : null;
 }

@@ -3,7 +3,7 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { commandNames, type CommandName } from "../../src/commands/command-catalog.js";
 import { readCommandEvent } from "../../src/commands/command-event.js";
-import { evaluateCommandEvent, type Evaluation } from "../../src/commands/evaluate-command-event.js";
+import { auditRole, evaluateCommandEvent, type Evaluation } from "../../src/commands/evaluate-command-event.js";
 import { createSenderDirectory } from "../../src/commands/github/sender-directory.js";
 import { commandsSection } from "../../src/config/sections/commands.js";
 import type { RepositoryRole } from "../../src/config/sections/story.js";
@@ -314,5 +314,15 @@ describe("custom repository roles", () => {
     const payload = edit(examplePayload("issue_comment", "created"), { body: "/wave retry", sender: { login: alice, type: "User" }, owner: org, repo });
     nock(api).get(`/repos/${org.login}/${repo}/collaborators/${alice}/permission`).reply(200, { permission: "write", role_name: "security-reviewer" });
     expect((await evaluate("issue_comment", payload, "stranger")).kind).toBe("accepted");
+  });
+});
+
+describe("the role recorded for the audit trail", () => {
+  it("is the looked-up role, or null when none was needed", async () => {
+    const comment = (body: string) => edit(examplePayload("issue_comment", "created"), { body, sender: { login: alice, type: "User" }, owner: org, repo });
+    mockRole(org.login, repo, alice, "write");
+    expect(auditRole(await evaluate("issue_comment", comment("/wave retry"), "stranger"))).toBe("write");
+    expect(auditRole(await evaluate("issue_comment", comment("/wave status"), "stranger"))).toBeNull();
+    expect(auditRole(await evaluate("issue_comment", comment("/wave aprove"), "stranger"))).toBeNull();
   });
 });

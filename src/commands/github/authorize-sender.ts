@@ -14,7 +14,15 @@ export interface AuthorizeRequest {
   config: CommandsConfig;
 }
 
-export type AuthorizeOutcome = { kind: "ignored"; reason: "bot" } | { kind: "decided"; decision: Decision; sender: SenderFacts };
+export type AuthorizeOutcome =
+  | { kind: "ignored"; reason: "bot" }
+  | {
+      kind: "decided";
+      decision: Decision;
+      sender: SenderFacts;
+      /** False when no rule needed the role (only `status`/`help`), so `sender.role` is not known. */
+      roleKnown: boolean;
+    };
 
 /**
  * Looks up only what the rules need (nothing for `status` and `help`, the
@@ -34,7 +42,8 @@ export async function authorizeSender(octokit: OctokitRequest, directory: Sender
     teams: new Set<string>(),
   };
   let decision = authorize(commands, config.permissions, facts, story);
-  if (decision.allowed || repository.owner.type !== "Organization") return { kind: "decided", decision, sender: facts };
+  const roleKnown = needs.role;
+  if (decision.allowed || repository.owner.type !== "Organization") return { kind: "decided", decision, sender: facts, roleKnown };
 
   // Ask about teams only for commands the role did not already allow.
   const teams = new Set<string>();
@@ -48,8 +57,8 @@ export async function authorizeSender(octokit: OctokitRequest, directory: Sender
       }
     }
   }
-  if (teams.size === 0) return { kind: "decided", decision, sender: facts };
+  if (teams.size === 0) return { kind: "decided", decision, sender: facts, roleKnown };
   const withTeams: SenderFacts = { ...facts, teams };
   decision = authorize(commands, config.permissions, withTeams, story);
-  return { kind: "decided", decision, sender: withTeams };
+  return { kind: "decided", decision, sender: withTeams, roleKnown };
 }

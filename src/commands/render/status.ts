@@ -7,8 +7,8 @@ import { inlineText, quietLogin } from "./escape.js";
 export interface AuditEntry {
   at: Date;
   actor: string;
-  /** The actor's standing when the command was decided. */
-  role: PermissionLevel;
+  /** The actor's standing when the command was decided; null when it was not looked up (see `auditRole`). */
+  role: PermissionLevel | null;
   /** The commands as written back by `formatCommand`, or the raw line when it could not be parsed. */
   commands: string[];
   verdict: "accepted" | "refused" | "invalid";
@@ -53,7 +53,7 @@ export function renderStatus(view: StatusView, limit = 5): string {
     for (const entry of recent) {
       const commands = entry.commands.map((command) => inlineText(command, 80)).join("<br>");
       const verdict = entry.note ? `${entry.verdict}: ${inlineText(entry.note, 120)}` : entry.verdict;
-      lines.push(`| ${entry.at.toISOString().slice(0, 16).replace("T", " ")} | ${quietLogin(entry.actor)} | ${levelName(entry.role)} | ${commands} | ${verdict} |`);
+      lines.push(`| ${entry.at.toISOString().slice(0, 16).replace("T", " ")} | ${quietLogin(entry.actor)} | ${entry.role === null ? "–" : levelName(entry.role)} | ${commands} | ${verdict} |`);
     }
   }
   return lines.join("\n");
