@@ -12,7 +12,7 @@ import type { AgentsConfig } from "../config/sections/agents.js";
 export function createAnthropicClient(api: AgentsConfig["api"], env: NodeJS.ProcessEnv = process.env): Anthropic {
   const apiKey = env.ANTHROPIC_API_KEY?.trim();
   if (!apiKey)
-    throw new ModelUnavailable("The Anthropic API key is not set, so no agent can run.", {
+    throw new ModelUnavailable("The Anthropic API key (ANTHROPIC_API_KEY) is not set, so no agent can run.", {
       hint: "Set ANTHROPIC_API_KEY in the app's environment, restart it, then `/wave retry`.",
     });
   const baseURL = env.ANTHROPIC_BASE_URL?.trim();

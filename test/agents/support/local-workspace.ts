@@ -61,6 +61,8 @@ export async function localWorkspaceFrom(fixtureDir: string): Promise<Workspace 
         if (timer) clearTimeout(timer);
         done({ exitCode: code ?? 137, stdout, stderr, timedOut, oomKilled: false, truncated, durationMs: performance.now() - started });
       });
+      // A command that exits without reading stdin closes the pipe; that is not an error here.
+      child.stdin.on("error", () => undefined);
       child.stdin.end(options.stdin ?? "");
     });
   await exec(["bash", "-c", "git init -q && git add -A && git -c user.email=w@x -c user.name=wave commit -qm baseline"]);
