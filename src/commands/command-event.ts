@@ -36,6 +36,10 @@ export type CommandEvent =
       installationId: number | null;
       checkRunId: number;
       checkRunName: string;
+      /** The check run's `external_id`: WAVE sets it to the story id. */
+      storyId: string | null;
+      /** The id of the app that owns the check run; compare with WAVE's own before acting. */
+      appId: number | null;
       headSha: string;
       /** Numbers of the pull requests the check run belongs to. */
       pullRequests: number[];
@@ -73,6 +77,8 @@ const checkRun = z.object({
     id: z.number(),
     name: z.string(),
     head_sha: z.string(),
+    external_id: z.string().nullish(),
+    app: z.object({ id: z.number() }).nullish(),
     pull_requests: z.array(z.object({ number: z.number() })).default([]),
   }),
   sender,
@@ -141,6 +147,8 @@ export function readCommandEvent(name: string, payload: unknown): CommandEvent {
       installationId: data.installation?.id ?? null,
       checkRunId: data.check_run.id,
       checkRunName: data.check_run.name,
+      storyId: data.check_run.external_id ? data.check_run.external_id : null,
+      appId: data.check_run.app?.id ?? null,
       headSha: data.check_run.head_sha,
       pullRequests: data.check_run.pull_requests.map((pr) => pr.number),
     };

@@ -37,6 +37,8 @@ describe("readCommandEvent", () => {
       kind: "button",
       command: { name: "unhold" },
       checkRunId: 1494503112,
+      storyId: null,
+      appId: expect.any(Number) as number,
       repository: { owner: { login: "electron", type: "Organization" }, name: "electron" },
     });
   });
