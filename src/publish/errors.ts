@@ -10,7 +10,7 @@ export class PublishConflict extends WaveError {
     super(
       paths.length > 0
         ? `The change conflicts with ${baseBranch}: ${paths.join(", ")} changed there since the plan was made.`
-        : `WAVE could not tell whether the change conflicts with ${baseBranch} (too many files changed there).`,
+        : `WAVE could not tell whether the change conflicts with ${baseBranch}: the plan's base commit is gone from it, or too many files changed there.`,
       { hint: "The story is held. `/wave recycle <feedback>` rebuilds the change on the current base; `/wave kill <reason>` stops it." },
     );
   }

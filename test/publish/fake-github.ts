@@ -185,11 +185,20 @@ export class FakeGitHub {
       return [200, { ref, object: { sha: b.sha } }];
     }
     if (method === "GET" && (m = /^\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec(route))) {
+      if (!this.commits.has(m[1] ?? "") || !this.commits.has(m[2] ?? "")) return notFound;
       const [from, to] = [this.filesOf(m[1] ?? ""), this.filesOf(m[2] ?? "")];
       const files = [...new Set([...from.keys(), ...to.keys()])]
         .filter((p) => from.get(p)?.content.toString("hex") !== to.get(p)?.content.toString("hex") || from.get(p)?.mode !== to.get(p)?.mode)
         .map((filename) => ({ filename, status: !from.has(filename) ? "added" : !to.has(filename) ? "removed" : "modified" }));
-      return [200, { status: "ahead", files }];
+      // GitHub lists at most 300 files.
+      return [200, { status: "ahead", files: files.slice(0, 300) }];
+    }
+    if (method === "GET" && (m = /^\/git\/trees\/([0-9a-f]{40})$/.exec(route))) {
+      // Like GitHub, a commit SHA stands for its tree here.
+      const sha = this.commits.get(m[1] ?? "")?.tree ?? m[1] ?? "";
+      const tree = this.trees.get(sha);
+      if (!tree) return notFound;
+      return [200, { sha, truncated: false, tree: [...tree].map(([path, e]) => ({ path, mode: e.mode, type: "blob", sha: e.sha })) }];
     }
     if (method === "GET" && route === "/pulls") {
       const head = url.searchParams.get("head") ?? "";

@@ -181,6 +181,29 @@ describe("publishStory", () => {
     expect(fake.requests.filter((r) => r.method !== "GET")).toEqual([]);
   });
 
+  it("falls back to comparing trees when the base changed 300 files or more", async () => {
+    const files: Record<string, { content: string | Buffer; mode: "100644" }> = Object.fromEntries([...fake.filesOf(planBase)].map(([path, f]) => [path, { content: f.content, mode: f.mode as "100644" }]));
+    for (let i = 0; i < 320; i++) files[`gen/${i}.txt`] = { content: `${i}\n`, mode: "100644" };
+    const clean = fake.commit(files, [planBase]);
+    fake.refs.set("refs/heads/main", clean);
+    const result = await publishChange(fake.context(), input());
+    expect(result.rebased).toBe(true);
+    expect(fake.count("GET", /\/git\/trees\//)).toBe(2);
+
+    const conflicting = fake.commit({ ...files, "gone.txt": { content: "edited on main\n" } }, [clean]);
+    fake.refs.set("refs/heads/main", conflicting);
+    const error = await publishChange(fake.context(), input()).catch((e: unknown) => e);
+    expect((error as PublishConflict).paths).toEqual(["gone.txt"]);
+  });
+
+  it("holds when the plan's base commit is gone from the base branch", async () => {
+    fake.refs.set("refs/heads/main", fake.commit({ "README.md": { content: "rewritten\n" } }));
+    const error = await publishChange(fake.context(), { ...input(), planBaseSha: "f".repeat(40) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PublishConflict);
+    expect((error as PublishConflict).paths).toEqual([]);
+    expect((error as PublishConflict).message).toMatch(/could not tell/);
+  });
+
   it("waits out a secondary rate limit's retry-after, then succeeds", async () => {
     const waits: number[] = [];
     fake.failOnce("POST", /\/git\/blobs$/, 403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "7" });
