@@ -27,3 +27,12 @@ export class BranchTakenOver extends WaveError {
     });
   }
 }
+
+/** The change, applied to the base, changes nothing: there is nothing to commit or review. */
+export class EmptyChange extends WaveError {
+  constructor(readonly baseBranch: string) {
+    super(`The change is empty against ${baseBranch}: every file it touches already has this content there.`, {
+      hint: "Nothing to publish. If the work landed on the base another way, `/wave kill <reason>`; otherwise `/wave recycle <feedback>`.",
+    });
+  }
+}

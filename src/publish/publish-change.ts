@@ -5,7 +5,7 @@ import { waveRef } from "../github/wave-ref.js";
 import type { ChangedFile } from "../sandbox/runner.js";
 import { changedSince } from "./base-changes.js";
 import { blobContent, touchedPaths } from "./blob-content.js";
-import { BranchTakenOver, PublishConflict } from "./errors.js";
+import { BranchTakenOver, EmptyChange, PublishConflict } from "./errors.js";
 import { treeEntries } from "./tree-entries.js";
 
 export interface PublishChangeInput {
@@ -91,6 +91,9 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     blobShas.set(file.path, sha);
   }
   const tree = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: baseTree, tree: treeEntries(input.files, blobShas) }))).data.sha;
+
+  // A PR with no difference cannot be opened, and a commit that changes nothing helps nobody.
+  if (tree === baseTree) throw new EmptyChange(input.baseBranch);
 
   const done = (commitSha: string, outcome: PublishChangeResult["outcome"]): PublishChangeResult => ({
     branch: input.branch,

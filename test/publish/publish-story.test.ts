@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishStory } from "../../src/publish/publish-story.js";
 import { publishChange } from "../../src/publish/publish-change.js";
 import { markReadyForReview } from "../../src/publish/mark-ready.js";
-import { BranchTakenOver, PublishConflict } from "../../src/publish/errors.js";
+import { BranchTakenOver, EmptyChange, PublishConflict } from "../../src/publish/errors.js";
 import { GitHubRateLimited } from "../../src/github/errors.js";
 import type { ChangedFile } from "../../src/sandbox/runner.js";
 import { FakeGitHub, gitBlobSha } from "./fake-github.js";
@@ -229,6 +229,12 @@ describe("publishStory", () => {
     expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(theirs);
     const forced = await publishChange(fake.context(), { ...input(), overwriteOthers: true });
     expect(forced.outcome).toBe("updated");
+  });
+
+  it("refuses a change that changes nothing against the base", async () => {
+    const same: ChangedFile[] = [{ path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 1;\n"), binary: false }];
+    await expect(publishChange(fake.context(), input(same))).rejects.toBeInstanceOf(EmptyChange);
+    expect(fake.count("POST", /\/git\/commits$/)).toBe(0);
   });
 
   it("never writes a ref outside refs/heads/wave/", async () => {
