@@ -51,17 +51,22 @@ const permissionNames: Record<string, string> = {
   workflows: "Workflows",
 };
 
+const levelNames: Record<string, string> = { read: "read-only", write: "read and write", admin: "admin" };
+
 function readablePermission(accepted: string): string {
-  // GitHub's `x-accepted-github-permissions`: alternatives split by ";", each "name=level[,name=level]".
-  const first = accepted.split(";")[0] ?? accepted;
-  return first
-    .split(",")
-    .map((pair) => {
-      const [name = "", level = ""] = pair.trim().split("=");
-      const label = permissionNames[name] ?? name;
-      return `${label}: ${level === "write" ? "read and write" : "read-only"}`;
-    })
-    .join(", ");
+  // GitHub's `x-accepted-github-permissions`: alternative sets split by ";", each "name=level[,name=level]".
+  return accepted
+    .split(";")
+    .map((set) =>
+      set
+        .split(",")
+        .map((pair) => {
+          const [name = "", level = ""] = pair.trim().split("=");
+          return `${permissionNames[name] ?? name}: ${levelNames[level] ?? level}`;
+        })
+        .join(", "),
+    )
+    .join(" or ");
 }
 
 /** Which app permission a route needs, for when GitHub's header does not say. */

@@ -31,6 +31,12 @@ describe("callGitHub", () => {
     );
   });
 
+  it("lists every set of permissions GitHub accepts", async () => {
+    api().post("/repos/o/r/check-runs").reply(403, { message: "Resource not accessible by integration" }, { "x-accepted-github-permissions": "checks=write; statuses=write,contents=read" });
+    const error = await callGitHub(createCheck).catch((e: unknown) => e);
+    expect((error as GitHubPermissionMissing).permission).toBe("Checks: read and write or Commit statuses: read and write, Contents: read-only");
+  });
+
   it("falls back to the route's permission when the header is missing", async () => {
     api().post("/repos/o/r/git/refs").reply(403, { message: "Resource not accessible by integration" });
     const error = await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner: "o", repo: "r", ref: "refs/heads/wave/1-x", sha: "b".repeat(40) })).catch((e: unknown) => e);
