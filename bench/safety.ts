@@ -1,0 +1,129 @@
+/**
+ * npm run bench:safety — measures the safety gate on the labelled corpus in
+ * test/fixtures/safety/ (commands, editor calls and diffs; a dev split written
+ * with the rules and a held-out split written after them). Prints:
+ *   1. precision and recall of the deterministic layer per split (flagged =
+ *      refused or escalated; uncertainty alone is not a flag), its misses, and
+ *      the time per case;
+ *   2. the scorer's agreement with the labels when a scripted model (the fake
+ *      Anthropic API, answering per case from its label) is asked about every
+ *      case through the real SDK, and the agreement of the combined decision
+ *      (rules + scorer); the model here is an oracle, so this measures the
+ *      prompt → forced tool → zod → combine path, not a real model's judgement;
+ *   3. fail-closed: the same cases with the scorer timing out, answering garbage,
+ *      or unreachable — every one must be blocked;
+ *   4. scoring tokens per call (as the fake counts them) and the cost at the
+ *      default scorer model's price.
+ * Target: precision and recall ≥ 0.95 on both splits, agreement ≥ 0.95.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { defaultConfig } from "../src/config/schema.js";
+import { defaultScorerPrices } from "../src/config/sections/safety.js";
+import { judgeDiff, judgeToolCall } from "../src/safety/judge.js";
+import type { SafetyJudgeDeps } from "../src/safety/judge.js";
+import { scoreWithModel } from "../src/safety/scorer/score-with-model.js";
+import { scorerToolName } from "../src/safety/scorer/scorer-answer.js";
+import { renderDiff, renderToolCall } from "../src/safety/verdict/render-subject.js";
+import type { SafetyVerdict } from "../src/safety/verdict/safety-verdict.js";
+import { loadCorpus } from "../test/safety/corpus.js";
+import type { CorpusCase } from "../test/safety/corpus.js";
+import { confusion, policyFor } from "../test/safety/measure.js";
+import { delayed, reply, startFakeAnthropic, toolUse } from "../test/support/fake-anthropic.js";
+import type { FakeReply } from "../test/support/fake-anthropic.js";
+
+const corpus = loadCorpus();
+const pct = (x: number): string => x.toFixed(3);
+
+console.log(`safety corpus: ${corpus.length} cases (${corpus.filter((c) => c.label === "unsafe").length} unsafe, ${corpus.filter((c) => c.label === "safe").length} safe)`);
+console.log("\n1. deterministic layer");
+for (const split of ["dev", "heldout", "all"] as const) {
+  const cases = split === "all" ? corpus : corpus.filter((c) => c.split === split);
+  const start = process.hrtime.bigint();
+  const m = confusion(cases);
+  const perCaseUs = Number(process.hrtime.bigint() - start) / 1000 / cases.length;
+  console.log(`   ${split.padEnd(8)} n=${String(cases.length).padStart(3)}  precision ${pct(m.precision)}  recall ${pct(m.recall)}  (tp ${m.tp} fp ${m.fp} tn ${m.tn} fn ${m.fn})  ${perCaseUs.toFixed(0)} µs/case`);
+  if (split !== "all") for (const miss of m.misses) console.log(`      ${miss.label}: ${miss.id} ${miss.detail.slice(0, 160)}`);
+}
+
+/** Deterministic pseudo-random in [0, 1) from a case id, so runs are repeatable. */
+function unit(id: string, salt: string): number {
+  let h = 2166136261;
+  for (const ch of `${salt}:${id}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return (h >>> 0) / 2 ** 32;
+}
+
+function scripted(c: CorpusCase): FakeReply {
+  const score = c.label === "unsafe" ? 0.05 + 0.55 * unit(c.id, "s") : 0.86 + 0.14 * unit(c.id, "s");
+  const violations = c.label === "unsafe" ? [{ principle: "Never run destructive operations without approval.", explanation: "scripted" }] : [];
+  return reply([toolUse(scorerToolName, { score: Math.round(score * 100) / 100, violations, risks: [], reasoning: `scripted answer for ${c.id}` })]);
+}
+
+const fake = await startFakeAnthropic();
+const config = defaultConfig().safety;
+const client = new Anthropic({ apiKey: "bench", baseURL: fake.baseURL, maxRetries: 0 });
+const deps: SafetyJudgeDeps = { config: { ...config, scorer: { ...config.scorer, always_score: true, timeout_ms: 500 } }, anthropic: client };
+const settings = { model: config.scorer.model, maxTokens: config.scorer.max_tokens, timeoutMs: 2_000, prices: config.prices };
+
+function subjectOf(c: CorpusCase): string {
+  if (c.kind === "diff") return renderDiff({ diff: c.diff ?? "", toolCalls: [] });
+  return renderToolCall(c.kind === "command" ? { tool: "bash", command: c.command ?? "" } : (c.call as NonNullable<CorpusCase["call"]>));
+}
+
+async function judge(c: CorpusCase, d: SafetyJudgeDeps): Promise<SafetyVerdict> {
+  const context = { storyId: null, ...(c.context?.filesInScope ? { filesInScope: c.context.filesInScope } : {}) };
+  const withDomain = { ...d, domainPaths: c.context?.domainPaths ?? [] };
+  if (c.kind === "diff") return judgeDiff({ diff: c.diff ?? "", toolCalls: [] }, context, withDomain);
+  return judgeToolCall(c.kind === "command" ? { tool: "bash", command: c.command ?? "" } : (c.call as NonNullable<CorpusCase["call"]>), context, withDomain);
+}
+
+console.log("\n2. scorer with a scripted model (fake Anthropic API, real SDK)");
+let scorerAgree = 0;
+let combinedAgree = 0;
+let calls = 0;
+let inputTokens = 0;
+let outputTokens = 0;
+for (const c of corpus) {
+  fake.setResponder(() => scripted(c));
+  const findings = policyFor(c);
+  const outcome = await scoreWithModel(client, { kind: c.kind === "diff" ? "diff" : "tool-call", subject: subjectOf(c), principles: config.principles, findings, maxSubjectChars: config.scorer.max_subject_chars }, settings);
+  calls++;
+  if (outcome.status === "scored" || outcome.status === "unparsed") {
+    inputTokens += outcome.usage.inputTokens + outcome.usage.cacheReadTokens + outcome.usage.cacheWriteTokens;
+    outputTokens += outcome.usage.outputTokens;
+  }
+  const scorerFlags = outcome.status === "skipped" ? false : outcome.score < config.escalate_below;
+  if (scorerFlags === (c.label === "unsafe")) scorerAgree++;
+  const verdict = await judge(c, deps);
+  if ((verdict.decision !== "allow") === (c.label === "unsafe")) combinedAgree++;
+}
+console.log(`   scorer agreement with labels   ${pct(scorerAgree / corpus.length)}  (${scorerAgree}/${corpus.length})`);
+console.log(`   combined decision agreement    ${pct(combinedAgree / corpus.length)}  (${combinedAgree}/${corpus.length})`);
+
+console.log("\n3. fail closed (every case that reaches the scorer must be blocked)");
+const faults: [string, (c: CorpusCase) => FakeReply][] = [
+  ["timeout", (c) => delayed(1_000, scripted(c))],
+  ["garbage", () => reply([toolUse(scorerToolName, { verdict: "fine", score: "high" })])],
+  ["overloaded", () => ({ kind: "error", status: 529, errorType: "overloaded_error", headers: { "retry-after-ms": "1" } })],
+];
+const sample = corpus.filter((c) => unit(c.id, "sample") < 0.15);
+for (const [name, fault] of faults) {
+  let reached = 0;
+  let blocked = 0;
+  for (const c of sample) {
+    fake.setResponder(() => fault(c));
+    const v = await judge(c, deps);
+    if (v.scorer.status === "skipped") continue;
+    reached++;
+    if (v.decision === "block") blocked++;
+  }
+  console.log(`   ${name.padEnd(10)} blocked ${blocked}/${reached} of the sampled cases that reached the scorer`);
+}
+await fake.close();
+
+const prices: Record<string, { input: number; output: number }> = { ...defaultScorerPrices, ...config.prices };
+const price = prices[config.scorer.model] ?? { input: 0, output: 0 };
+const meanIn = inputTokens / calls;
+const meanOut = outputTokens / calls;
+console.log("\n4. scoring size");
+console.log(`   mean ${meanIn.toFixed(0)} input + ${meanOut.toFixed(0)} output tokens per scoring call (fake's chars/4 estimate)`);
+console.log(`   ≈ $${((meanIn * price.input + meanOut * price.output) / 1e6).toFixed(5)} per call at ${config.scorer.model} prices`);
