@@ -1,3 +1,4 @@
+import { WaveError } from "../errors.js";
 import { callGitHub } from "../github/call-github.js";
 import type { RepoContext } from "../github/client.js";
 import { GitHubNotFound, GitHubValidationFailed } from "../github/errors.js";
@@ -5,6 +6,7 @@ import { waveRef } from "../github/wave-ref.js";
 import type { ChangedFile } from "../sandbox/runner.js";
 import { changedSince } from "./base-changes.js";
 import { blobContent, touchedPaths } from "./blob-content.js";
+import { gitBlobSha } from "./git-blob-sha.js";
 import { BranchTakenOver, EmptyChange, PublishConflict } from "./errors.js";
 import { treeEntries } from "./tree-entries.js";
 
@@ -86,6 +88,12 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     let sha = byContent.get(key);
     if (!sha) {
       sha = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/blobs", { owner, repo, ...body }))).data.sha;
+      // Git names a blob by its bytes: a different name means GitHub stored different bytes.
+      if (sha !== gitBlobSha(file.content)) {
+        throw new WaveError(`GitHub stored ${file.path} with different bytes than the workspace has (blob ${sha}).`, {
+          hint: "Nothing was committed. This is a bug in WAVE's encoding of the file; please report it with the file's type.",
+        });
+      }
       byContent.set(key, sha);
     }
     blobShas.set(file.path, sha);

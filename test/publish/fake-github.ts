@@ -47,9 +47,8 @@ interface Fault {
 
 const sha1 = (data: Buffer | string) => createHash("sha1").update(data).digest("hex");
 
-export function gitBlobSha(content: Buffer): string {
-  return sha1(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]));
-}
+export { gitBlobSha } from "../../src/publish/git-blob-sha.js";
+import { gitBlobSha } from "../../src/publish/git-blob-sha.js";
 
 export class FakeGitHub {
   readonly blobs = new Map<string, Buffer>();

@@ -231,6 +231,12 @@ describe("publishStory", () => {
     expect(forced.outcome).toBe("updated");
   });
 
+  it("stops before committing when GitHub's blob is not the workspace's bytes", async () => {
+    fake.failOnce("POST", /\/git\/blobs$/, 201, { sha: "0".repeat(40) });
+    await expect(publishChange(fake.context(), input())).rejects.toThrow(/different bytes/);
+    expect(fake.count("POST", /\/git\/(trees|commits|refs)$/)).toBe(0);
+  });
+
   it("refuses a change that changes nothing against the base", async () => {
     const same: ChangedFile[] = [{ path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 1;\n"), binary: false }];
     await expect(publishChange(fake.context(), input(same))).rejects.toBeInstanceOf(EmptyChange);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { treeEntries } from "../../src/publish/tree-entries.js";
 import { blobContent, touchedPaths } from "../../src/publish/blob-content.js";
+import { gitBlobSha } from "../../src/publish/git-blob-sha.js";
 
 describe("treeEntries", () => {
   it("deletes a rename's old path and keeps a later write of a deleted path", () => {
@@ -34,5 +35,13 @@ describe("blobContent", () => {
     expect(blobContent(Buffer.from("plain"), true)).toEqual({ content: Buffer.from("plain").toString("base64"), encoding: "base64" });
     expect(blobContent(Buffer.from([0xe9]), false).encoding).toBe("base64");
     expect(touchedPaths([{ path: "b", previousPath: "a", status: "renamed", binary: false }, { path: "b", status: "modified", binary: false }])).toEqual(["a", "b"]);
+  });
+});
+
+describe("gitBlobSha", () => {
+  it("matches git hash-object", () => {
+    // `printf 'hello\n' | git hash-object --stdin` and `git hash-object /dev/null`.
+    expect(gitBlobSha(Buffer.from("hello\n"))).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
+    expect(gitBlobSha(Buffer.alloc(0))).toBe("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
   });
 });
