@@ -20,7 +20,10 @@ export interface PublishChangeInput {
   files: ChangedFile[];
   /** The commit message's subject and body; a `Wave-Story:` trailer is added. */
   message: string;
-  /** Overwrite the branch even when its head is a commit WAVE did not make. Default false. */
+  /**
+   * Overwrite the branch even when its head is a commit WAVE did not make (no
+   * `Wave-Story:` trailer; an earlier story on the same issue counts as WAVE's). Default false.
+   */
   overwriteOthers?: boolean;
 }
 
@@ -73,7 +76,7 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
   try {
     const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data.object.sha;
     const commit = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))).data;
-    existing = { sha: head, tree: commit.tree.sha, parents: commit.parents.map((p) => p.sha), ours: commit.message.includes(trailer(input.storyId)) };
+    existing = { sha: head, tree: commit.tree.sha, parents: commit.parents.map((p) => p.sha), ours: /^Wave-Story: \S+$/m.test(commit.message) };
   } catch (error) {
     if (!(error instanceof GitHubNotFound)) throw error;
   }

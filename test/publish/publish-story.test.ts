@@ -243,6 +243,15 @@ describe("publishStory", () => {
     expect(fake.count("POST", /\/git\/commits$/)).toBe(0);
   });
 
+  it("moves a branch left by an earlier story on the same issue", async () => {
+    await publishChange(fake.context(), input());
+    const files = change();
+    files[0] = { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 4;\n"), binary: false };
+    const next = await publishChange(fake.context(), { ...input(files), storyId: "st_7" });
+    expect(next.outcome).toBe("updated");
+    expect(fake.commits.get(next.commitSha)?.message).toContain("Wave-Story: st_7");
+  });
+
   it("never writes a ref outside refs/heads/wave/", async () => {
     for (const branch of ["main", "refs/heads/main", "wave/../main", "feature/wave/x", "wave/"]) {
       await expect(publishChange(fake.context(), { ...input(), branch })).rejects.toThrow(/only creates or updates branches under refs\/heads\/wave\//);
