@@ -75,6 +75,13 @@ describe("command rules", () => {
     expect(rules("echo x > .github/workflows/ci.yml", { forbiddenPaths: ["infra/**"] })).toContain("paths.forbidden");
   });
 
+  it("sees through a program named by a variable, IFS games and $(pwd)", () => {
+    expect(bash("X=ls; $X").plainlySafe).toBe(false);
+    expect(bash("IFS=,; x=rm,-rf,/; $x").uncertainties.join()).toMatch(/IFS/);
+    expect(rules("rm -rf $(pwd)/../..")).toContain("destructive.recursive-delete-outside");
+    expect(rules("tar czf - ~/.ssh | base64")).toContain("secrets.credential-file");
+  });
+
   it("marks only ordinary commands as plainly safe", () => {
     expect(bash("ls -la && cat README.md").plainlySafe).toBe(true);
     expect(bash("npm test").plainlySafe).toBe(true);
@@ -106,6 +113,16 @@ describe("diff rules", () => {
     const lines = ["// fake token for tests", 'export const t = "ghp_4f9Kq2LmZx8RtYv1WnB6cD3eHs7JpA0uQiXo";'];
     expect(diffRules(fileDiff("test/fixtures/tokens.ts", lines))).toEqual([]);
     expect(diffRules(fileDiff("src/tokens.ts", lines))).toContain("secrets.token");
+  });
+
+  it("finds a base64-encoded token, and does not take word-like values for secrets", () => {
+    const encoded = Buffer.from("ghp_4f9Kq2LmZx8RtYv1WnB6cD3eHs7JpA0uQiXo").toString("base64");
+    expect(diffRules(fileDiff("src/a.ts", [`const t = "${encoded}";`]))).toContain("secrets.token");
+    expect(diffRules(fileDiff("src/a.ts", ['const csrfTokenHeader = "x-csrf-token-value-123";', 'const commit = "0123456789abcdef0123456789abcdef01234567";']))).toEqual([]);
+  });
+
+  it("flags a precise assertion replaced by one that passes for almost anything", () => {
+    expect(diffRules(fileDiff("test/a.test.ts", ["  expect(result).toBeDefined();"], ["  expect(result).toEqual({ id: 1 });"]))).toContain("tests.assertions-removed");
   });
 
   it("finds a test turned into expect(true)", () => {

@@ -3,7 +3,7 @@ import type { CommandRule } from "./command-context.js";
 import { violation } from "./violation.js";
 
 const secretVariable = /\$\{?([A-Za-z_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Za-z0-9_]*)\}?/i;
-const credentialFiles = /(^|\/|~)(\.ssh\/|id_(rsa|dsa|ecdsa|ed25519)\b|\.aws\/credentials|\.aws\/config|\.netrc|\.git-credentials|\.docker\/config\.json|\.config\/gh\/hosts\.yml|\.kube\/config|\.gnupg\/|\.npmrc$|\.pypirc|etc\/shadow|etc\/gshadow|etc\/sudoers|proc\/[^/]+\/environ|var\/run\/secrets\/|\.vault-token|gcloud\/credentials|application_default_credentials\.json)/;
+const credentialFiles = /(^|\/|~)(\.ssh(\/|$)|id_(rsa|dsa|ecdsa|ed25519)\b|\.aws\/credentials|\.aws\/config|\.netrc|\.git-credentials|\.docker\/config\.json|\.config\/gh\/hosts\.yml|\.kube\/config|\.gnupg(\/|$)|\.npmrc$|\.pypirc|etc\/shadow|etc\/gshadow|etc\/sudoers|proc\/[^/]+\/environ|var\/run\/secrets\/|\.vault-token|gcloud\/credentials|application_default_credentials\.json)/;
 const printers = new Set(["echo", "printf", "print", "cat", "tee", "curl", "wget", "logger"]);
 
 /** Printing the environment or secret variables, and reading credential files. Secrets written in the line itself are found by the evaluator. */

@@ -49,6 +49,12 @@ export function findSecrets(text: string): SecretHit[] {
     if (hits.some((h) => Math.abs(h.index - match.index) < 200)) continue;
     hits.push({ ruleId: "secrets.assignment", kind: `value of ${name}`, index: match.index, preview: redact(value) });
   }
+  // A credential hidden in base64 is still a credential.
+  for (const match of text.matchAll(/[A-Za-z0-9+/]{28,}={0,2}/g)) {
+    const decoded = decodeReadable(match[0]);
+    if (decoded === null) continue;
+    for (const hit of findSecrets(decoded)) if (hit.ruleId === "secrets.token") hits.push({ ...hit, kind: `${hit.kind} (base64-encoded)`, index: match.index });
+  }
   for (const match of text.matchAll(urlPassword)) {
     const value = match[1] ?? "";
     if (!isSecretLikeValue(value) || /^\$|^\{/.test(value)) continue;
@@ -57,11 +63,19 @@ export function findSecrets(text: string): SecretHit[] {
   return hits;
 }
 
+function decodeReadable(value: string): string | null {
+  const decoded = Buffer.from(value, "base64").toString("utf8");
+  return /^[\x20-\x7e\n\r\t]+$/.test(decoded) ? decoded : null;
+}
+
 function isSecretLikeValue(value: string): boolean {
   if (/^(\$|\{\{|<|%\(|process\.env|os\.environ|env\.|ENV\[|secrets\.|vars\.|import\.meta)/.test(value)) return false;
   if (value.includes("(") || /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(value) || /^[a-z]+(_[a-z]+)+$/.test(value)) return false;
   if (looksFake(value)) return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  // Random material has a long run mixing letters and digits; `x-csrf-token-value-123` is words.
+  const randomRun = value.split(/[-_.:/]/).some((seg) => seg.length >= 10 && /[0-9]/.test(seg) && /[A-Za-z]/.test(seg) && entropy(seg) >= 3);
+  if (!randomRun) return false;
   return (value.length >= 16 && entropy(value) >= 3.5) || (value.length >= 12 && classes(value) >= 3 && entropy(value) >= 3.2);
 }
 

@@ -139,9 +139,11 @@ function buildCommand(
   const argv: string[] = [];
   const redirects: Redirect[] = [];
   let stdin: string | null = null;
+  let programFromVariable = false;
   for (let i = 0; i < element.length; i++) {
     const token = element[i] as Token;
     if (typeof token === "string") {
+      if (argv.length === 0 && /\$[A-Za-z_{]/.test(token) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(token)) programFromVariable = true;
       argv.push(resolveVars(token, state.vars));
       continue;
     }
@@ -161,6 +163,7 @@ function buildCommand(
 
   const onlyAssignments = argv.length > 0 && argv.every((a) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(a));
   const declaration = ["export", "declare", "local", "readonly", "typeset"].includes(argv[0] ?? "");
+  if (argv.some((a) => /^IFS=/.test(a))) state.uncertainties.push("IFS is changed, so words split in ways the policy cannot follow");
   if (onlyAssignments || declaration) {
     for (const a of declaration ? argv.slice(1) : argv) {
       const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(a);
@@ -183,7 +186,8 @@ function buildCommand(
     assignments: unwrapped.assignments,
     redirects,
     wrappers: unwrapped.wrappers,
-    origin: state.origin,
+    // A program named through a variable is a disguise even when the value is known.
+    origin: programFromVariable ? [...state.origin, "variable"] : state.origin,
     cwd: unwrapped.chdir ? resolveDirectory(state.cwd, unwrapped.chdir) : state.cwd,
     stdin: stdin ?? previousOutput,
     executed: false,

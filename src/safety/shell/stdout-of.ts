@@ -28,6 +28,8 @@ export function stdoutOf(command: SimpleCommand, input: string | null): string |
       const text = format.replace(/%[sbd]/g, () => values[index++] ?? "");
       return interpretEscapes(text) + values.slice(index).join("");
     }
+    case "pwd":
+      return command.cwd !== null && command.cwd.startsWith("/") ? command.cwd : null;
     case "cat":
       return args.length === 0 || args.every((a) => a === "-") ? stdin : null;
     case "base64":

@@ -39,7 +39,7 @@ export interface Unwrapped {
 const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 export function basename(program: string): string {
-  const base = program.split("/").pop() ?? program;
+  const base = program.replace(/\/+$/, "").split("/").pop() ?? program;
   return base.replace(/^\\/, "").toLowerCase();
 }
 
