@@ -200,7 +200,12 @@ export async function runDeveloper(deps: DeveloperDeps, input: DeveloperInput): 
         out.turns,
         deps.screen,
         { storyId: input.storyId, filesInScope: input.plan.files_in_scope },
-        { commandTimeoutMs: input.limits.commandTimeoutMs, maxResultChars: input.limits.maxToolResultChars, workspaceRoot: root },
+        {
+          // A command may not outlive the run's wall time.
+          commandTimeoutMs: Math.max(1_000, Math.min(input.limits.commandTimeoutMs, input.limits.maxWallMs - (now() - started))),
+          maxResultChars: input.limits.maxToolResultChars,
+          workspaceRoot: root,
+        },
       );
       out.toolCalls.push(r.log);
       out.sandboxMs += r.log.sandboxMs;

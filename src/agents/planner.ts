@@ -1,4 +1,5 @@
 import type { ContentBlock, MessageParam, Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
 import type { z } from "zod";
 import { ModelOutputInvalid } from "../errors.js";
 import { detectTestCommand } from "./detect-test-command.js";
@@ -53,7 +54,9 @@ export async function runPlanner(deps: ModelDeps, input: PlannerInput): Promise<
   const tool: Tool = {
     name: SUBMIT_PLAN_TOOL,
     description: "Submit the implementation plan for the story. Call exactly once.",
-    input_schema: planInputSchema(),
+    // Strict tools accept a subset of JSON Schema; the SDK moves the rest (lengths, counts) into descriptions,
+    // and planSchema enforces them on the answer.
+    input_schema: { ...transformJSONSchema(planInputSchema()), type: "object" },
     strict: true,
     cache_control: { type: "ephemeral" },
   };

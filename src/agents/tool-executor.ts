@@ -3,6 +3,7 @@ import type { ScreenVerdict, ScreeningContext, ToolCall, ToolCallScreen } from "
 import { insertAt, numberedView, strReplace } from "./text-edits.js";
 import type { EditResult } from "./text-edits.js";
 import { bashInput, editorInput, issuesText } from "./tool-input.js";
+import type { EditorInput } from "./tool-input.js";
 import { BASH_TOOL_NAME, EDITOR_TOOL_NAME } from "./tools.js";
 import { truncateMiddle } from "./truncate.js";
 
@@ -54,15 +55,15 @@ export async function executeToolCall(
   const log: ToolCallLogEntry = { turn, toolUseId: use.id, tool: use.name, input: use.input, decision: "invalid", reasons: [], ruleIds: [], isError: true, truncated: false, sandboxMs: 0 };
   const fail = (content: string): ToolOutcome => ({ content, isError: true, log });
   let call: ToolCall;
+  let edit: { input: EditorInput; path: string } | undefined;
   if (use.name === BASH_TOOL_NAME) {
     const parsed = bashInput.safeParse(use.input);
     if (!parsed.success) return fail(`Invalid input for bash: ${issuesText(parsed.error)}. Send {"command": "<shell command>"}.`);
-    if ("restart" in parsed.data && parsed.data.restart === true) {
+    if (!("command" in parsed.data)) {
       log.decision = "allow";
       log.isError = false;
       return { content: "Each command already runs in a fresh shell at the repository root; nothing to restart.", isError: false, log };
     }
-    if (!("command" in parsed.data)) return fail("Invalid input for bash: command is required.");
     call = { tool: "bash", command: parsed.data.command };
   } else if (use.name === EDITOR_TOOL_NAME) {
     const parsed = editorInput.safeParse(use.input);
@@ -70,15 +71,8 @@ export async function executeToolCall(
       return fail(`Invalid input for ${EDITOR_TOOL_NAME}: ${issuesText(parsed.error)}. Commands: view, create, str_replace, insert (undo_edit is not available).`);
     const path = relativePath(parsed.data.path, limits.workspaceRoot);
     if (typeof path !== "string") return fail(path.error);
-    const i = parsed.data;
-    call =
-      i.command === "create"
-        ? { tool: EDITOR_TOOL_NAME, command: "create", path, content: i.file_text }
-        : i.command === "str_replace"
-          ? { tool: EDITOR_TOOL_NAME, command: "str_replace", path, oldStr: i.old_str, newStr: i.new_str ?? "" }
-          : i.command === "insert"
-            ? { tool: EDITOR_TOOL_NAME, command: "insert", path, newStr: i.insert_text ?? i.new_str ?? "" }
-            : { tool: EDITOR_TOOL_NAME, command: "view", path };
+    edit = { input: parsed.data, path };
+    call = editorCall(parsed.data, path);
   } else {
     return fail(`Unknown tool "${use.name}". The tools are ${BASH_TOOL_NAME} and ${EDITOR_TOOL_NAME}.`);
   }
@@ -94,7 +88,7 @@ export async function executeToolCall(
 
   const started = performance.now();
   try {
-    const result = call.tool === "bash" ? await runBash(ws, call.command, limits, log) : await runEdit(ws, call, use.input, limits);
+    const result = edit ? await runEdit(ws, edit.input, edit.path, limits) : await runBash(ws, call.tool === "bash" ? call.command : "", limits, log);
     const cut = truncateMiddle(result.ok ? result.text : result.error, limits.maxResultChars);
     log.truncated = cut.truncated;
     log.isError = !result.ok;
@@ -116,13 +110,26 @@ async function runBash(ws: Workspace, command: string, limits: ToolLimits, log: 
   return r.exitCode === 0 && !r.timedOut ? { ok: true, text, message: "" } : { ok: false, error: text };
 }
 
-async function runEdit(ws: Workspace, call: Extract<ToolCall, { tool: "str_replace_based_edit_tool" }>, raw: unknown, limits: ToolLimits): Promise<EditResult> {
-  const path = call.path;
-  if (call.command === "create") {
-    await ws.writeFile(path, call.content ?? "");
+/** The screening port's view of an editor call. */
+function editorCall(i: EditorInput, path: string): ToolCall {
+  switch (i.command) {
+    case "create":
+      return { tool: EDITOR_TOOL_NAME, command: "create", path, content: i.file_text };
+    case "str_replace":
+      return { tool: EDITOR_TOOL_NAME, command: "str_replace", path, oldStr: i.old_str, newStr: i.new_str ?? "" };
+    case "insert":
+      return { tool: EDITOR_TOOL_NAME, command: "insert", path, newStr: i.insert_text ?? i.new_str ?? "" };
+    case "view":
+      return { tool: EDITOR_TOOL_NAME, command: "view", path };
+  }
+}
+
+async function runEdit(ws: Workspace, i: EditorInput, path: string, limits: ToolLimits): Promise<EditResult> {
+  if (i.command === "create") {
+    await ws.writeFile(path, i.file_text);
     return { ok: true, text: `File created successfully at ${path}.`, message: "" };
   }
-  if (call.command === "view") {
+  if (i.command === "view") {
     const isDir = await ws.exec(["bash", "-lc", `test -d "$1"`, "view", path], { timeoutMs: limits.commandTimeoutMs });
     if (isDir.exitCode === 0) {
       const listing = await ws.exec(["bash", "-lc", `find "$1" -maxdepth 2 -not -path '*/.*' | LC_ALL=C sort`, "view", path], { timeoutMs: limits.commandTimeoutMs });
@@ -135,15 +142,11 @@ async function runEdit(ws: Workspace, call: Extract<ToolCall, { tool: "str_repla
   } catch {
     return { ok: false, error: `The path ${path} does not exist (paths are relative to the repository root).` };
   }
-  if (call.command === "view") {
-    const range = (raw as { view_range?: [number, number] }).view_range;
-    const v = numberedView(text, range);
+  if (i.command === "view") {
+    const v = numberedView(text, i.view_range);
     return v.ok ? { ok: true, text: v.text, message: "" } : v;
   }
-  const edit =
-    call.command === "str_replace"
-      ? strReplace(text, call.oldStr ?? "", call.newStr ?? "", path)
-      : insertAt(text, (raw as { insert_line: number }).insert_line, call.newStr ?? "", path);
+  const edit = i.command === "str_replace" ? strReplace(text, i.old_str, i.new_str ?? "", path) : insertAt(text, i.insert_line, i.insert_text ?? i.new_str ?? "", path);
   if (!edit.ok) return edit;
   await ws.writeFile(path, edit.text);
   return { ok: true, text: edit.message, message: edit.message };

@@ -127,7 +127,9 @@ describe("malformed model output never crashes the developer", () => {
       { storyId: deps.scope.storyId, story, plan, role: agents.developer, limits: { ...limits, maxWallMs: 35_000 } },
     );
     expect(outcome.status).toBe("time_limit");
-    expect(outcome.turns).toBe(3);
+    expect(outcome.turns).toBeGreaterThanOrEqual(1);
+    expect(outcome.turns).toBeLessThan(4);
+    expect(outcome.reason).toMatch(/35 s of wall time/);
   });
 });
 
