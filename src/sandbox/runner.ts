@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { SandboxSection as SandboxLimits } from "../config/sections/sandbox.js";
 
 /**
  * The port through which every agent command runs. Implementations hold no
@@ -18,8 +19,13 @@ export interface WorkspaceSpec {
   /** Labels for the reaper: which story and job this sandbox belongs to. */
   storyId: string;
   jobId: string;
-  /** Hard deadline for the whole sandbox, after which it is killed. */
+  /**
+   * Hard deadline for the whole sandbox, in milliseconds from its creation, after which the
+   * container is killed (default: the limits' `job_deadline_minutes`).
+   */
   deadlineMs?: number;
+  /** The repository's `sandbox:` section of .github/wave.yml (resource limits); host defaults when absent. */
+  limits?: Partial<SandboxLimits>;
 }
 
 export interface ExecOptions {
@@ -28,18 +34,26 @@ export interface ExecOptions {
   /** Extra environment; nothing else from the app's environment is passed. */
   env?: Record<string, string>;
   stdin?: string | Buffer;
-  /** Per-command timeout; the whole process group is killed when it passes. */
+  /** Per-command timeout; the whole process group is killed when it passes (default: the limits' `command_timeout_seconds`). */
   timeoutMs?: number;
-  /** Bytes of stdout and of stderr kept; the rest is dropped with a visible marker. */
+  /** Bytes of stdout and of stderr kept; the rest is dropped with a visible `…[truncated N bytes]` marker (default: `output_limit_kb`). */
   outputLimitBytes?: number;
 }
 
+/**
+ * What a command did. A command that could not start (missing binary: 127) or failed is a
+ * result, not an exception; exceptions mean the sandbox itself is gone or unusable.
+ */
 export interface ExecResult {
+  /** The command's exit code; 124 when it timed out, 137 when the sandbox ran out of memory. */
   exitCode: number;
   stdout: string;
   stderr: string;
   timedOut: boolean;
-  /** The kernel killed it for exceeding the memory limit. */
+  /**
+   * The sandbox exceeded its memory limit and was killed. Under gVisor the whole sandbox goes,
+   * not just the command: later calls on this workspace throw SandboxUnavailable.
+   */
   oomKilled: boolean;
   truncated: boolean;
   durationMs: number;

@@ -1,0 +1,87 @@
+import type { ContainerCreateOptions } from "dockerode";
+import { HOME_DIR, LABELS, WORKSPACE_DIR } from "./labels.js";
+import type { SandboxLimits, SandboxPolicy } from "./policy.js";
+
+export interface ContainerIdentity {
+  instance: string;
+  storyId: string;
+  jobId: string;
+  /** Epoch ms after which the container is killed. */
+  deadlineAt: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** Processes kept free for the runner's own commands (kill, export) when a command forks without end. */
+export const RUNNER_RESERVED_PROCESSES = 16;
+
+/** The host-side pids cgroup limit for a sandbox whose processes are capped at `pidsLimit`. */
+export function hostPidsLimit(pidsLimit: number): number {
+  return pidsLimit * 4 + 256;
+}
+
+/**
+ * The Docker create options for one sandbox: every hardening setting of the policy in one
+ * place, so a reader (and the test) sees exactly what a container gets.
+ * No binds, no volumes, no Docker socket, no environment beyond PATH, HOME and LANG.
+ */
+export function containerCreateOptions(policy: SandboxPolicy, limits: SandboxLimits, who: ContainerIdentity): ContainerCreateOptions {
+  const [uid, gid] = policy.user.split(":");
+  const tmpfs = (sizeMb: number, mode: string, owned: boolean) =>
+    `rw,nosuid,nodev,size=${sizeMb}m,mode=${mode}${owned ? `,uid=${uid},gid=${gid}` : ""}`;
+  const fsizeBytes = (policy.fsizeMb > 0 ? policy.fsizeMb : limits.workspace_mb) * MiB;
+  const memoryBytes = limits.memory_mb * MiB;
+  return {
+    Image: policy.image,
+    // PID 1 is a shell that reaps orphans (it waits on its own sleep, and waitpid(-1) collects the rest),
+    // so zombies of killed commands do not eat into the pids limit.
+    Cmd: ["/bin/sh", "-c", "while :; do sleep 3600 & wait $!; done"],
+    User: policy.user,
+    WorkingDir: WORKSPACE_DIR,
+    Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", `HOME=${HOME_DIR}`, "LANG=C.UTF-8"],
+    Labels: {
+      [LABELS.instance]: who.instance,
+      [LABELS.story]: who.storyId,
+      [LABELS.job]: who.jobId,
+      [LABELS.deadline]: String(who.deadlineAt),
+    },
+    NetworkDisabled: policy.network === "none",
+    AttachStdin: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    Tty: false,
+    HostConfig: {
+      Runtime: policy.runtime,
+      NetworkMode: policy.network,
+      Binds: [],
+      Mounts: [],
+      ReadonlyRootfs: policy.readOnlyRootfs,
+      Tmpfs: {
+        [WORKSPACE_DIR]: tmpfs(limits.workspace_mb, "0755", true),
+        [HOME_DIR]: tmpfs(limits.tmp_mb, "0700", true),
+        "/tmp": tmpfs(limits.tmp_mb, "1777", false),
+      },
+      CapDrop: policy.dropAllCapabilities ? ["ALL"] : [],
+      SecurityOpt: policy.noNewPrivileges ? ["no-new-privileges"] : [],
+      Privileged: false,
+      Memory: memoryBytes,
+      // Equal to Memory: no swap, so a memory bomb meets the limit instead of thrashing the host.
+      MemorySwap: memoryBytes,
+      NanoCpus: Math.round(limits.cpus * 1e9),
+      // Under gVisor the host sees the sandbox's own threads (several per sandboxed process on the
+      // ptrace platform), and hitting this limit crashes the whole sandbox. So the host limit is a
+      // generous backstop; the limit commands meet is RLIMIT_NPROC below, which gVisor enforces.
+      PidsLimit: hostPidsLimit(limits.pids_limit),
+      Ulimits: [
+        { Name: "nofile", Soft: policy.nofile, Hard: policy.nofile },
+        { Name: "nproc", Soft: limits.pids_limit, Hard: limits.pids_limit },
+        { Name: "fsize", Soft: fsizeBytes, Hard: fsizeBytes },
+      ],
+      IpcMode: "private",
+      AutoRemove: false,
+      RestartPolicy: { Name: "no" },
+      // Command output goes back through exec streams; the container log would only grow on the host.
+      LogConfig: { Type: "none", Config: {} },
+    },
+  };
+}

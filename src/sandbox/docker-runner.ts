@@ -1,0 +1,121 @@
+import type { Readable } from "node:stream";
+import type Docker from "dockerode";
+import { WaveError } from "../errors.js";
+import { containerCreateOptions } from "./container-config.js";
+import { createDockerClient, dockerEndpoint } from "./docker-client.js";
+import { explainDockerError } from "./docker-errors.js";
+import { dockerExec } from "./docker-exec.js";
+import { DockerWorkspace } from "./docker-workspace.js";
+import type { StopReason } from "./docker-workspace.js";
+import { FifoLimiter } from "./fifo-limiter.js";
+import { sandboxPolicy } from "./policy.js";
+import type { SandboxPolicy, SandboxPolicyInput } from "./policy.js";
+import { sandboxSection } from "../config/sections/sandbox.js";
+import type { Runner, Workspace, WorkspaceSpec } from "./runner.js";
+import { INIT_WORKSPACE } from "./sandbox-scripts.js";
+import { sniffTarball } from "./tarball.js";
+
+export interface DockerRunnerOptions {
+  /** This app instance's id, written on every container so operators can tell replicas apart. */
+  instance: string;
+  docker?: Docker;
+  /** Host policy; defaults are the safe ones (see policy.ts). */
+  policy?: SandboxPolicyInput;
+  /** Share one limiter between runners on the same host; by default each runner has its own of `policy.maxConcurrent`. */
+  limiter?: FifoLimiter;
+}
+
+/** The Docker + gVisor Runner, with the policy and limiter it uses. */
+export interface DockerRunner extends Runner {
+  readonly policy: SandboxPolicy;
+  readonly limiter: FifoLimiter;
+  readonly docker: Docker;
+}
+
+/**
+ * The Docker + gVisor backend of the Runner port. Each workspace is one hardened container
+ * (see container-config.ts); the repository goes in and the change comes out through exec
+ * streams, never through bind mounts or Docker's archive API.
+ */
+export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
+  const policy = sandboxPolicy(options.policy);
+  const docker = options.docker ?? createDockerClient();
+  const limiter = options.limiter ?? new FifoLimiter(policy.maxConcurrent);
+  const context = { image: policy.image, runtime: policy.runtime, socket: socketOf(docker) };
+
+  async function createWorkspace(spec: WorkspaceSpec, tarball: Readable): Promise<Workspace> {
+    const limits = sandboxSection.parse({ ...policy.limits, ...spec.limits });
+    const release = await limiter.acquire();
+    let container: Docker.Container | undefined;
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    let removed: Promise<void> | undefined;
+    const remove = () => {
+      clearTimeout(deadlineTimer);
+      removed ??= (container ?? docker.getContainer("none")).remove({ force: true, v: true }).then(
+        () => undefined,
+        (error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)),
+      );
+      return removed;
+    };
+    try {
+      const deadlineMs = spec.deadlineMs ?? limits.job_deadline_minutes * 60_000;
+      const deadlineAt = Date.now() + deadlineMs;
+      const created: Docker.Container = await docker
+        .createContainer(containerCreateOptions(policy, limits, { instance: options.instance, storyId: spec.storyId, jobId: spec.jobId, deadlineAt }))
+        .catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
+      container = created;
+      // Docker reports an unregistered runtime only at start.
+      await created.start().catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
+
+      let deadlinePassed = false;
+      deadlineTimer = setTimeout(() => {
+        deadlinePassed = true;
+        void created.kill().catch(() => undefined);
+      }, deadlineMs);
+      deadlineTimer.unref();
+      const stopped: Promise<StopReason> = created
+        .wait()
+        .catch(() => undefined)
+        .then(async () => {
+          clearTimeout(deadlineTimer);
+          if (deadlinePassed) return "deadline";
+          const info = await created.inspect().catch(() => undefined);
+          return info?.State.OOMKilled ? "out-of-memory" : "stopped";
+        });
+
+      const { gzip, stream } = await sniffTarball(tarball);
+      const init = await dockerExec(created, {
+        argv: ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""],
+        stdin: stream,
+        stdoutLimit: 4096,
+        stderrLimit: 16 * 1024,
+        containerGone: stopped,
+      });
+      const baseline = init.stdout.text().trim();
+      if (init.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(baseline)) {
+        const why = init.containerStopped ? "the container stopped while unpacking (is the tarball larger than sandbox.workspace_mb?)" : init.stderr.text().trim();
+        throw new WaveError(`Cannot unpack the repository into the sandbox: ${why || `exit code ${init.exitCode}`}.`, {
+          hint: "Check that the stream is a tar or tar.gz archive and fits sandbox.workspace_mb.",
+        });
+      }
+      return new DockerWorkspace({ container: created, baseline, limits, stopped, remove, release });
+    } catch (error) {
+      if (container) await remove().catch(() => undefined);
+      release();
+      throw error;
+    }
+  }
+
+  return { createWorkspace, policy, limiter, docker };
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { statusCode?: number }).statusCode === 404;
+}
+
+function socketOf(docker: Docker): string {
+  const modem = docker.modem as { socketPath?: unknown; host?: unknown; port?: unknown };
+  if (typeof modem.socketPath === "string") return `unix://${modem.socketPath}`;
+  if (typeof modem.host === "string") return `tcp://${modem.host}:${String(modem.port ?? "")}`;
+  return dockerEndpoint();
+}

@@ -1,0 +1,241 @@
+import { randomUUID } from "node:crypto";
+import type Docker from "dockerode";
+import { SandboxTimeout, SandboxUnavailable, WaveError } from "../errors.js";
+import { RUNNER_RESERVED_PROCESSES } from "./container-config.js";
+import { binaryPaths, parseCatFileBatch, parseRawDiff } from "./diff-parse.js";
+import { dockerExec } from "./docker-exec.js";
+import type { DockerExecOutcome, DockerExecRequest } from "./docker-exec.js";
+import type { Release } from "./fifo-limiter.js";
+import { WORKSPACE_DIR } from "./labels.js";
+import type { SandboxLimits } from "./policy.js";
+import type { ChangedFile, ExecOptions, ExecResult, Workspace, WorkspaceChange } from "./runner.js";
+import { CAT_BLOBS, EXPORT_CHANGE, KILL_COMMAND, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
+import { readTar, singleFileTar } from "./tarball.js";
+import { workspaceRelativePath } from "./workspace-path.js";
+
+/** Why a sandbox container stopped before it was destroyed. */
+export type StopReason = "deadline" | "out-of-memory" | "stopped";
+
+/** Output the runner's own commands may produce (an export, a file read). */
+const INTERNAL_OUTPUT_LIMIT = 256 * 1024 * 1024;
+/** A runner command (read, write, export) that takes longer than this is stuck, not slow. */
+const INTERNAL_TIMEOUT_SECONDS = 300;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export interface DockerWorkspaceParts {
+  container: Docker.Container;
+  baseline: string;
+  limits: SandboxLimits;
+  /** Resolves once the container has stopped, with the reason. */
+  stopped: Promise<StopReason>;
+  /** Stops and removes the container (idempotent). */
+  remove: () => Promise<void>;
+  release: Release;
+}
+
+/** One sandbox: a running container holding the workspace and its baseline commit. */
+export class DockerWorkspace implements Workspace {
+  readonly id: string;
+  private stopReason: StopReason | undefined;
+  private destroyed = false;
+  private inFlight = 0;
+
+  constructor(private readonly parts: DockerWorkspaceParts) {
+    this.id = parts.container.id.slice(0, 12);
+    void parts.stopped.then((reason) => {
+      this.stopReason = reason;
+      // The slot belongs to a live sandbox; a dead one (deadline, OOM, reaper) gives it back.
+      parts.release();
+    });
+  }
+
+  async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    this.assertUsable();
+    if (argv.length === 0 || argv[0] === "") throw new WaveError("exec needs a program to run (argv was empty).");
+    const cwd = options.cwd === undefined || options.cwd === "" || options.cwd === "." ? WORKSPACE_DIR : `${WORKSPACE_DIR}/${workspaceRelativePath(options.cwd)}`;
+    const env = Object.entries(options.env ?? {}).map(([name, value]) => {
+      if (!ENV_NAME.test(name)) throw new WaveError(`${JSON.stringify(name)} is not a valid environment variable name.`);
+      return `${name}=${value}`;
+    });
+    const limit = options.outputLimitBytes ?? this.parts.limits.output_limit_kb * 1024;
+    const timeoutMs = options.timeoutMs ?? this.parts.limits.command_timeout_seconds * 1000;
+    const pidFile = `/tmp/.wave-exec-${randomUUID()}.pid`;
+    const agentProcesses = Math.max(8, this.parts.limits.pids_limit - RUNNER_RESERVED_PROCESSES);
+
+    this.inFlight += 1;
+    let outcome: DockerExecOutcome;
+    try {
+      outcome = await this.run({
+        argv: ["setsid", "-w", "/bin/sh", "-c", RUN_COMMAND, "wave-exec", pidFile, cwd, String(agentProcesses), ...argv],
+        env,
+        ...(options.stdin === undefined ? {} : { stdin: Buffer.from(options.stdin) }),
+        stdoutLimit: limit,
+        stderrLimit: limit,
+        timeoutMs,
+        // Alone in the sandbox, a timed-out command's escaped children (new sessions) die too.
+        onTimeout: () => this.kill(pidFile, this.inFlight === 1 ? "all" : "group"),
+      });
+    } finally {
+      this.inFlight -= 1;
+    }
+
+    const oomKilled = outcome.containerStopped && (await this.parts.stopped) === "out-of-memory";
+    if (outcome.containerStopped && !oomKilled) this.assertUsable();
+    const exitCode = outcome.timedOut ? 124 : oomKilled ? 137 : (outcome.exitCode ?? 137);
+    return {
+      exitCode,
+      stdout: outcome.stdout.text(),
+      stderr: outcome.stderr.text(),
+      timedOut: outcome.timedOut,
+      oomKilled,
+      truncated: outcome.stdout.truncated || outcome.stderr.truncated,
+      durationMs: Math.round(outcome.durationMs),
+    };
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const rel = workspaceRelativePath(path);
+    const outcome = await this.internal(["cat", "--", rel]);
+    if (outcome.exitCode !== 0) {
+      throw new WaveError(`Cannot read ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
+    }
+    if (outcome.stdout.truncated) throw new WaveError(`${rel} is larger than ${INTERNAL_OUTPUT_LIMIT} bytes; read it in parts with a command.`);
+    return outcome.stdout.bytes();
+  }
+
+  async writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+    const rel = workspaceRelativePath(path);
+    const bytes = Buffer.from(content);
+    const mode = options.mode ?? 0o644;
+    const tar = await singleFileTar(rel, bytes, mode);
+    const outcome = await this.internal(["/bin/sh", "-c", WRITE_FILE, "wave-write", rel, options.mode === undefined ? "keep" : mode.toString(8)], tar);
+    if (outcome.exitCode !== 0) {
+      throw new WaveError(`Cannot write ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
+    }
+  }
+
+  async exportChange(): Promise<WorkspaceChange> {
+    let parts = await this.exportParts("text");
+    let patchText = decodeUtf8(parts.patch);
+    if (patchText === undefined) {
+      // A text hunk holds bytes that are not UTF-8; as binary hunks the patch is plain ASCII and still exact.
+      parts = await this.exportParts("binary");
+      patchText = parts.patch.toString("latin1");
+    }
+    const raw = parseRawDiff(parts.raw);
+    const binary = binaryPaths(parts.numstat);
+    const oids = [...new Set(raw.flatMap((c) => (c.blob ? [c.blob] : [])))];
+    const blobs = oids.length === 0 ? new Map<string, Buffer>() : await this.blobs(oids);
+    const files: ChangedFile[] = raw.map((change) => {
+      const file: ChangedFile = { path: change.path, status: change.status, binary: binary.has(change.path) };
+      if (change.previousPath !== undefined) file.previousPath = change.previousPath;
+      if (change.mode !== undefined) file.mode = change.mode;
+      if (change.blob !== undefined) {
+        const content = blobs.get(change.blob);
+        if (!content) throw new WaveError(`The sandbox did not return the content of ${change.path}.`);
+        file.content = content;
+      }
+      return file;
+    });
+    return { patch: patchText, files };
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    try {
+      await this.parts.remove();
+    } finally {
+      this.parts.release();
+    }
+  }
+
+  private async exportParts(mode: "text" | "binary"): Promise<{ patch: Buffer; raw: Buffer; numstat: Buffer }> {
+    const outcome = await this.internal(["/bin/sh", "-c", EXPORT_CHANGE, "wave-export", this.parts.baseline, mode]);
+    if (outcome.exitCode !== 0 || outcome.stdout.truncated) {
+      const why = outcome.stdout.truncated ? `the change is larger than ${INTERNAL_OUTPUT_LIMIT} bytes` : outcome.stderr.text().trim();
+      throw new WaveError(`Cannot export the change from the sandbox: ${why}.`);
+    }
+    const files = await readTar(outcome.stdout.bytes());
+    const pick = (name: string) => files.get(name) ?? Buffer.alloc(0);
+    return { patch: pick("patch"), raw: pick("raw"), numstat: pick("numstat") };
+  }
+
+  private async blobs(oids: string[]): Promise<Map<string, Buffer>> {
+    const outcome = await this.internal(["/bin/sh", "-c", CAT_BLOBS, "wave-blobs"], Buffer.from(`${oids.join("\n")}\n`));
+    if (outcome.exitCode !== 0 || outcome.stdout.truncated) {
+      throw new WaveError(`Cannot read the changed files from the sandbox: ${outcome.stderr.text().trim() || "output too large"}.`);
+    }
+    return parseCatFileBatch(outcome.stdout.bytes());
+  }
+
+  /** A runner command: no process-group wrapper, a generous timeout, a large output cap. */
+  private async internal(argv: string[], stdin?: Buffer): Promise<DockerExecOutcome> {
+    this.assertUsable();
+    const outcome = await this.run({
+      argv: ["timeout", "-s", "KILL", String(INTERNAL_TIMEOUT_SECONDS), ...argv],
+      ...(stdin === undefined ? {} : { stdin }),
+      stdoutLimit: INTERNAL_OUTPUT_LIMIT,
+      stderrLimit: 64 * 1024,
+    });
+    if (outcome.containerStopped) {
+      await this.parts.stopped;
+      this.assertUsable();
+    }
+    return outcome;
+  }
+
+  private run(request: Omit<DockerExecRequest, "containerGone">): Promise<DockerExecOutcome> {
+    return dockerExec(this.parts.container, { ...request, containerGone: this.parts.stopped }).catch((error: unknown) => {
+      if (this.stopReason !== undefined || this.destroyed) this.assertUsable();
+      throw new SandboxUnavailable(`The sandbox ${this.id} did not run the command: ${error instanceof Error ? error.message : String(error)}.`, {
+        hint: "The container may have been removed; start a new workspace.",
+        cause: error,
+      });
+    });
+  }
+
+  /** Kills a timed-out command; retried because a command that forks without end can starve the first attempt. */
+  private async kill(pidFile: string, scope: "group" | "all"): Promise<void> {
+    for (let attempt = 0; attempt < 5 && this.stopReason === undefined; attempt++) {
+      const outcome = await dockerExec(this.parts.container, {
+        argv: ["/bin/sh", "-c", KILL_COMMAND, "wave-kill", pidFile, scope],
+        stdoutLimit: 4096,
+        stderrLimit: 4096,
+        containerGone: this.parts.stopped,
+        timeoutMs: 5000,
+      }).catch(() => undefined);
+      if (outcome?.exitCode === 0) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.destroyed) throw new WaveError(`The sandbox ${this.id} was destroyed.`, { hint: "Create a new workspace." });
+    switch (this.stopReason) {
+      case undefined:
+        return;
+      case "deadline":
+        throw new SandboxTimeout(`The sandbox ${this.id} passed its job deadline and was killed.`, {
+          hint: "Raise sandbox.job_deadline_minutes in .github/wave.yml, or split the work.",
+        });
+      case "out-of-memory":
+        throw new SandboxUnavailable(`The sandbox ${this.id} ran out of memory and was killed; its files are gone.`, {
+          hint: "Raise sandbox.memory_mb in .github/wave.yml, or make the command use less memory.",
+        });
+      case "stopped":
+        throw new SandboxUnavailable(`The sandbox ${this.id} stopped (removed by the reaper or from outside).`, {
+          hint: "Start a new workspace.",
+        });
+    }
+  }
+}
+
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,15 @@
+/** Docker labels that tie a sandbox container to its app instance, story and job (the reaper reads them). */
+export const LABELS = {
+  instance: "wave.instance",
+  story: "wave.story",
+  job: "wave.job",
+  /** Epoch milliseconds after which the container must not live, whoever created it. */
+  deadline: "wave.deadline",
+} as const;
+
+/** Where the repository lives inside the sandbox. */
+export const WORKSPACE_DIR = "/workspace";
+/** The sandbox user's home (a tmpfs, since the root filesystem is read-only). */
+export const HOME_DIR = "/home/wave";
+/** Runner bookkeeping (exec pid files); inside /tmp so it needs no extra mount. */
+export const RUNNER_DIR = "/tmp/.wave";

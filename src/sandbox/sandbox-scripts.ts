@@ -1,0 +1,113 @@
+import { WORKSPACE_DIR } from "./labels.js";
+
+/*
+ * The shell run inside the sandbox, kept here so each piece is readable in one place.
+ * Every script takes its inputs as positional arguments, never by string interpolation.
+ */
+
+/** git without anything the repository (or a command in the sandbox) could configure to run code or reshape output. */
+const GIT_ENV = "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 GIT_OPTIONAL_LOCKS=0";
+const GIT =
+  "git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c core.autocrlf=false -c core.safecrlf=false " +
+  "-c core.quotepath=false -c core.filemode=true -c core.symlinks=true -c commit.gpgsign=false -c gc.auto=0 " +
+  "-c diff.noprefix=false -c diff.mnemonicprefix=false -c diff.external= -c color.ui=false";
+
+/**
+ * In-repository attributes override .gitattributes (info/attributes wins): no line-ending
+ * conversion, no filters, binary detection by content. That keeps blobs byte-identical to the
+ * files, so the patch applies to the original tree exactly.
+ */
+const ATTRIBUTES_EXACT = "* !text !eol !filter !ident !working-tree-encoding !diff !merge";
+/** Same, but every file diffs as binary: used when a text diff would not be valid UTF-8. */
+const ATTRIBUTES_ALL_BINARY = "* !text !eol !filter !ident !working-tree-encoding -diff !merge";
+
+/**
+ * Unpacks the tarball on stdin into the workspace (stripping a single top-level folder, as in
+ * GitHub's tarballs), then commits it as the baseline. Prints the baseline commit id.
+ * $1: "-z" for gzip or "" for plain tar.
+ */
+export const INIT_WORKSPACE = `set -eu
+${GIT_ENV}
+ws=${WORKSPACE_DIR}
+unpack=$(mktemp -d "$ws/.wave-unpack.XXXXXX")
+tar -x $1 -f - -C "$unpack" --no-same-owner --delay-directory-restore
+top=$(find "$unpack" -mindepth 1 -maxdepth 1)
+src=$unpack
+if [ -n "$top" ] && [ "$(printf '%s\\n' "$top" | wc -l)" -eq 1 ] && [ -d "$top" ] && [ ! -L "$top" ]; then src=$top; fi
+find "$src" -mindepth 1 -maxdepth 1 -exec mv -t "$ws" -- {} +
+rm -rf "$unpack"
+# A .git from the tarball would fight the baseline; the baseline is what the change is measured against.
+rm -rf "$ws/.git"
+cd "$ws"
+git init -q -b wave-baseline
+git config user.name "WAVE sandbox"
+git config user.email "sandbox@wave.invalid"
+git config commit.gpgsign false
+git config core.hooksPath /dev/null
+git config core.autocrlf false
+git config gc.auto 0
+printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
+${GIT} add -A -f
+${GIT} commit -q --no-verify --allow-empty -m "WAVE baseline"
+${GIT} rev-parse HEAD
+`;
+
+/**
+ * Stages the whole working tree into a private index (so whatever the command did to git's own
+ * index or HEAD does not matter), then writes the patch, the raw listing and the numstat
+ * against the baseline into a tar on stdout.
+ * $1: baseline commit, $2: "text" or "binary".
+ */
+export const EXPORT_CHANGE = `set -eu
+${GIT_ENV}
+cd ${WORKSPACE_DIR}
+out=$(mktemp -d /tmp/.wave-export.XXXXXX)
+export GIT_INDEX_FILE="$out/index"
+if [ "$2" = binary ]; then attrs='${ATTRIBUTES_ALL_BINARY}'; else attrs='${ATTRIBUTES_EXACT}'; fi
+mkdir -p .git/info && printf '%s\\n' "$attrs" >.git/info/attributes
+${GIT} read-tree "$1"
+${GIT} add -A
+${GIT} diff --cached --binary --full-index -M --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ "$1" >"$out/patch"
+${GIT} diff --cached --raw -z -M --no-abbrev --no-ext-diff "$1" >"$out/raw"
+${GIT} diff --cached --numstat -z -M --no-ext-diff --no-textconv "$1" >"$out/numstat"
+printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
+tar -c -f - -C "$out" patch raw numstat
+rm -rf "$out"
+`;
+
+/** Blob contents for the ids on stdin, in \`git cat-file --batch\` format. */
+export const CAT_BLOBS = `set -eu
+${GIT_ENV}
+cd ${WORKSPACE_DIR}
+exec ${GIT} cat-file --batch
+`;
+
+/**
+ * Runs a command in its own session and process group, recording the group id so a timeout
+ * can kill the whole group, and with a process limit a little below the sandbox's so the
+ * runner can still start the kill when the command forks without end.
+ * $1: pid file, $2: directory, $3: process limit, then the argv.
+ */
+export const RUN_COMMAND = 'p=$1; d=$2; n=$3; shift 3; echo $$ >"$p"; ulimit -u "$n" 2>/dev/null; cd -- "$d" || exit 2; exec "$@"';
+
+/**
+ * Kills a timed-out command: its process group and session, and with $2 = "all" every process
+ * of the sandbox user (a command that started its own session escapes the first two).
+ * $1: pid file, $2: "group" or "all".
+ */
+export const KILL_COMMAND = `p=$(cat "$1" 2>/dev/null || true)
+if [ -n "$p" ]; then kill -KILL -- "-$p" 2>/dev/null; pkill -KILL -s "$p" 2>/dev/null; fi
+if [ "$2" = all ]; then kill -KILL -1 2>/dev/null; fi
+rm -f "$1"
+exit 0`;
+
+/**
+ * Writes the one-file tar on stdin into the workspace, keeping an existing file's mode unless
+ * a mode is given (an edit must not drop an executable bit).
+ * $1: path relative to the workspace (the tar entry's name), $2: octal mode or "keep".
+ */
+export const WRITE_FILE = `set -eu
+cd ${WORKSPACE_DIR}
+if [ "$2" = keep ]; then m=$(stat -c %a -- "$1" 2>/dev/null || echo 644); else m=$2; fi
+tar -x -f - --no-same-owner
+chmod "$m" -- "$1"`;
