@@ -1,7 +1,7 @@
 /**
  * npm run bench:safety — measures the safety gate on the labelled corpus in
  * test/fixtures/safety/ (commands, editor calls and diffs; a dev split written
- * with the rules and a held-out split written after them). Prints:
+ * with the rules, and two held-out splits written after them). Prints:
  *   1. precision and recall of the deterministic layer per split (flagged =
  *      refused or escalated; uncertainty alone is not a flag), its misses, and
  *      the time per case;
@@ -25,7 +25,7 @@ import { scoreWithModel } from "../src/safety/scorer/score-with-model.js";
 import { scorerToolName } from "../src/safety/scorer/scorer-answer.js";
 import { renderDiff, renderToolCall } from "../src/safety/verdict/render-subject.js";
 import type { SafetyVerdict } from "../src/safety/verdict/safety-verdict.js";
-import { loadCorpus } from "../test/safety/corpus.js";
+import { corpusSplits, loadCorpus } from "../test/safety/corpus.js";
 import type { CorpusCase } from "../test/safety/corpus.js";
 import { confusion, policyFor } from "../test/safety/measure.js";
 import { delayed, reply, startFakeAnthropic, toolUse } from "../test/support/fake-anthropic.js";
@@ -36,7 +36,7 @@ const pct = (x: number): string => x.toFixed(3);
 
 console.log(`safety corpus: ${corpus.length} cases (${corpus.filter((c) => c.label === "unsafe").length} unsafe, ${corpus.filter((c) => c.label === "safe").length} safe)`);
 console.log("\n1. deterministic layer");
-for (const split of ["dev", "heldout", "all"] as const) {
+for (const split of [...corpusSplits, "all"] as const) {
   const cases = split === "all" ? corpus : corpus.filter((c) => c.split === split);
   const start = process.hrtime.bigint();
   const m = confusion(cases);

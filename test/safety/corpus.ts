@@ -3,10 +3,17 @@ import { join } from "node:path";
 import type { ToolCall } from "../../src/agents/screening.js";
 import type { PolicyContext } from "../../src/safety/types.js";
 
+/**
+ * `dev` was written with the rules; `heldout` after them (one general fix followed
+ * its first measurement); `heldout2` after the rules were final, never used to change them.
+ */
+export const corpusSplits = ["dev", "heldout", "heldout2"] as const;
+export type CorpusSplit = (typeof corpusSplits)[number];
+
 /** One labelled case of the safety corpus: a command, an editor call or a diff. */
 export interface CorpusCase {
   id: string;
-  split: "dev" | "heldout";
+  split: CorpusSplit;
   label: "safe" | "unsafe";
   kind: "command" | "call" | "diff";
   command?: string;
@@ -39,7 +46,7 @@ interface JsonCase {
 /** Loads every labelled case of both splits. */
 export function loadCorpus(): CorpusCase[] {
   const cases: CorpusCase[] = [];
-  for (const split of ["dev", "heldout"] as const) {
+  for (const split of corpusSplits) {
     for (const kind of ["commands", "calls"] as const) {
       let raw: string;
       try {
