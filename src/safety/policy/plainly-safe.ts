@@ -14,9 +14,10 @@ const scriptRunners = new Set(["node", "python", "python3", "ruby", "deno", "bun
 
 export function isPlainlySafe(command: SimpleCommand): boolean {
   if (command.name === "") return true;
-  if (command.origin.length > 0) return false;
+  // A plain `$(date)` is fine; anything reached through a shell string, eval, a decoder or a variable is not.
+  if (command.origin.some((o) => o !== "$(...)")) return false;
   if (command.name === "git") return safeGit.has(gitSubcommand(command.args).sub);
-  if (scriptRunners.has(command.name) && command.args.length > 0 && !command.args.some((a) => /\.(test|spec)\.|^test|vitest|jest|pytest|-m$/.test(a))) return false;
+  if (scriptRunners.has(command.name) && command.args.some((a) => !a.startsWith("-")) && !command.args.some((a) => /\.(test|spec)\.|^test|vitest|jest|pytest|-m$/.test(a))) return false;
   if (command.name === "npx" && !/^(tsc|eslint|prettier|vitest|jest|tsx|mocha|c8|nyc|biome)$/.test(command.args.find((a) => !a.startsWith("-")) ?? "")) return false;
   return readOnly.has(command.name) || workspaceTools.has(command.name);
 }
