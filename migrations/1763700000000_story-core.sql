@@ -32,8 +32,15 @@ CREATE TABLE stories (
   snapshot          jsonb NOT NULL,
   machine_version   integer NOT NULL,
   version           integer NOT NULL DEFAULT 1,
+  -- Stored ids and digests that make every GitHub write an upsert that skips unchanged content.
   status_comment_id bigint,
   status_comment_digest text,
+  mirrored_label    text,
+  -- Facts other gates add: the plan, the pull request and its head.
+  plan              jsonb,
+  pull_request      integer,
+  head_sha          text,
+  branch            text,
   created_at        timestamptz NOT NULL DEFAULT now(),
   updated_at        timestamptz NOT NULL DEFAULT now()
 );

@@ -1,0 +1,23 @@
+import { callGitHub } from "../github/call-github.js";
+import type { GitHubClient } from "../github/client.js";
+
+function replyMarker(key: string): string {
+  return `<!-- wave:reply=${key} -->`;
+}
+
+/**
+ * Posts a reply once per `key`: looks for the key's hidden marker among the
+ * newest comments first, so a retried job does not post the same reply twice.
+ */
+export async function postReplyOnce(octokit: GitHubClient, where: { owner: string; repo: string; issueNumber: number }, key: string, body: string): Promise<void> {
+  const marker = replyMarker(key);
+  // Retries happen within hours; comments since yesterday are enough to look through.
+  const since = new Date(Date.now() - 24 * 3600_000).toISOString();
+  const recent = await callGitHub(() =>
+    octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, per_page: 100, since }),
+  );
+  if (recent.data.some((c) => c.body?.includes(marker))) return;
+  await callGitHub(() =>
+    octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, body: `${body.trimEnd()}\n${marker}\n` }),
+  );
+}

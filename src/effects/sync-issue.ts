@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { callGitHub } from "../github/call-github.js";
+import type { GitHubClient } from "../github/client.js";
+import { GitHubNotFound } from "../github/errors.js";
+import { storyMarker } from "../github/story-marker.js";
+import type { Pool } from "../store/db.js";
+import { updateStoryFacts, type StoryRow } from "../store/stories.js";
+import { gateView } from "../story/gate-view.js";
+import { readSnapshot } from "../story/snapshot.js";
+import { mirrorLabel, mirrorLabels, renderStatusComment, type StatusCommentInput } from "./render-status-comment.js";
+
+export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop">;
+
+/**
+ * Brings the issue in line with the story: the one status comment (found by
+ * stored id, else by its hidden marker, else created; skipped when unchanged)
+ * and the status label mirror. Idempotent: safe to run any number of times.
+ */
+export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryRow, extras: StatusExtras = {}): Promise<void> {
+  const snapshot = readSnapshot(story.snapshot, story.machineVersion);
+  const view = gateView(snapshot);
+  const body = renderStatusComment({
+    storyId: story.id,
+    title: story.story.title,
+    issueNumber: story.issueNumber,
+    view,
+    lastFailure: snapshot.context.lastFailure,
+    ...extras,
+  });
+  const digest = createHash("sha256").update(body).digest("hex");
+  const repo = { owner: story.owner, repo: story.repo };
+
+  if (digest !== story.statusCommentDigest || story.statusCommentId === null) {
+    let commentId = story.statusCommentId;
+    if (commentId !== null) {
+      try {
+        await callGitHub(() => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: commentId as number, body }));
+      } catch (error) {
+        // Someone deleted the status comment: make a new one rather than fail forever.
+        if (!(error instanceof GitHubNotFound)) throw error;
+        commentId = null;
+      }
+    }
+    if (commentId === null) {
+      commentId = await findByMarker(octokit, story);
+      if (commentId !== null) {
+        const id = commentId;
+        await callGitHub(() => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: id, body }));
+      } else {
+        const created = await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: story.issueNumber, body }));
+        commentId = Number(created.data.id);
+      }
+    }
+    await updateStoryFacts(pool, story.id, { statusCommentId: commentId, statusCommentDigest: digest });
+  }
+
+  const wanted = mirrorLabel(view.standing);
+  if (wanted !== story.mirroredLabel) {
+    for (const label of mirrorLabels) {
+      if (label === wanted || label !== story.mirroredLabel) continue;
+      try {
+        await callGitHub(() => octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { ...repo, issue_number: story.issueNumber, name: label }));
+      } catch (error) {
+        if (!(error instanceof GitHubNotFound)) throw error;
+      }
+    }
+    if (wanted) {
+      await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...repo, issue_number: story.issueNumber, labels: [wanted] }));
+    }
+    await updateStoryFacts(pool, story.id, { mirroredLabel: wanted });
+  }
+}
+
+async function findByMarker(octokit: GitHubClient, story: StoryRow): Promise<number | null> {
+  const marker = storyMarker(story.id);
+  for (let page = 1; page <= 30; page++) {
+    const res = await callGitHub(() =>
+      octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: story.owner, repo: story.repo, issue_number: story.issueNumber, per_page: 100, page }),
+    );
+    const found = res.data.find((c) => c.body?.includes(marker));
+    if (found) return Number(found.id);
+    if (res.data.length < 100) return null;
+  }
+  return null;
+}

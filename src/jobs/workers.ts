@@ -1,0 +1,60 @@
+import type PgBoss from "pg-boss";
+import type { EngineDeps } from "../engine/deps.js";
+import { deliverEffects, type EffectPorts } from "../engine/deliver-effects.js";
+import { runGateJob, type GateJob, type GateWorkers } from "../engine/run-gate.js";
+import { processDelivery, type RouterPorts } from "../webhooks/route-delivery.js";
+import { QUEUES } from "./queue.js";
+
+export interface WorkerPorts {
+  router: RouterPorts;
+  effects: EffectPorts;
+  gates: GateWorkers;
+}
+
+export interface Workers {
+  /** Wakes the delivery workers now instead of at their next poll. */
+  notifyDelivery(): void;
+  stop(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  deliveryConcurrency?: number;
+  effectsConcurrency?: number;
+  gateConcurrency?: number;
+  pollingIntervalSeconds?: number;
+}
+
+/**
+ * Starts the queue consumers. pg-boss leases each job to one worker across
+ * all replicas; a job whose worker died is retried after its expiry.
+ */
+export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options: WorkerOptions = {}): Promise<Workers> {
+  const boss: PgBoss = deps.boss;
+  const poll = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true as const };
+  const deliveryIds: string[] = [];
+  for (let i = 0; i < (options.deliveryConcurrency ?? 2); i++) {
+    deliveryIds.push(
+      await boss.work<{ deliveryId: string }>(QUEUES.delivery, poll, async ([job]) => {
+        if (job) return processDelivery(deps, ports.router, job.data.deliveryId);
+      }),
+    );
+  }
+  for (let i = 0; i < (options.effectsConcurrency ?? 2); i++) {
+    await boss.work<{ storyId: string }>(QUEUES.effects, poll, async ([job]) => {
+      if (job) return deliverEffects(deps, ports.effects, job.data.storyId);
+    });
+  }
+  for (let i = 0; i < (options.gateConcurrency ?? 2); i++) {
+    await boss.work<GateJob>(QUEUES.gate, poll, async ([job]) => {
+      if (job) return runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit });
+    });
+  }
+  return {
+    notifyDelivery: () => {
+      for (const id of deliveryIds) boss.notifyWorker(id);
+    },
+    stop: async () => {
+      for (const q of Object.values(QUEUES)) await boss.offWork(q);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { run } from "probot";
+import { startDatabase } from "./boot/database.js";
+import { startQueue } from "./jobs/queue.js";
+import { createPool } from "./store/db.js";
+import { waveApp } from "./wave.js";
+import { productionPorts } from "./boot/production-ports.js";
+import { bootLog } from "./boot/log.js";
+
+/**
+ * `npm start`. Without APP_ID and a private key, Probot's setup mode serves a
+ * page at http://localhost:3000 that registers the app from app.yml and writes
+ * the credentials to .env. Either way the database is up first.
+ */
+async function main(): Promise<void> {
+  const log = await bootLog();
+  const db = await startDatabase(process.env, log);
+  const pool = createPool(db.url);
+  const hasCredentials = Boolean(process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH));
+  const stopAll = async () => {
+    await pool.end().catch(() => undefined);
+    await db.stop().catch(() => undefined);
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, "shutting down");
+      void stopAll().finally(() => process.exit(0));
+    });
+  }
+  if (!hasCredentials) {
+    log.info("No APP_ID/PRIVATE_KEY: starting Probot's setup mode. Open http://localhost:" + (process.env.PORT ?? "3000") + " to register the GitHub App from app.yml.");
+    await run(() => undefined, { log });
+    return;
+  }
+  const boss = await startQueue(db.url);
+  const deps = { pool, boss, log };
+  const ports = await productionPorts(deps, process.env);
+  await run(waveApp({ deps, ...ports }), { log });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

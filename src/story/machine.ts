@@ -1,0 +1,405 @@
+import { and, assign, setup } from "xstate";
+import type { StoryEvent } from "./events.js";
+
+/**
+ * The story statechart: the eight gates and the rules between them. Used only
+ * through xstate's pure `transition()` (see transition.ts); its actions are
+ * returned as data and turned into effects by the caller, never executed here.
+ *
+ * Bump MACHINE_VERSION whenever a stored snapshot of the previous version would
+ * be read differently, and add its migration to snapshot.ts.
+ */
+export const MACHINE_VERSION = 1;
+
+export const gates = ["intake", "plan", "preflight", "build", "verify", "safety", "review", "merge"] as const;
+export type Gate = (typeof gates)[number];
+
+/** Where a story can stand and be resumed to after a hold. */
+export const steps = [
+  "intake",
+  "plan",
+  "planApproval",
+  "preflight",
+  "build",
+  "verify",
+  "safety",
+  "safetyApproval",
+  "review",
+  "reviewApproval",
+  "merge",
+] as const;
+export type Step = (typeof steps)[number];
+
+export const gateOfStep: Record<Step, Gate> = {
+  intake: "intake",
+  plan: "plan",
+  planApproval: "plan",
+  preflight: "preflight",
+  build: "build",
+  verify: "verify",
+  safety: "safety",
+  safetyApproval: "safety",
+  review: "review",
+  reviewApproval: "review",
+  merge: "merge",
+};
+
+export type Decision = "go" | "hold" | "unhold" | "kill" | "recycle" | "retry" | "approve" | "fail" | "done";
+
+export interface DecisionRecord {
+  gate: Gate;
+  decision: Decision;
+  by: string;
+  why: string;
+  /** ISO time, stamped by the engine when the decision is stored (the machine itself has no clock). */
+  at?: string;
+}
+
+export interface Holds {
+  /** A person's `/wave hold`. */
+  user?: { by: string; reason: string };
+  /** The gate itself could not pass (plan failed, max recycles, safety blocked…). */
+  gate?: { reason: string };
+  budget?: { reason: string };
+  emergency?: { by: string };
+}
+
+export interface StoryContext {
+  startedBy: string;
+  maxRecycles: number;
+  requirePlanApproval: boolean;
+  /** The step the story is at, or will resume to when held. */
+  step: Step;
+  /** Automatic recycles since the last human decision. */
+  recycles: number;
+  verified: boolean;
+  safetyPassed: boolean;
+  planApprovedBy: string | null;
+  approvedBy: string | null;
+  holds: Holds;
+  killed: { by: string; reason: string } | null;
+  /** Feedback for the developer's next turn: failing test output or a human's recycle note. */
+  feedback: string | null;
+  lastFailure: string | null;
+  pullRequest: number | null;
+  decisions: DecisionRecord[];
+}
+
+export interface StoryInput {
+  startedBy: string;
+  maxRecycles: number;
+  requirePlanApproval: boolean;
+}
+
+const MAX_DECISIONS = 50;
+const workSteps = new Set<Step>(["plan", "preflight", "build", "verify", "safety", "review"]);
+
+function decide(context: StoryContext, record: DecisionRecord): DecisionRecord[] {
+  return [...context.decisions, record].slice(-MAX_DECISIONS);
+}
+
+function holdsEmpty(holds: Holds): boolean {
+  return !holds.user && !holds.gate && !holds.budget && !holds.emergency;
+}
+
+function without<K extends keyof Holds>(holds: Holds, ...keys: K[]): Holds {
+  const next = { ...holds };
+  for (const k of keys) delete next[k];
+  return next;
+}
+
+const resumeTargets = steps.map((s) => ({ guard: { type: "resumeIs" as const, params: { step: s } }, target: `#story.${pathOfStep(s)}` }));
+
+function pathOfStep(step: Step): string {
+  switch (step) {
+    case "plan":
+      return "plan.working";
+    case "planApproval":
+      return "plan.approval";
+    case "safety":
+      return "safety.working";
+    case "safetyApproval":
+      return "safety.approval";
+    case "review":
+      return "review.working";
+    case "reviewApproval":
+      return "review.approval";
+    default:
+      return step;
+  }
+}
+
+export const storyMachine = setup({
+  types: {
+    context: {} as StoryContext,
+    events: {} as StoryEvent,
+    input: {} as StoryInput,
+  },
+  actions: {
+    // Effects: named here, performed by the effects layer after commit.
+    queueGateJob: (_, _params: { gate: Gate }) => undefined,
+    stopSandbox: () => undefined,
+    enter: assign((_, params: { step: Step }) => ({ step: params.step })),
+  },
+  guards: {
+    requiresPlanApproval: ({ context }) => context.requirePlanApproval,
+    changed: ({ event }) => event.type === "BUILD_DONE" && event.filesChanged > 0,
+    canRecycle: ({ context }) => context.recycles < context.maxRecycles,
+    readyToMerge: ({ context }) => context.verified && context.safetyPassed,
+    resumeIs: ({ context }, params: { step: Step }) => context.step === params.step,
+    onlyReleasableHolds: ({ context }) => !context.holds.budget && !context.holds.emergency,
+    budgetWasOnlyHold: ({ context }) => holdsEmpty(without(context.holds, "budget")),
+    emergencyWasOnlyHold: ({ context }) => holdsEmpty(without(context.holds, "emergency")),
+    atOrAfterBuild: ({ context }) => ["build", "verify", "safety", "safetyApproval", "review", "reviewApproval", "merge"].includes(context.step),
+    gateHoldOnly: ({ context }) => !!context.holds.gate && holdsEmpty(without(context.holds, "gate")),
+  },
+}).createMachine({
+  id: "story",
+  initial: "intake",
+  context: ({ input }) => ({
+    startedBy: input.startedBy,
+    maxRecycles: input.maxRecycles,
+    requirePlanApproval: input.requirePlanApproval,
+    step: "intake",
+    recycles: 0,
+    verified: false,
+    safetyPassed: false,
+    planApprovedBy: null,
+    approvedBy: null,
+    holds: {},
+    killed: null,
+    feedback: null,
+    lastFailure: null,
+    pullRequest: null,
+    decisions: [],
+  }),
+  on: {
+    // Global rules. `held`, `killed` and `done` override the ones they must.
+    HOLD: {
+      target: "#story.held",
+      actions: assign(({ context, event }) => ({
+        holds: { ...context.holds, user: { by: event.by, reason: event.reason ?? "held" } },
+        decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: event.reason ?? "held" }),
+      })),
+    },
+    KILL: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, event.reason)) },
+    ISSUE_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, "issue closed")) },
+    PR_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, "pull request closed without merging")) },
+    BUDGET_EXHAUSTED: {
+      target: "#story.held",
+      actions: assign(({ context, event }) => ({
+        holds: { ...context.holds, budget: { reason: event.reason } },
+        decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: event.reason }),
+      })),
+    },
+    EMERGENCY_STOP: {
+      target: "#story.held",
+      actions: assign(({ context, event }) => ({
+        holds: { ...context.holds, emergency: { by: event.by } },
+        decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: "organisation emergency stop" }),
+      })),
+    },
+    GATE_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, gateOfStep[context.step], event.by, event.reason)) },
+    BUDGET_RAISED: { actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: gateOfStep[context.step], decision: "go", by: event.by, why: `budget raised by ${event.usd} USD` }) })) },
+    RECYCLE: {
+      guard: "atOrAfterBuild",
+      target: "#story.build",
+      actions: assign(({ context, event }) => recycleWith(context, event.by, event.feedback)),
+    },
+  },
+  states: {
+    intake: {
+      entry: { type: "enter", params: { step: "intake" } },
+      on: {
+        INTAKE_PASSED: {
+          target: "plan",
+          actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "intake", decision: "go", by: event.by, why: "labeler authorized, config valid, story parsed" }) })),
+        },
+      },
+    },
+    plan: {
+      initial: "working",
+      states: {
+        working: {
+          entry: [{ type: "enter", params: { step: "plan" } }, { type: "queueGateJob", params: { gate: "plan" } }],
+          on: {
+            PLAN_READY: [
+              { guard: "requiresPlanApproval", target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "go", by: event.by, why: `plan ready (${event.summary}); waiting for approval` }) })) },
+              { target: "#story.preflight", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "go", by: event.by, why: `plan ready (${event.summary})` }) })) },
+            ],
+            PLAN_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "plan", event.by, event.reason)) },
+            RETRY: { target: "working", reenter: true, actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "retry", by: event.by, why: "retry requested" }) })) },
+          },
+        },
+        approval: {
+          entry: { type: "enter", params: { step: "planApproval" } },
+          on: {
+            APPROVE: { target: "#story.preflight", actions: assign(({ context, event }) => ({ planApprovedBy: event.by, decisions: decide(context, { gate: "plan", decision: "approve", by: event.by, why: "plan approved" }) })) },
+          },
+        },
+      },
+    },
+    preflight: {
+      entry: [{ type: "enter", params: { step: "preflight" } }, { type: "queueGateJob", params: { gate: "preflight" } }],
+      on: {
+        PREFLIGHT_PASSED: { target: "build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "go", by: event.by, why: event.summary }) })) },
+        PREFLIGHT_FAILED: { target: "held", actions: assign(({ context, event }) => gateHold(context, "preflight", event.by, event.reason)) },
+        RETRY: { target: "preflight", reenter: true },
+      },
+    },
+    build: {
+      entry: [
+        { type: "enter", params: { step: "build" } },
+        assign({ verified: false, safetyPassed: false, approvedBy: null }),
+        { type: "queueGateJob", params: { gate: "build" } },
+      ],
+      on: {
+        BUILD_DONE: [
+          { guard: "changed", target: "verify", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "build", decision: "go", by: event.by, why: `${event.filesChanged} file(s) changed` }) })) },
+          { target: "held", actions: assign(({ context, event }) => gateHold(context, "build", event.by, "the developer agent produced no change")) },
+        ],
+        BUILD_FAILED: { target: "held", actions: assign(({ context, event }) => gateHold(context, "build", event.by, event.reason)) },
+        RETRY: { target: "build", reenter: true },
+      },
+    },
+    verify: {
+      entry: [{ type: "enter", params: { step: "verify" } }, { type: "queueGateJob", params: { gate: "verify" } }],
+      on: {
+        VERIFY_PASSED: { target: "safety", actions: assign(({ context, event }) => ({ verified: true, feedback: null, decisions: decide(context, { gate: "verify", decision: "go", by: event.by, why: "tests passed in the sandbox" }) })) },
+        VERIFY_FAILED: [
+          {
+            guard: "canRecycle",
+            target: "build",
+            actions: assign(({ context, event }) => ({
+              recycles: context.recycles + 1,
+              feedback: event.output,
+              lastFailure: event.output,
+              decisions: decide(context, { gate: "verify", decision: "recycle", by: event.by, why: `tests failed; recycle ${context.recycles + 1} of ${context.maxRecycles}` }),
+            })),
+          },
+          {
+            target: "held",
+            actions: assign(({ context, event }) => ({
+              ...gateHold(context, "verify", event.by, `tests still failing after ${context.maxRecycles} recycle(s)`),
+              lastFailure: event.output,
+              feedback: event.output,
+              // Resuming after this hold means another build attempt, not re-running the same failing tests.
+              step: "build" as const,
+            })),
+          },
+        ],
+        RETRY: { target: "verify", reenter: true },
+      },
+    },
+    safety: {
+      initial: "working",
+      states: {
+        working: {
+          entry: [{ type: "enter", params: { step: "safety" } }, { type: "queueGateJob", params: { gate: "safety" } }],
+          on: {
+            SAFETY_PASSED: { target: "#story.review", actions: assign(({ context, event }) => ({ safetyPassed: true, decisions: decide(context, { gate: "safety", decision: "go", by: event.by, why: `safety score ${event.score.toFixed(2)}` }) })) },
+            SAFETY_ESCALATED: { target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "safety", decision: "hold", by: event.by, why: `safety score ${event.score.toFixed(2)} needs a human: ${event.reason}` }) })) },
+            SAFETY_BLOCKED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "safety", event.by, `safety score ${event.score.toFixed(2)}: ${event.reason}`)) },
+            RETRY: { target: "working", reenter: true },
+          },
+        },
+        approval: {
+          entry: { type: "enter", params: { step: "safetyApproval" } },
+          on: {
+            APPROVE: { target: "#story.review", actions: assign(({ context, event }) => ({ safetyPassed: true, decisions: decide(context, { gate: "safety", decision: "approve", by: event.by, why: "escalated safety finding accepted" }) })) },
+          },
+        },
+      },
+    },
+    review: {
+      initial: "working",
+      states: {
+        working: {
+          entry: [{ type: "enter", params: { step: "review" } }, { type: "queueGateJob", params: { gate: "review" } }],
+          on: {
+            REVIEW_DONE: { target: "approval", actions: assign(({ context, event }) => ({ pullRequest: event.pullRequest, decisions: decide(context, { gate: "review", decision: "go", by: event.by, why: `PR #${event.pullRequest} opened; reviewer: ${event.verdict}` }) })) },
+            PUBLISH_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "review", event.by, event.reason)) },
+            RETRY: { target: "working", reenter: true },
+          },
+        },
+        approval: {
+          entry: { type: "enter", params: { step: "reviewApproval" } },
+          on: {
+            APPROVE: { guard: "readyToMerge", target: "#story.merge", actions: assign(({ context, event }) => ({ approvedBy: event.by, decisions: decide(context, { gate: "review", decision: "approve", by: event.by, why: "approved" }) })) },
+          },
+        },
+      },
+    },
+    merge: {
+      entry: { type: "enter", params: { step: "merge" } },
+      on: {
+        PR_MERGED: { target: "done", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged" }) })) },
+      },
+    },
+    held: {
+      entry: "stopSandbox",
+      on: {
+        // Further holds stack up while held; each must be released on its own.
+        HOLD: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, user: { by: event.by, reason: event.reason ?? "held" } } })) },
+        // A late failure from work that was running when the story was held changes nothing.
+        GATE_FAILED: { actions: [] },
+        BUDGET_EXHAUSTED: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, budget: { reason: event.reason } } })) },
+        EMERGENCY_STOP: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, emergency: { by: event.by } } })) },
+        UNHOLD: [
+          { guard: "onlyReleasableHolds", target: "resuming", actions: assign(({ context, event }) => release(context, ["user", "gate"], event.by, "unhold")) },
+          { actions: assign(({ context, event }) => ({ holds: without(context.holds, "user", "gate"), decisions: decide(context, { gate: gateOfStep[context.step], decision: "unhold", by: event.by, why: "hold lifted; still held by budget or emergency stop" }) })) },
+        ],
+        RETRY: { guard: "gateHoldOnly", target: "resuming", actions: assign(({ context, event }) => release(context, ["gate"], event.by, "retry")) },
+        BUDGET_RAISED: [
+          { guard: "budgetWasOnlyHold", target: "resuming", actions: assign(({ context, event }) => release(context, ["budget"], event.by, `budget raised by ${event.usd} USD`)) },
+          { actions: assign(({ context }) => ({ holds: without(context.holds, "budget") })) },
+        ],
+        EMERGENCY_RESUME: [
+          { guard: "emergencyWasOnlyHold", target: "resuming", actions: assign(({ context, event }) => release(context, ["emergency"], event.by, "emergency stop lifted")) },
+          { actions: assign(({ context }) => ({ holds: without(context.holds, "emergency") })) },
+        ],
+        RECYCLE: [
+          {
+            guard: and(["onlyReleasableHolds", "atOrAfterBuild"]),
+            target: "build",
+            actions: assign(({ context, event }) => ({ ...recycleWith(context, event.by, event.feedback), holds: {} })),
+          },
+          // Consumed here so the story-wide RECYCLE cannot lift a budget or emergency hold.
+          { actions: [] },
+        ],
+        PR_MERGED: { target: "done", actions: assign(({ context, event }) => ({ holds: {}, decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged while held" }) })) },
+      },
+    },
+    resuming: {
+      always: resumeTargets,
+    },
+    killed: { type: "final", entry: "stopSandbox" },
+    done: { type: "final", entry: "stopSandbox" },
+  },
+});
+
+function killWith(context: StoryContext, by: string, reason: string): Partial<StoryContext> {
+  return { killed: { by, reason }, holds: {}, decisions: decide(context, { gate: gateOfStep[context.step], decision: "kill", by, why: reason }) };
+}
+
+function gateHold(context: StoryContext, gate: Gate, by: string, reason: string): Partial<StoryContext> {
+  return { holds: { ...context.holds, gate: { reason } }, lastFailure: reason, decisions: decide(context, { gate, decision: "hold", by, why: reason }) };
+}
+
+function recycleWith(context: StoryContext, by: string, feedback: string): Partial<StoryContext> {
+  return { recycles: 0, feedback, decisions: decide(context, { gate: gateOfStep[context.step], decision: "recycle", by, why: feedback }) };
+}
+
+function release(context: StoryContext, kinds: (keyof Holds)[], by: string, why: string): Partial<StoryContext> {
+  return {
+    holds: without(context.holds, ...kinds),
+    // A human looked at it: automatic recycles start counting again.
+    recycles: 0,
+    decisions: decide(context, { gate: gateOfStep[context.step], decision: kinds.includes("gate") && why === "retry" ? "retry" : "unhold", by, why }),
+  };
+}
+
+/** Whether a step runs a job (as opposed to waiting for a human or GitHub). */
+export function isWorkStep(step: Step): boolean {
+  return workSteps.has(step);
+}

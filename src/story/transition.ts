@@ -1,0 +1,72 @@
+import { initialTransition, transition as xstateTransition } from "xstate";
+import type { StoryEvent } from "./events.js";
+import { gateOfStep, MACHINE_VERSION, storyMachine, type Gate, type Step, type StoryContext, type StoryInput } from "./machine.js";
+import type { StoredSnapshot } from "./snapshot.js";
+
+/** What a transition asks the outside world to do, as data. */
+export type MachineEffect = { kind: "queue-gate"; gate: Gate } | { kind: "stop-sandbox" };
+
+export type StoryStatus = "active" | "held" | "killed" | "done";
+
+export interface TransitionResult {
+  snapshot: StoredSnapshot;
+  effects: MachineEffect[];
+  /** False when the event did not apply in this state (nothing to store). */
+  changed: boolean;
+}
+
+function toEffects(actions: { type: string; params?: unknown }[]): MachineEffect[] {
+  const effects: MachineEffect[] = [];
+  for (const action of actions) {
+    if (action.type === "queueGateJob") effects.push({ kind: "queue-gate", gate: (action.params as { gate: Gate }).gate });
+    else if (action.type === "stopSandbox") effects.push({ kind: "stop-sandbox" });
+  }
+  return effects;
+}
+
+/** The statechart's first state for a new story. Pure. */
+export function startStory(input: StoryInput): TransitionResult {
+  const [snapshot, actions] = initialTransition(storyMachine, input);
+  return {
+    snapshot: { machineVersion: MACHINE_VERSION, value: snapshot.value, context: snapshot.context },
+    effects: toEffects(actions),
+    changed: true,
+  };
+}
+
+/** `(snapshot, event) → (snapshot, effects)`. Pure: no I/O, no clock. */
+export function transition(stored: StoredSnapshot, event: StoryEvent): TransitionResult {
+  // Killed and done are terminal: no event, not even a story-wide one, moves them.
+  if (isTerminal(stored)) return { snapshot: stored, effects: [], changed: false };
+  const current = storyMachine.resolveState({ value: stored.value, context: stored.context });
+  const [next, actions] = xstateTransition(storyMachine, current, event);
+  const changed = JSON.stringify(next.value) !== JSON.stringify(current.value) || next.context !== current.context;
+  return {
+    snapshot: { machineVersion: MACHINE_VERSION, value: next.value, context: next.context },
+    effects: toEffects(actions),
+    changed,
+  };
+}
+
+/** The top-level state name of a snapshot ("plan", "held", "done"…). */
+export function stateName(snapshot: Pick<StoredSnapshot, "value">): string {
+  return typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value)[0] ?? "unknown";
+}
+
+export function statusOf(snapshot: Pick<StoredSnapshot, "value">): StoryStatus {
+  const name = stateName(snapshot);
+  if (name === "held" || name === "killed" || name === "done") return name;
+  return "active";
+}
+
+/** The gate a story is at, or held at. */
+export function gateOf(context: Pick<StoryContext, "step">): Gate {
+  return gateOfStep[context.step];
+}
+
+export function isTerminal(snapshot: Pick<StoredSnapshot, "value">): boolean {
+  const s = statusOf(snapshot);
+  return s === "killed" || s === "done";
+}
+
+export type { Step };

@@ -1,0 +1,47 @@
+import type { ApplicationFunction, Probot } from "probot";
+import { createSenderDirectory } from "./commands/github/sender-directory.js";
+import type { EngineDeps } from "./engine/deps.js";
+import type { GateWorkers } from "./engine/run-gate.js";
+import type { SandboxControl, StatusFacts } from "./engine/ports.js";
+import type { GitHubClient } from "./github/client.js";
+import { startWorkers, type WorkerOptions, type Workers } from "./jobs/workers.js";
+import { recordAndQueue } from "./webhooks/record-delivery.js";
+import { subscribedEvents } from "./webhooks/events.js";
+import type { DeliveryHandler } from "./webhooks/route-delivery.js";
+
+export interface WaveOptions {
+  deps: EngineDeps;
+  sandbox: SandboxControl;
+  facts: StatusFacts;
+  gates: GateWorkers;
+  handlers: Record<string, DeliveryHandler>;
+  workers?: WorkerOptions;
+  /** Called with the running workers once the app is loaded. */
+  onStarted?: (workers: Workers) => void;
+}
+
+/**
+ * The Probot app: its webhook handler only records each delivery and queues
+ * its processing; everything else runs in the queue's workers.
+ */
+export function waveApp(options: WaveOptions): ApplicationFunction {
+  return async (app: Probot) => {
+    const { deps } = options;
+    const github = { forInstallation: async (id: number) => (await app.auth(id)) as unknown as GitHubClient };
+    const workers = await startWorkers(
+      deps,
+      {
+        router: { github, directory: createSenderDirectory(), handlers: options.handlers },
+        effects: { github, sandbox: options.sandbox, facts: options.facts },
+        gates: options.gates,
+      },
+      options.workers,
+    );
+    app.on([...subscribedEvents], async (context) => {
+      const fresh = await recordAndQueue(deps.pool, deps.boss, { id: context.id, name: context.name, payload: context.payload });
+      if (fresh) workers.notifyDelivery();
+      else app.log.debug({ deliveryId: context.id }, "redelivery ignored");
+    });
+    options.onStarted?.(workers);
+  };
+}

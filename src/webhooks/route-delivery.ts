@@ -1,0 +1,58 @@
+import type { SenderDirectory } from "../commands/github/sender-directory.js";
+import { applyEvent } from "../engine/apply-event.js";
+import type { EngineDeps } from "../engine/deps.js";
+import type { GitHubAuth } from "../engine/ports.js";
+import { intake, type LabeledPayload } from "../intake/intake.js";
+import { loadDelivery, markDeliveryProcessed } from "../store/deliveries.js";
+import { findLiveStory } from "../store/stories.js";
+
+/** Handlers other layers register for events beyond intake (commands, pull requests, checks). */
+export type DeliveryHandler = (delivery: { id: string; event: string; action: string | null; payload: unknown; installationId: number | null }) => Promise<string>;
+
+export interface RouterPorts {
+  github: GitHubAuth;
+  directory: SenderDirectory;
+  /** Keyed by "event.action" (e.g. "issue_comment.created"). */
+  handlers: Record<string, DeliveryHandler>;
+}
+
+interface ClosedPayload {
+  issue: { number: number; pull_request?: unknown };
+  repository: { id: number };
+  sender: { login: string };
+}
+
+/**
+ * Processes one recorded delivery (the `wave-delivery` job). Records what it
+ * decided on the delivery row. Throws on transient failures so the job retries.
+ */
+export async function processDelivery(deps: EngineDeps, ports: RouterPorts, deliveryId: string): Promise<string> {
+  const delivery = await loadDelivery(deps.pool, deliveryId);
+  if (!delivery) return "unknown delivery";
+  if (delivery.processedAt) return "already processed";
+  const key = `${delivery.event}.${delivery.action ?? ""}`;
+  let outcome: string;
+  if (key === "issues.labeled") {
+    if (!delivery.installationId) outcome = "ignored: no installation";
+    else {
+      const octokit = await ports.github.forInstallation(delivery.installationId);
+      const result = await intake(deps, octokit as Parameters<typeof intake>[1], ports.directory, delivery.payload as LabeledPayload, deliveryId);
+      outcome = result.kind === "started" ? `started story ${result.storyId}` : result.kind === "already-live" ? `story ${result.storyId} already live` : `${result.kind}: ${result.why}`;
+    }
+  } else if (key === "issues.closed") {
+    const p = delivery.payload as ClosedPayload;
+    const live = await findLiveStory(deps.pool, p.repository.id, p.issue.number);
+    if (!live) outcome = "ignored: no live story";
+    else {
+      const r = await applyEvent(deps, live.id, { type: "ISSUE_CLOSED", by: p.sender.login }, { deliveryId });
+      outcome = r.applied ? `story ${live.id} killed: issue closed` : "ignored";
+    }
+  } else if (ports.handlers[key]) {
+    outcome = await ports.handlers[key]({ id: deliveryId, event: delivery.event, action: delivery.action, payload: delivery.payload, installationId: delivery.installationId });
+  } else {
+    outcome = `ignored: ${key} is not handled`;
+  }
+  await markDeliveryProcessed(deps.pool, deliveryId, outcome);
+  deps.log.info({ deliveryId, event: key, outcome }, "delivery processed");
+  return outcome;
+}

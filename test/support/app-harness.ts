@@ -1,0 +1,96 @@
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { Probot, ProbotOctokit, Server } from "probot";
+import { pino } from "pino";
+import type PgBoss from "pg-boss";
+import { startQueue } from "../../src/jobs/queue.js";
+import { createPool, type Pool } from "../../src/store/db.js";
+import type { Workers } from "../../src/jobs/workers.js";
+import { waveApp, type WaveOptions } from "../../src/wave.js";
+import { freshDatabase } from "./db.js";
+import { deliver } from "./webhook-examples.js";
+
+export const TEST_SECRET = "wave-test-secret";
+
+let cachedKey: string | undefined;
+/** A real RSA key, so Probot signs real app JWTs (GitHub's side is nocked). */
+export function testPrivateKey(): string {
+  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  return cachedKey;
+}
+
+export interface TestApp {
+  url: string;
+  pool: Pool;
+  boss: PgBoss;
+  databaseUrl: string;
+  workers: Workers;
+  send(name: string, payload: unknown, deliveryId?: string): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real app (Probot server, webhook handler, pg-boss workers) on a random
+ * loopback port, against a fresh database. GitHub is whatever the test nocks.
+ */
+export async function startTestApp(options: Partial<Omit<WaveOptions, "deps">> = {}): Promise<TestApp> {
+  const db = await freshDatabase();
+  const pool = createPool(db.url);
+  const boss = await startQueue(db.url, { effectsExpireSeconds: 30, gateExpireSeconds: 60, deliveryExpireSeconds: 30 });
+  const log = pino({ level: process.env.WAVE_TEST_LOG ?? "silent" });
+  const deps = { pool, boss, log };
+  let workers: Workers | undefined;
+  const server = new Server({
+    host: "127.0.0.1",
+    port: 0,
+    log,
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: testPrivateKey(),
+      secret: TEST_SECRET,
+      log,
+      // Tests answer at once: no throttling pauses, no retries of nocked failures.
+      Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+    }),
+  });
+  await server.load(
+    waveApp({
+      deps,
+      sandbox: options.sandbox ?? { stopStory: async () => undefined },
+      facts: options.facts ?? { extras: async () => ({}) },
+      gates: options.gates ?? {},
+      handlers: options.handlers ?? {},
+      workers: { pollingIntervalSeconds: 0.5, ...options.workers },
+      onStarted: (w) => (workers = w),
+    }),
+  );
+  const http = await server.start();
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}/api/github/webhooks`;
+  if (!workers) throw new Error("workers did not start");
+  return {
+    url,
+    pool,
+    boss,
+    databaseUrl: db.url,
+    workers,
+    send: (name, payload, deliveryId = randomUUID()) => deliver(url, TEST_SECRET, name, payload, deliveryId),
+    stop: async () => {
+      await server.stop();
+      await boss.stop({ graceful: false, wait: true });
+      await pool.end();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
