@@ -32,8 +32,8 @@ export async function scoreWithModel(client: Anthropic, input: ScorerPromptInput
         tools: [scorerTool],
         tool_choice: { type: "tool", name: scorerToolName },
       },
-      // One retry inside the time limit; the limit covers every attempt.
-      { timeout: settings.timeoutMs, maxRetries: 1 },
+      // One retry is allowed, but the signal bounds the whole call, retries included.
+      { timeout: settings.timeoutMs, maxRetries: 1, signal: AbortSignal.timeout(settings.timeoutMs) },
     );
   } catch (error) {
     if (error instanceof APIError) {
