@@ -1,6 +1,7 @@
 import { run } from "probot";
 import { startDatabase } from "./boot/database.js";
 import { startQueue } from "./jobs/queue.js";
+import { workerOptionsFromEnv } from "./jobs/workers.js";
 import { createPool } from "./store/db.js";
 import { waveApp } from "./wave.js";
 import { productionPorts } from "./boot/production-ports.js";
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const boss = await startQueue(db.url);
   const deps = { pool, boss, log };
   const ports = await productionPorts(deps, process.env);
-  await run(waveApp({ deps, ...ports }), { log });
+  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log });
 }
 
 main().catch((error: unknown) => {

@@ -24,6 +24,22 @@ export interface WorkerOptions {
   pollingIntervalSeconds?: number;
 }
 
+/** Worker counts from WAVE_DELIVERY_CONCURRENCY, WAVE_EFFECTS_CONCURRENCY and WAVE_GATE_CONCURRENCY (0 turns a kind off on this replica). */
+export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerOptions {
+  const count = (name: string, dflt: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`${name} must be a whole number from 0 to 64, not "${raw}".`);
+    return n;
+  };
+  return {
+    deliveryConcurrency: count("WAVE_DELIVERY_CONCURRENCY", 2),
+    effectsConcurrency: count("WAVE_EFFECTS_CONCURRENCY", 2),
+    gateConcurrency: count("WAVE_GATE_CONCURRENCY", 2),
+  };
+}
+
 /**
  * Starts the queue consumers. pg-boss leases each job to one worker across
  * all replicas; a job whose worker died is retried after its expiry.

@@ -1,0 +1,116 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+
+/**
+ * A small stateful stand-in for GitHub's REST API on loopback, for tests that
+ * run the app as a separate process (where nock cannot reach) and for the
+ * webhook benchmark. The app reaches it through GHE_HOST / GHE_PROTOCOL, i.e.
+ * under `/api/v3`. It answers the calls intake and the status comment make.
+ */
+export interface FakeGitHub {
+  url: string;
+  /** `GHE_HOST` value for the app. */
+  host: string;
+  requests: { method: string; path: string; body: unknown }[];
+  comments: Map<string, { id: number; body: string }[]>;
+  labels: Map<string, Set<string>>;
+  /** Routes ("POST /repos/o/r/issues/1/comments") whose requests are taken in but never answered. */
+  hang: Set<string>;
+  /** Role by login for the permission endpoint; default admin. */
+  roles: Map<string, string>;
+  close(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function startFakeGitHub(): Promise<FakeGitHub> {
+  let nextId = 5000;
+  const fake: Omit<FakeGitHub, "url" | "host" | "close"> = {
+    requests: [],
+    comments: new Map(),
+    labels: new Map(),
+    hang: new Set(),
+    roles: new Map(),
+  };
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(body));
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const url = new URL(req.url ?? "/", "http://x");
+      const path = url.pathname.replace(/^\/api\/v3/, "");
+      const method = req.method ?? "GET";
+      fake.requests.push({ method, path, body });
+      let m: RegExpMatchArray | null;
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
+        const key = `${m[1]}/${m[2]}#${m[3]}`;
+        const list = fake.comments.get(key) ?? [];
+        const comment = { id: nextId++, body: (body as { body: string }).body };
+        list.push(comment);
+        fake.comments.set(key, list);
+        if (fake.hang.has(`POST ${path}`)) return; // created on GitHub's side, but the answer never arrives
+        return json(res, 201, comment);
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "GET") {
+        return json(res, 200, fake.comments.get(`${m[1]}/${m[2]}#${m[3]}`) ?? []);
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/)) && method === "PATCH") {
+        for (const list of fake.comments.values()) {
+          const c = list.find((x) => x.id === Number(m?.[3]));
+          if (c) {
+            c.body = (body as { body: string }).body;
+            return json(res, 200, c);
+          }
+        }
+        return json(res, 404, { message: "Not Found" });
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels$/)) && method === "POST") {
+        const key = `${m[1]}/${m[2]}#${m[3]}`;
+        const set = fake.labels.get(key) ?? new Set<string>();
+        for (const l of (body as { labels: string[] }).labels) set.add(l);
+        fake.labels.set(key, set);
+        return json(res, 200, [...set].map((name) => ({ name })));
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/(.+)$/)) && method === "DELETE") {
+        fake.labels.get(`${m[1]}/${m[2]}#${m[3]}`)?.delete(decodeURIComponent(m[4] ?? ""));
+        return json(res, 200, []);
+      }
+      if ((m = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/)) && method === "POST") {
+        return json(res, 201, { token: `ghs_fake_${m[1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
+      }
+      if (/^\/repos\/[^/]+\/[^/]+\/contents\//.test(path)) return json(res, 404, { message: "Not Found" });
+      if ((m = path.match(/^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
+        const role = fake.roles.get(m[1] ?? "") ?? "admin";
+        return json(res, 200, { permission: role, role_name: role, user: { login: m[1] } });
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/)) && method === "POST") {
+        return json(res, 201, { id: nextId++, content: (body as { content: string }).content });
+      }
+      return json(res, 404, { message: `fake GitHub does not know ${method} ${path}` });
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    ...fake,
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
