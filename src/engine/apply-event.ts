@@ -17,8 +17,8 @@ export interface ApplyResult {
   to: string;
 }
 
-/** Lost optimistic races are retried this many times before giving up (the job then retries later). */
-const MAX_ATTEMPTS = 8;
+/** Lost optimistic races are retried this many times, with jittered backoff, before giving up (the job then retries later). */
+const MAX_ATTEMPTS = 30;
 
 export class ConcurrentUpdateError extends Error {}
 
@@ -38,6 +38,8 @@ export async function applyEvent(deps: EngineDeps, storyId: string, event: Story
       const next = transition(current, event);
       next.snapshot = stampDecisions(next.snapshot, new Date().toISOString());
       if (!next.changed) {
+        // Ignored events are audited against the state they were judged in: confirm nobody changed it meanwhile.
+        if (!(await confirmVersion(tx, storyId, story.version))) return null;
         await appendAudit(tx, { storyId, owner: story.owner, actor: event.by, event: event.type, fromState: from, toState: from, detail: { ...detail, ignored: true } });
         return { applied: false, story, from, to: from } satisfies ApplyResult;
       }
@@ -51,6 +53,7 @@ export async function applyEvent(deps: EngineDeps, storyId: string, event: Story
     });
     if (result) return result;
     deps.log.debug({ storyId, event: event.type, attempt }, "lost an optimistic race; retrying the event");
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
   }
   throw new ConcurrentUpdateError(`story ${storyId}: event ${event.type} lost ${MAX_ATTEMPTS} races in a row`);
 }
@@ -78,6 +81,11 @@ export async function addStoryEffects(deps: EngineDeps, storyId: string, effects
     await addEffects(tx, storyId, effects);
     await enqueue(deps.boss, tx, QUEUES.effects, { storyId }, { singletonKey: storyId });
   });
+}
+
+async function confirmVersion(tx: Tx, storyId: string, version: number): Promise<boolean> {
+  const res = await tx.query(`UPDATE stories SET version = version WHERE id = $1 AND version = $2`, [storyId, version]);
+  return res.rowCount === 1;
 }
 
 function describe(s: StoredSnapshot): string {
