@@ -1,3 +1,4 @@
+import { commandHandlers } from "../commands/handle-command-event.js";
 import type { EngineDeps } from "../engine/deps.js";
 import type { GateWorkers } from "../engine/run-gate.js";
 import type { SandboxControl, StatusFacts } from "../engine/ports.js";
@@ -20,6 +21,6 @@ export async function productionPorts(_deps: EngineDeps, _env: NodeJS.ProcessEnv
     sandbox: { stopStory: async () => undefined },
     facts: { extras: async () => ({}) },
     gates: {},
-    handlers: {},
+    handlers: { ...commandHandlers() },
   };
 }

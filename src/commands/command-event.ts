@@ -6,6 +6,8 @@ import type { RepositoryOwner } from "./github/organisation-owner.js";
 
 /** The repository an event happened in. */
 export interface EventRepository {
+  /** GitHub's id of the repository; stories are keyed by it. */
+  id: number;
   owner: RepositoryOwner;
   name: string;
 }
@@ -47,6 +49,7 @@ export type CommandEvent =
 
 const sender = z.object({ login: z.string(), type: z.string() });
 const repository = z.object({
+  id: z.number(),
   name: z.string(),
   owner: z.object({ login: z.string(), type: z.enum(["User", "Organization"]) }),
 });
@@ -157,5 +160,5 @@ export function readCommandEvent(name: string, payload: unknown): CommandEvent {
 }
 
 function toRepository(repo: z.infer<typeof repository>): EventRepository {
-  return { owner: { login: repo.owner.login, type: repo.owner.type }, name: repo.name };
+  return { id: repo.id, owner: { login: repo.owner.login, type: repo.owner.type }, name: repo.name };
 }

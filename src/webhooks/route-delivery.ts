@@ -6,8 +6,18 @@ import { intake, type LabeledPayload } from "../intake/intake.js";
 import { loadDelivery, markDeliveryProcessed } from "../store/deliveries.js";
 import { findLiveStory } from "../store/stories.js";
 
+/** What a handler may use besides the delivery: the engine, installation clients and the shared sender directory. */
+export interface HandlerContext {
+  deps: EngineDeps;
+  github: GitHubAuth;
+  directory: SenderDirectory;
+}
+
 /** Handlers other layers register for events beyond intake (commands, pull requests, checks). */
-export type DeliveryHandler = (delivery: { id: string; event: string; action: string | null; payload: unknown; installationId: number | null }) => Promise<string>;
+export type DeliveryHandler = (
+  delivery: { id: string; event: string; action: string | null; payload: unknown; installationId: number | null },
+  context: HandlerContext,
+) => Promise<string>;
 
 export interface RouterPorts {
   github: GitHubAuth;
@@ -48,7 +58,7 @@ export async function processDelivery(deps: EngineDeps, ports: RouterPorts, deli
       outcome = r.applied ? `story ${live.id} killed: issue closed` : "ignored";
     }
   } else if (ports.handlers[key]) {
-    outcome = await ports.handlers[key]({ id: deliveryId, event: delivery.event, action: delivery.action, payload: delivery.payload, installationId: delivery.installationId });
+    outcome = await ports.handlers[key]({ id: deliveryId, event: delivery.event, action: delivery.action, payload: delivery.payload, installationId: delivery.installationId }, { deps, github: ports.github, directory: ports.directory });
   } else {
     outcome = `ignored: ${key} is not handled`;
   }

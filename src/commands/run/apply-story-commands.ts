@@ -1,0 +1,53 @@
+import { pgBudgetLedger } from "../../agents/ledger.js";
+import { applyEvent } from "../../engine/apply-event.js";
+import type { EngineDeps } from "../../engine/deps.js";
+import { loadStory, type StoryRow } from "../../store/stories.js";
+import { readSnapshot } from "../../story/snapshot.js";
+import { isTerminal } from "../../story/transition.js";
+import type { Command, CommandName } from "../command-catalog.js";
+import { earlierAttempt } from "../command-audit.js";
+import { renderNotApplied } from "../render/not-applied.js";
+import { storyEventFor } from "../story-event-for.js";
+
+export interface CommandResult {
+  command: CommandName;
+  applied: boolean;
+  /** What happened, in a few words, for the audit row. */
+  note: string;
+  /** Why nothing changed, for the reply; only when `applied` is false. */
+  explanation?: string;
+}
+
+/**
+ * Sends a permitted comment's story commands to the statechart, in the order
+ * written, one transaction each. A retried delivery skips what it already sent.
+ */
+export async function applyStoryCommands(deps: EngineDeps, story: StoryRow, commands: readonly Command[], by: string, deliveryId: string): Promise<CommandResult[]> {
+  const results: CommandResult[] = [];
+  for (const command of commands) {
+    const event = storyEventFor(command, by);
+    if (!event) continue;
+    const earlier = await earlierAttempt(deps.pool, story.id, event.type, deliveryId);
+    let applied: boolean;
+    if (earlier) {
+      applied = earlier.applied;
+    } else {
+      if (command.name === "budget") {
+        // The cap is raised only for a story that can still spend it; the event then records it and lifts a budget hold.
+        const current = await loadStory(deps.pool, story.id);
+        if (current && !isTerminal(readSnapshot(current.snapshot, current.machineVersion))) {
+          await pgBudgetLedger(deps.pool).raiseStoryCap(story.id, command.amountCents / 100, by);
+        }
+      }
+      applied = (await applyEvent(deps, story.id, event, { deliveryId, command: command.name })).applied;
+    }
+    if (applied) {
+      results.push({ command: command.name, applied, note: `${command.name}: ${event.type} applied` });
+    } else {
+      const now = await loadStory(deps.pool, story.id);
+      const snapshot = readSnapshot((now ?? story).snapshot, (now ?? story).machineVersion);
+      results.push({ command: command.name, applied, note: `${command.name}: did not apply`, explanation: renderNotApplied(command.name, snapshot) });
+    }
+  }
+  return results;
+}

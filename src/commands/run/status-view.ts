@@ -1,0 +1,30 @@
+import { pgBudgetLedger } from "../../agents/ledger.js";
+import { gateLabels } from "../../checks/format.js";
+import type { Pool } from "../../store/db.js";
+import { orgStop } from "../../store/org-controls.js";
+import type { StoryRow } from "../../store/stories.js";
+import { holdReason } from "../../story/gate-view.js";
+import { readSnapshot } from "../../story/snapshot.js";
+import { gateOf, stateName } from "../../story/transition.js";
+import { recentCommands } from "../command-audit.js";
+import { whereItStands } from "../render/not-applied.js";
+import type { StatusView } from "../render/status.js";
+
+/** What `/wave status` shows, read from the stored story, the budget ledger and the audit trail. */
+export async function statusView(pool: Pool, story: StoryRow, limit = 5): Promise<StatusView> {
+  const snapshot = readSnapshot(story.snapshot, story.machineVersion);
+  const ctx = snapshot.context;
+  const held = stateName(snapshot) === "held";
+  const budget = story.config.budget;
+  const position = await pgBudgetLedger(pool).position({ storyId: story.id, repoId: story.repoId, storyCapUsd: budget.story_cap_usd, repoCapUsd: budget.repo_monthly_cap_usd });
+  return {
+    story: `#${story.issueNumber} ${story.story.title}`,
+    gate: gateLabels[gateOf(ctx)],
+    state: whereItStands(snapshot),
+    hold: held ? { by: ctx.holds.user?.by ?? null, reason: holdReason(ctx) ?? null } : null,
+    emergencyStop: (await orgStop(pool, story.owner)) !== null,
+    budget: { spentCents: Math.round(position.storySpentUsd * 100), capCents: Math.round(position.storyCapUsd * 100) },
+    statusCommentUrl: null,
+    audit: await recentCommands(pool, story, limit),
+  };
+}
