@@ -10,10 +10,10 @@
  * Targets: overhead < 2 s, cached share ≥ 80 %.
  *
  * Options: --stories N (default 5), --model-delay-ms N (fake latency per
- * request, default 0). DATABASE_URL is used when set, else an embedded Postgres.
- * The workspace is a local temporary directory (see test/agents/support/
- * local-workspace.ts) until the Docker + gVisor runner lands; the overhead
- * figure excludes workspace time either way.
+ * request, default 0), --runner local|docker (default local: a temporary
+ * directory, see test/agents/support/local-workspace.ts; docker: the real
+ * Docker + gVisor sandbox). DATABASE_URL is used when set, else an embedded
+ * Postgres. The overhead figure excludes workspace time either way.
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -32,11 +32,17 @@ import type { Workspace } from "../src/sandbox/runner.js";
 import { startEmbeddedPostgres, withDatabase } from "../src/store/embedded-postgres.js";
 import { migrate } from "../src/store/migrate.js";
 import { bash, done, edit, submitPlan } from "../test/agents/scripts.js";
+import { fixtureTarball } from "../test/agents/support/fixture-tarball.js";
 import { localWorkspaceFrom } from "../test/agents/support/local-workspace.js";
+import { createDockerRunner } from "../src/sandbox/docker-runner.js";
 import { startFakeAnthropic } from "../test/support/fake-anthropic.js";
-import type { FakeReply } from "../test/support/fake-anthropic.js";
+import type { FakeAnthropic, FakeReply } from "../test/support/fake-anthropic.js";
 
-const { values } = parseArgs({ options: { stories: { type: "string", default: "5" }, "model-delay-ms": { type: "string", default: "0" } } });
+const { values } = parseArgs({
+  options: { stories: { type: "string", default: "5" }, "model-delay-ms": { type: "string", default: "0" }, runner: { type: "string", default: "local" } },
+});
+if (values.runner !== "local" && values.runner !== "docker") throw new Error("--runner is local or docker");
+const docker = values.runner === "docker" ? createDockerRunner({ instance: `bench-agents-${process.pid}` }) : undefined;
 const stories = Number(values.stories);
 const modelDelayMs = Number(values["model-delay-ms"]);
 const fixture = fileURLToPath(new URL("../test/fixtures/repos/calc-js", import.meta.url));
@@ -56,7 +62,14 @@ function timed(ws: Workspace): { ws: Workspace; ms: () => number } {
       }
     };
   return {
-    ws: { id: ws.id, exec: time(ws.exec), readFile: time(ws.readFile), writeFile: time(ws.writeFile), exportChange: time(ws.exportChange), destroy: ws.destroy },
+    ws: {
+      id: ws.id,
+      exec: time(ws.exec.bind(ws)),
+      readFile: time(ws.readFile.bind(ws)),
+      writeFile: time(ws.writeFile.bind(ws)),
+      exportChange: time(ws.exportChange.bind(ws)),
+      destroy: ws.destroy.bind(ws),
+    },
     ms: () => total,
   };
 }
@@ -100,8 +113,18 @@ interface Row {
 
 async function oneStory(pool: pg.Pool, storyNo: number): Promise<Row> {
   const fake = await startFakeAnthropic({ script: script(), minCacheableTokens: 512 });
-  const raw = await localWorkspaceFrom(fixture);
-  const { ws, ms: workspaceMs } = timed(raw);
+  const raw = docker
+    ? await docker.createWorkspace({ storyId: `bench-${storyNo}`, jobId: "bench-agents" }, fixtureTarball(fixture))
+    : await localWorkspaceFrom(fixture);
+  try {
+    return await measuredStory(pool, storyNo, fake, raw);
+  } finally {
+    await fake.close();
+    await raw.destroy();
+  }
+}
+
+async function measuredStory(pool: pg.Pool, storyNo: number, fake: FakeAnthropic, raw: Workspace): Promise<Row> {  const { ws, ms: workspaceMs } = timed(raw);
   const ledger = pgBudgetLedger(pool);
   const client = createAnthropicClient(agents.api, { ANTHROPIC_API_KEY: "sk-bench", ANTHROPIC_BASE_URL: fake.baseURL });
   const scope = { storyId: crypto.randomUUID(), repoId: 1, storyCapUsd: 4, repoCapUsd: 1e6 };
@@ -148,8 +171,6 @@ async function oneStory(pool: pg.Pool, storyNo: number): Promise<Row> {
   const developerAfterFirst = requests.slice(2);
   const allIn = developerAfterFirst.reduce((n, r) => n + tokens(r), 0);
   const cachedIn = developerAfterFirst.reduce((n, r) => n + (r.usage?.cache_read_input_tokens ?? 0) + (r.usage?.cache_creation_input_tokens ?? 0), 0);
-  await fake.close();
-  await raw.destroy();
   return {
     wallMs,
     modelMs,
