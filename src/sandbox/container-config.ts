@@ -17,7 +17,7 @@ export const RUNNER_RESERVED_PROCESSES = 16;
 
 /** The host-side pids cgroup limit for a sandbox whose processes are capped at `pidsLimit`. */
 export function hostPidsLimit(pidsLimit: number): number {
-  return pidsLimit * 4 + 256;
+  return pidsLimit * 12 + 256;
 }
 
 /**
@@ -27,9 +27,11 @@ export function hostPidsLimit(pidsLimit: number): number {
  */
 export function containerCreateOptions(policy: SandboxPolicy, limits: SandboxLimits, who: ContainerIdentity): ContainerCreateOptions {
   const [uid, gid] = policy.user.split(":");
+  // `exec` because Docker's tmpfs default is noexec, and building and testing code means running
+  // what was just built (./configure, node_modules/.bin, compiled tests).
   const tmpfs = (sizeMb: number, mode: string, owned: boolean) =>
-    `rw,nosuid,nodev,size=${sizeMb}m,mode=${mode}${owned ? `,uid=${uid},gid=${gid}` : ""}`;
-  const fsizeBytes = (policy.fsizeMb > 0 ? policy.fsizeMb : limits.workspace_mb) * MiB;
+    `rw,exec,nosuid,nodev,size=${sizeMb}m,mode=${mode}${owned ? `,uid=${uid},gid=${gid}` : ""}`;
+  const fsizeBytes = (policy.fsizeMb > 0 ? policy.fsizeMb : 2 * limits.workspace_mb) * MiB;
   const memoryBytes = limits.memory_mb * MiB;
   return {
     Image: policy.image,
@@ -68,9 +70,9 @@ export function containerCreateOptions(policy: SandboxPolicy, limits: SandboxLim
       // Equal to Memory: no swap, so a memory bomb meets the limit instead of thrashing the host.
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(limits.cpus * 1e9),
-      // Under gVisor the host sees the sandbox's own threads (several per sandboxed process on the
-      // ptrace platform), and hitting this limit crashes the whole sandbox. So the host limit is a
-      // generous backstop; the limit commands meet is RLIMIT_NPROC below, which gVisor enforces.
+      // Under gVisor the host sees the sandbox's own threads (about eight per sandboxed process on
+      // the ptrace platform), and hitting this limit crashes the whole sandbox. So the host limit is
+      // a generous backstop; the limit commands meet is RLIMIT_NPROC below, which gVisor enforces.
       PidsLimit: hostPidsLimit(limits.pids_limit),
       Ulimits: [
         { Name: "nofile", Soft: policy.nofile, Hard: policy.nofile },

@@ -67,7 +67,7 @@ export class DockerWorkspace implements Workspace {
     let outcome: DockerExecOutcome;
     try {
       outcome = await this.run({
-        argv: ["setsid", "-w", "/bin/sh", "-c", RUN_COMMAND, "wave-exec", pidFile, cwd, String(agentProcesses), ...argv],
+        argv: ["/bin/sh", "-c", RUN_COMMAND, "wave-exec", pidFile, cwd, String(agentProcesses), ...argv],
         env,
         ...(options.stdin === undefined ? {} : { stdin: Buffer.from(options.stdin) }),
         stdoutLimit: limit,
@@ -187,7 +187,9 @@ export class DockerWorkspace implements Workspace {
   }
 
   private run(request: Omit<DockerExecRequest, "containerGone">): Promise<DockerExecOutcome> {
-    return dockerExec(this.parts.container, { ...request, containerGone: this.parts.stopped }).catch((error: unknown) => {
+    return dockerExec(this.parts.container, { ...request, containerGone: this.parts.stopped }).catch(async (error: unknown) => {
+      // "Container is not running": Docker knew before our wait() did; learn why before answering.
+      if ((error as { statusCode?: number }).statusCode === 409) await Promise.race([this.parts.stopped, sleep(5000)]);
       if (this.stopReason !== undefined || this.destroyed) this.assertUsable();
       throw new SandboxUnavailable(`The sandbox ${this.id} did not run the command: ${error instanceof Error ? error.message : String(error)}.`, {
         hint: "The container may have been removed; start a new workspace.",
@@ -207,7 +209,7 @@ export class DockerWorkspace implements Workspace {
         timeoutMs: 5000,
       }).catch(() => undefined);
       if (outcome?.exitCode === 0) return;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   }
 
@@ -230,6 +232,10 @@ export class DockerWorkspace implements Workspace {
         });
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function decodeUtf8(bytes: Buffer): string | undefined {

@@ -28,7 +28,10 @@ export const sandboxPolicySchema = z
     noNewPrivileges: z.boolean().default(true),
     /** Open files per process (RLIMIT_NOFILE). */
     nofile: z.number().int().min(64).default(4096),
-    /** Largest single file a command may write, in MiB (RLIMIT_FSIZE); 0 means the workspace size. */
+    /**
+     * Largest single file a command may write, in MiB (RLIMIT_FSIZE); 0 means twice the workspace size.
+     * The tmpfs caps stop a full disk first, with a plain "No space left on device" instead of SIGXFSZ.
+     */
     fsizeMb: z.number().int().min(0).default(0),
     /** Sandboxes running at once on this host; more wait in a FIFO queue. */
     maxConcurrent: z.number().int().min(1).default(2),

@@ -63,13 +63,14 @@ ${GIT_ENV}
 cd ${WORKSPACE_DIR}
 out=$(mktemp -d /tmp/.wave-export.XXXXXX)
 export GIT_INDEX_FILE="$out/index"
-if [ "$2" = binary ]; then attrs='${ATTRIBUTES_ALL_BINARY}'; else attrs='${ATTRIBUTES_EXACT}'; fi
-mkdir -p .git/info && printf '%s\\n' "$attrs" >.git/info/attributes
+mkdir -p .git/info
+printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
 ${GIT} read-tree "$1"
 ${GIT} add -A
-${GIT} diff --cached --binary --full-index -M --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ "$1" >"$out/patch"
 ${GIT} diff --cached --raw -z -M --no-abbrev --no-ext-diff "$1" >"$out/raw"
 ${GIT} diff --cached --numstat -z -M --no-ext-diff --no-textconv "$1" >"$out/numstat"
+if [ "$2" = binary ]; then printf '%s\\n' '${ATTRIBUTES_ALL_BINARY}' >.git/info/attributes; fi
+${GIT} diff --cached --binary --full-index -M --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ "$1" >"$out/patch"
 printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
 tar -c -f - -C "$out" patch raw numstat
 rm -rf "$out"
@@ -83,12 +84,25 @@ exec ${GIT} cat-file --batch
 `;
 
 /**
- * Runs a command in its own session and process group, recording the group id so a timeout
- * can kill the whole group, and with a process limit a little below the sandbox's so the
- * runner can still start the kill when the command forks without end.
- * $1: pid file, $2: directory, $3: process limit, then the argv.
+ * Runs a command as the leader of its own session and process group, with a process limit a
+ * little below the sandbox's (so the runner can still start a kill when the command forks
+ * without end). The wrapper stays outside the group: it records the group id for a timeout
+ * kill, waits, and then kills whatever the command left running, so nothing outlives its
+ * command. $1: pid file, $2: directory, $3: process limit, then the argv.
  */
-export const RUN_COMMAND = 'p=$1; d=$2; n=$3; shift 3; echo $$ >"$p"; ulimit -u "$n" 2>/dev/null; cd -- "$d" || exit 2; exec "$@"';
+export const RUN_COMMAND = `p=$1; d=$2; n=$3; shift 3
+cd -- "$d" || exit 2
+exec 3<&0
+setsid sh -c 'ulimit -p "$1" || exit 2; shift; exec "$@"' wave-command "$n" "$@" 0<&3 3<&- &
+g=$!
+exec 3<&-
+echo "$g" >"$p"
+wait "$g"
+rc=$?
+# Repeat: a process forking while the group is signalled can leave a child behind.
+i=0; while [ $i -lt 200 ] && kill -KILL "-$g" 2>/dev/null; do i=$((i+1)); done
+rm -f "$p"
+exit $rc`;
 
 /**
  * Kills a timed-out command: its process group and session, and with $2 = "all" every process
@@ -96,8 +110,11 @@ export const RUN_COMMAND = 'p=$1; d=$2; n=$3; shift 3; echo $$ >"$p"; ulimit -u 
  * $1: pid file, $2: "group" or "all".
  */
 export const KILL_COMMAND = `p=$(cat "$1" 2>/dev/null || true)
-if [ -n "$p" ]; then kill -KILL -- "-$p" 2>/dev/null; pkill -KILL -s "$p" 2>/dev/null; fi
-if [ "$2" = all ]; then kill -KILL -1 2>/dev/null; fi
+if [ -n "$p" ]; then
+  i=0; while [ $i -lt 200 ] && kill -KILL "-$p" 2>/dev/null; do i=$((i+1)); done
+  pkill -KILL -s "$p" 2>/dev/null
+fi
+if [ "$2" = all ]; then for i in 1 2 3 4 5; do kill -KILL -1 2>/dev/null; done; fi
 rm -f "$1"
 exit 0`;
 

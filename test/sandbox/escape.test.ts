@@ -1,0 +1,254 @@
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo, Server } from "node:net";
+import { networkInterfaces } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SandboxUnavailable } from "../../src/errors.js";
+import type { Workspace } from "../../src/sandbox/runner.js";
+import { emptyTarball, testRunner } from "./harness.js";
+
+/**
+ * Each case tries to break out or exhaust the host and asserts it was contained, not merely
+ * that the command ran. One shared sandbox serves the cases that leave it usable; the ones
+ * that kill or starve their sandbox get their own.
+ */
+const CANARIES = {
+  GITHUB_TOKEN: `ghs_canary_${process.pid}_github`,
+  ANTHROPIC_API_KEY: `sk-ant-canary-${process.pid}`,
+  WAVE_TEST_SECRET: `canary-secret-${process.pid}`,
+};
+const SMALL = { memory_mb: 1024, workspace_mb: 64, tmp_mb: 32, pids_limit: 128 };
+
+describe("escape suite", () => {
+  const runner = testRunner();
+  let ws: Workspace;
+  let listener: Server;
+  let port: number;
+  let connections = 0;
+
+  beforeAll(async () => {
+    // Credentials in the app's own environment: none may reach the sandbox.
+    Object.assign(process.env, CANARIES);
+    listener = createServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => listener.listen(0, "0.0.0.0", resolve));
+    port = (listener.address() as AddressInfo).port;
+    ws = await runner.createWorkspace({ storyId: "escape", jobId: `escape-${process.pid}`, limits: SMALL }, emptyTarball());
+  });
+
+  afterAll(async () => {
+    await ws?.destroy();
+    listener?.close();
+    for (const name of Object.keys(CANARIES)) delete process.env[name];
+  });
+
+  describe("network", () => {
+    it("cannot reach a listener on the host's loopback or its other addresses", async () => {
+      const hostAddresses = Object.values(networkInterfaces())
+        .flat()
+        .flatMap((a) => (a && a.family === "IPv4" ? [a.address] : []));
+      expect(hostAddresses).toContain("127.0.0.1");
+      for (const address of hostAddresses) {
+        const r = await ws.exec(["bash", "-c", `exec 3<>/dev/tcp/${address}/${port} && echo CONNECTED`], { timeoutMs: 10_000 });
+        expect(r.stdout).not.toContain("CONNECTED");
+        expect(r.exitCode).not.toBe(0);
+      }
+      expect(connections).toBe(0);
+    });
+
+    it("cannot reach an outside address or resolve a name", async () => {
+      const tcp = await ws.exec(["bash", "-c", "exec 3<>/dev/tcp/1.1.1.1/443 && echo CONNECTED"], { timeoutMs: 10_000 });
+      expect(tcp.stdout).not.toContain("CONNECTED");
+      expect(tcp.stderr).toMatch(/unreachable|No route|refused/i);
+      const dns = await ws.exec(["getent", "hosts", "deb.debian.org"], { timeoutMs: 10_000 });
+      expect(dns.exitCode).not.toBe(0);
+      expect(dns.stdout).toBe("");
+    });
+
+    it("has no network interface but loopback", async () => {
+      const r = await ws.exec(["cat", "/proc/net/dev"]);
+      const interfaces = r.stdout.split("\n").slice(2).map((l) => l.split(":")[0]?.trim()).filter(Boolean);
+      expect(interfaces).toEqual(["lo"]);
+    });
+  });
+
+  describe("host files and processes", () => {
+    it("reads the image's /etc/shadow, never the host's", async () => {
+      const hostShadow = readFileSync("/etc/shadow", "utf8");
+      const hostRootLine = hostShadow.split("\n").find((l) => l.startsWith("root:")) ?? "root:";
+      const r = await ws.exec(["sh", "-c", "cat /etc/shadow; cat /host/etc/shadow /proc/1/root/etc/shadow 2>&1"]);
+      expect(r.stdout).toContain("wave:!");
+      expect(r.stdout).not.toContain(hostRootLine);
+      expect(r.stdout + r.stderr).not.toContain(hostShadow.slice(0, 60));
+    });
+
+    it("sees only its own processes: /proc/1 is the sandbox's init with a bare environment", async () => {
+      const r = await ws.exec(["sh", "-c", "tr '\\0' '\\n' </proc/1/environ; echo ---; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -e -o comm="]);
+      const [environ = "", rest = ""] = r.stdout.split("---\n");
+      expect(environ.split("\n").filter(Boolean).map((l) => l.split("=")[0]).sort()).toEqual(["HOME", "HOSTNAME", "LANG", "PATH"]);
+      expect(rest).toContain("while :; do sleep 3600");
+      expect(rest).not.toMatch(/node|dockerd|containerd|vitest/);
+      for (const value of Object.values(CANARIES)) expect(r.stdout).not.toContain(value);
+    });
+
+    it("has no Docker socket and none of the host's files", async () => {
+      const r = await ws.exec(["sh", "-c", "ls /var/run/docker.sock /run/docker.sock /work 2>&1; echo; cat /proc/mounts"]);
+      expect(r.stdout).toMatch(/docker\.sock'?: No such file/);
+      expect(r.stdout).toMatch(/\/work'?: No such file/);
+      const mounts = r.stdout.split("\n\n")[1] ?? "";
+      expect(mounts).toContain(" / ");
+      expect(mounts).not.toMatch(/docker\.sock|\/work\b|\/var\/lib\/docker/);
+    });
+  });
+
+  it("holds no credential-looking variable, whatever the app's environment has", async () => {
+    const r = await ws.exec(["sh", "-c", "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'"], { env: { CI: "true" } });
+    for (const value of Object.values(CANARIES)) expect(r.stdout).not.toContain(value);
+    const names = [...new Set(r.stdout.split("\n").filter((l) => l.includes("=")).map((l) => l.split("=")[0] ?? ""))];
+    expect(names.filter((n) => /token|secret|key|passw|credential|auth|github|anthropic|aws|docker/i.test(n))).toEqual([]);
+    expect(names).toContain("CI");
+  });
+
+  describe("writes", () => {
+    it("cannot write outside the workspace, /tmp and home: the root filesystem is read-only", async () => {
+      const r = await ws.exec([
+        "sh",
+        "-c",
+        "for f in /etc/evil /usr/bin/evil /usr/local/bin/evil /evil /var/evil /opt/evil; do touch $f 2>/dev/null && echo WROTE $f; done; " +
+          "touch /workspace/ok /tmp/ok $HOME/ok && echo writable-ok",
+      ]);
+      expect(r.stdout).not.toContain("WROTE");
+      expect(r.stdout).toContain("writable-ok");
+      const mounts = await ws.exec(["sh", "-c", "grep -E ' / ' /proc/mounts"]);
+      expect(mounts.stdout).toMatch(/\bro\b/);
+    });
+
+    it("stops a command filling the disk at the tmpfs cap and reports it", async () => {
+      const r = await ws.exec(["sh", "-c", "dd if=/dev/zero of=/workspace/fill bs=1M count=500"]);
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stderr).toMatch(/No space left on device/);
+      const size = await ws.exec(["sh", "-c", "stat -c %s /workspace/fill; rm -f /workspace/fill; df -m /workspace | tail -1"]);
+      const written = Number(size.stdout.split("\n")[0]);
+      expect(written).toBeLessThanOrEqual(64 * 1024 * 1024);
+      expect(written).toBeGreaterThan(32 * 1024 * 1024);
+      const tmp = await ws.exec(["sh", "-c", "dd if=/dev/zero of=/tmp/fill bs=1M count=500; rm -f /tmp/fill"]);
+      expect(tmp.stderr).toMatch(/No space left on device/);
+    });
+  });
+
+  describe("time and output", () => {
+    it("kills a command sleeping past its timeout, with the children that ignore their parent dying", async () => {
+      const r = await ws.exec(["sh", "-c", "(trap '' HUP TERM INT; exec sleep 301) & nohup sleep 302 >/dev/null 2>&1 & setsid sleep 303 & sleep 300"], {
+        timeoutMs: 1500,
+      });
+      expect(r.timedOut).toBe(true);
+      expect(r.exitCode).toBe(124);
+      expect(r.durationMs).toBeLessThan(1500 + 5000);
+      const ps = await ws.exec(["ps", "-e", "-o", "args="]);
+      expect(ps.stdout).not.toMatch(/sleep 30[0-3]/);
+    });
+
+    it("leaves nothing a finished command started running", async () => {
+      const r = await ws.exec(["sh", "-c", "sleep 304 & echo started"]);
+      expect(r.stdout).toBe("started\n");
+      const ps = await ws.exec(["ps", "-e", "-o", "args="]);
+      expect(ps.stdout).not.toContain("sleep 304");
+    });
+
+    it("truncates output with a visible marker", async () => {
+      const r = await ws.exec(["sh", "-c", "head -c 100000 /dev/zero | tr '\\0' a; echo oops >&2"], { outputLimitBytes: 1000 });
+      expect(r.truncated).toBe(true);
+      expect(r.stdout).toBe(`${"a".repeat(1000)}\n…[truncated 99000 bytes]`);
+      expect(r.stderr).toBe("oops\n");
+    });
+  });
+
+  it("holds the process limit against a fork bomb, and the host stays responsive", async () => {
+    const bombed = await runner.createWorkspace({ storyId: "escape", jobId: `bomb-${process.pid}`, limits: { ...SMALL, pids_limit: 64 } }, emptyTarball());
+    try {
+      const pings: number[] = [];
+      let bombing = true;
+      const pinger = (async () => {
+        while (bombing) {
+          const t = performance.now();
+          await runner.docker.ping();
+          pings.push(performance.now() - t);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      const r = await bombed.exec(["bash", "-c", ":(){ :|:& };:; sleep 3"], { timeoutMs: 8000 });
+      bombing = false;
+      await pinger;
+      expect(r.stderr).toMatch(/Resource temporarily unavailable|Cannot fork/);
+      expect(Math.max(...pings)).toBeLessThan(2000);
+      const after = await bombed.exec(["sh", "-c", "ps -e --no-headers | wc -l"]);
+      expect(after.exitCode).toBe(0);
+      expect(Number(after.stdout.trim())).toBeLessThan(10);
+    } finally {
+      await bombed.destroy();
+    }
+  });
+
+  it("kills a memory bomb and reports it as out of memory", async () => {
+    const bombed = await runner.createWorkspace({ storyId: "escape", jobId: `oom-${process.pid}`, limits: { memory_mb: 256, workspace_mb: 64, tmp_mb: 16 } }, emptyTarball());
+    try {
+      const r = await bombed.exec(["python3", "-c", "x = []\nwhile True: x.append(bytearray(16 << 20))"], { timeoutMs: 60_000 });
+      expect(r.oomKilled).toBe(true);
+      expect(r.exitCode).toBe(137);
+      expect(r.timedOut).toBe(false);
+      await expect(bombed.exec(["true"])).rejects.toThrow(SandboxUnavailable);
+      await expect(bombed.exec(["true"])).rejects.toThrow(/out of memory/);
+    } finally {
+      await bombed.destroy();
+    }
+  });
+
+  describe("privilege", () => {
+    const setuidImage = `wave-runner-test:setuid-${process.pid}`;
+
+    beforeAll(async () => {
+      // A setuid-root program, which the real image does not have: copied in with runc as root, committed.
+      const builder = await runner.docker.createContainer({
+        Image: runner.policy.image,
+        User: "0:0",
+        Cmd: ["sh", "-c", "cp /usr/bin/id /usr/local/bin/suid-id && chmod 4755 /usr/local/bin/suid-id"],
+        HostConfig: { Runtime: "runc", NetworkMode: "none" },
+      });
+      await builder.start();
+      await builder.wait();
+      const [repo, tag] = setuidImage.split(":");
+      await builder.commit({ repo, tag });
+      await builder.remove({ force: true });
+    });
+
+    afterAll(async () => {
+      await runner.docker.getImage(setuidImage).remove({ force: true }).catch(() => undefined);
+    });
+
+    it("ships no setuid or setgid program in the image", async () => {
+      const r = await ws.exec(["sh", "-c", "find / -xdev \\( -perm -4000 -o -perm -2000 \\) -type f 2>/dev/null"]);
+      expect(r.stdout).toBe("");
+    });
+
+    it("runs as a non-root user with no capabilities", async () => {
+      const r = await ws.exec(["sh", "-c", "id -u; grep CapEff /proc/self/status"]);
+      expect(r.stdout).toBe("1000\nCapEff:\t0000000000000000\n");
+    });
+
+    it("does not gain root through a setuid-root binary", async () => {
+      const suidRunner = testRunner({ policy: { image: setuidImage } });
+      const sandbox = await suidRunner.createWorkspace({ storyId: "escape", jobId: `suid-${process.pid}`, limits: SMALL }, emptyTarball());
+      try {
+        const listing = await sandbox.exec(["stat", "-c", "%a %U", "/usr/local/bin/suid-id"]);
+        expect(listing.stdout.trim()).toBe("4755 root");
+        const r = await sandbox.exec(["/usr/local/bin/suid-id", "-u"]);
+        expect(r.exitCode).toBe(0);
+        expect(r.stdout.trim()).toBe("1000");
+      } finally {
+        await sandbox.destroy();
+      }
+    });
+  });
+});
