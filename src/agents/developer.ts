@@ -3,6 +3,7 @@ import { BudgetExceeded, ModelUnavailable } from "../errors.js";
 import type { WaveError } from "../errors.js";
 import type { Workspace } from "../sandbox/runner.js";
 import { withMovingBreakpoint } from "./cache-breakpoints.js";
+import { estimateInputTokens } from "./cost.js";
 import type { TokenUsage } from "./cost.js";
 import { meteredCall } from "./model-call.js";
 import type { ModelDeps } from "./model-call.js";
@@ -106,6 +107,15 @@ function followUp(input: DeveloperInput): string | undefined {
     );
   if (input.feedback) parts.push(`A maintainer sent the story back with this feedback:\n${quoteUntrusted("untrusted_feedback", input.feedback)}`);
   return parts.length > 0 ? parts.join("\n\n") : undefined;
+}
+
+/** Estimated input tokens of a developer run's first request, for the pre-flight estimate. */
+export function developerBasePromptTokens(input: Pick<DeveloperInput, "story" | "plan" | "workspaceRoot">): number {
+  return estimateInputTokens({
+    system: systemPrompt(input.workspaceRoot ?? "/workspace"),
+    tools: [BASH_TOOL, EDITOR_TOOL],
+    messages: [{ role: "user", content: taskMessage({ ...input, role: { model: "", max_tokens: 1 }, storyId: "", limits: { maxTurns: 1, maxWallMs: 1, maxToolResultChars: 1, commandTimeoutMs: 1 } }) }],
+  });
 }
 
 /**

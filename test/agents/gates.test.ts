@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runDeveloper } from "../../src/agents/developer.js";
+import { developerBasePromptTokens, runDeveloper } from "../../src/agents/developer.js";
 import type { DeveloperInput } from "../../src/agents/developer.js";
 import { runPlanner } from "../../src/agents/planner.js";
 import { preflightEstimate } from "../../src/agents/preflight.js";
-import { estimateInputTokens } from "../../src/agents/cost.js";
 import { summarizeRepository } from "../../src/agents/repo-summary.js";
 import { runVerify } from "../../src/agents/verify.js";
 import { agentsSection } from "../../src/config/sections/agents.js";
@@ -67,12 +66,14 @@ describe("gates 1 → 4 on the calc-js fixture with a scripted model", () => {
     // Gate 2: pre-flight.
     const estimate = preflightEstimate({
       plan: planned.plan,
-      basePromptTokens: estimateInputTokens({ messages: [planned.markdown] }),
+      basePromptTokens: developerBasePromptTokens({ story, plan: planned.plan }),
       developer: { max_tokens: agents.developer.max_tokens, price: builtInPrices[agents.developer.model]!, maxTurns: limits.maxTurns },
       maxRecycles: 3,
       position: await h.ledger.position(deps.scope),
     });
     expect(estimate.fits).toBe(true);
+    expect(estimate.expectedUsd).toBeGreaterThan(0.01);
+    expect(estimate.expectedUsd).toBeLessThan(1);
 
     // Gate 3: build.
     const screen = testScreen();

@@ -1,6 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropicClient } from "../../src/agents/anthropic-client.js";
+import { developerLimitsFor, modelDepsFor } from "../../src/agents/deps.js";
+import { defaultConfig } from "../../src/config/schema.js";
 import { runDeveloper } from "../../src/agents/developer.js";
 import type { DeveloperInput } from "../../src/agents/developer.js";
 import { meteredCall } from "../../src/agents/model-call.js";
@@ -187,6 +189,14 @@ describe("API errors", () => {
   it("a missing key is ModelUnavailable with what to do", () => {
     expect(() => createAnthropicClient({ max_retries: 1, request_timeout_seconds: 10 }, {})).toThrow(ModelUnavailable);
     expect(() => createAnthropicClient({ max_retries: 1, request_timeout_seconds: 10 }, { ANTHROPIC_API_KEY: "  " })).toThrow(/ANTHROPIC_API_KEY/);
+  });
+
+  it("builds a story's model deps from config, and a missing key stops them", async () => {
+    const config = defaultConfig();
+    expect(() => modelDepsFor({ config, pool: h.pool, storyId: "s", repoId: 1, env: {} })).toThrow(ModelUnavailable);
+    const deps = modelDepsFor({ config, pool: h.pool, storyId: "s", repoId: 1, env: { ANTHROPIC_API_KEY: "k" } });
+    expect(deps.scope).toEqual({ storyId: "s", repoId: 1, storyCapUsd: 4, repoCapUsd: 200 });
+    expect(developerLimitsFor(config)).toEqual({ maxTurns: 40, maxWallMs: 1_800_000, maxToolResultChars: 20_000, commandTimeoutMs: 300_000 });
   });
 
   it("a refused key is ModelUnavailable", async () => {
