@@ -40,7 +40,9 @@ import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resource
 /** One content block of a scripted reply. */
 export type FakeContent =
   | { type: "text"; text: string }
-  | { type: "tool_use"; name: string; input: unknown; id?: string };
+  | { type: "tool_use"; name: string; input: unknown; id?: string }
+  /** Current models think between tool calls; clients must send these blocks back unchanged. */
+  | { type: "thinking"; thinking: string; signature?: string };
 
 /** Usage figures a script may pin; anything left out is computed. */
 export interface FakeUsage {
@@ -163,6 +165,11 @@ export function reply(content: FakeContent[], extra: Partial<Omit<FakeMessageRep
 /** A `tool_use` block; the id is generated when not given. */
 export function toolUse(name: string, input: unknown, id?: string): FakeContent {
   return id === undefined ? { type: "tool_use", name, input } : { type: "tool_use", name, input, id };
+}
+
+/** A thinking block, as current models return between tool calls. */
+export function thinking(text: string): FakeContent {
+  return { type: "thinking", thinking: text };
 }
 
 /** 429 rate_limit_error with a `retry-after` in seconds (0 lets tests retry at once). */
@@ -328,7 +335,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       blocks.forEach((b, i) => {
         if (b.breakpoint && (cumulative[i] ?? 0) >= minCacheable) cache.add(hashes[i] ?? "");
       });
-    const outputChars = content.reduce((n, c) => n + (c.type === "text" ? c.text.length : JSON.stringify(c.input).length + c.name.length), 0);
+    const outputChars = content.reduce(
+      (n, c) => n + (c.type === "text" ? c.text.length : c.type === "thinking" ? c.thinking.length : JSON.stringify(c.input).length + c.name.length),
+      0,
+    );
     return {
       input_tokens: pinned.input_tokens ?? Math.max(1, total - cachedTokens),
       output_tokens: pinned.output_tokens ?? Math.max(1, Math.ceil(outputChars / 4)),
@@ -368,7 +378,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       const content = r.content.map((c) =>
         c.type === "text"
           ? { type: "text", text: c.text, citations: null }
-          : { type: "tool_use", id: c.id ?? newId("toolu"), name: c.name, input: c.input, caller: { type: "direct" } },
+          : c.type === "thinking"
+            ? { type: "thinking", thinking: c.thinking, signature: c.signature ?? randomBytes(24).toString("base64") }
+            : { type: "tool_use", id: c.id ?? newId("toolu"), name: c.name, input: c.input, caller: { type: "direct" } },
       );
       const message = {
         id: newId("msg"),
