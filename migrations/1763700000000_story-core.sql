@@ -8,12 +8,17 @@ CREATE TABLE webhook_deliveries (
   action          text,
   installation_id bigint,
   repository      text,
-  payload         jsonb NOT NULL,
+  -- json, not jsonb: stored as received, cheaper to write on the acknowledgement path.
+  payload         json NOT NULL,
   received_at     timestamptz NOT NULL DEFAULT now(),
+  -- Set when the delivery was handed to the job queue (in batches, after the acknowledgement).
+  queued_at       timestamptz,
   processed_at    timestamptz,
   outcome         text,
   error           text
 );
+
+CREATE INDEX webhook_deliveries_unqueued ON webhook_deliveries (received_at) WHERE queued_at IS NULL;
 
 CREATE TABLE stories (
   id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -5,7 +5,8 @@ import type { GateWorkers } from "./engine/run-gate.js";
 import type { SandboxControl, StatusFacts } from "./engine/ports.js";
 import type { GitHubClient } from "./github/client.js";
 import { startWorkers, type WorkerOptions, type Workers } from "./jobs/workers.js";
-import { recordAndQueue } from "./webhooks/record-delivery.js";
+import { recordIncoming } from "./webhooks/record-delivery.js";
+import { startDeliveryDispatcher } from "./webhooks/delivery-dispatcher.js";
 import { subscribedEvents } from "./webhooks/events.js";
 import type { DeliveryHandler } from "./webhooks/route-delivery.js";
 
@@ -37,9 +38,12 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
       },
       options.workers,
     );
+    const dispatcher = startDeliveryDispatcher(deps, { onQueued: () => workers.notifyDelivery() });
+    // Deliveries recorded before a restart and never queued go first.
+    await dispatcher.flush();
     app.on([...subscribedEvents], async (context) => {
-      const fresh = await recordAndQueue(deps.pool, deps.boss, { id: context.id, name: context.name, payload: context.payload });
-      if (fresh) workers.notifyDelivery();
+      const fresh = await recordIncoming(deps.pool, { id: context.id, name: context.name, payload: context.payload });
+      if (fresh) dispatcher.poke();
       else app.log.debug({ deliveryId: context.id }, "redelivery ignored");
     });
     options.onStarted?.(workers);

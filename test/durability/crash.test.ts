@@ -3,7 +3,7 @@ import pg from "pg";
 import { freshDatabase } from "../support/db.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github-server.js";
 import { spawnApp, type AppProcess } from "../support/app-process.js";
-import { TEST_SECRET, waitFor } from "../support/app-harness.js";
+import { TEST_SECRET, waitFor } from "../support/test-keys.js";
 import { deliver, githubExample } from "../support/webhook-examples.js";
 
 /**
@@ -61,6 +61,19 @@ describe("crash safety", () => {
     await second.stop();
   });
 
+  it("processes a delivery that was acknowledged but never queued before the replica died", async () => {
+    // What a replica leaves behind when it dies right after answering GitHub: a recorded, unqueued delivery.
+    await client.query(
+      `INSERT INTO webhook_deliveries (delivery_id, event, action, installation_id, repository, payload) VALUES ($1, 'issues', 'labeled', 77, 'Codertocat/Hello-World', $2)`,
+      ["crash-c-1", JSON.stringify(labeled(13))],
+    );
+    const app = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
+    running.push(app);
+    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM stories WHERE issue_number = 13`)) === 1, 30_000, "story from the orphaned delivery");
+    await waitFor(async () => commentPosts(13) === 1, 30_000, "its status comment");
+    await app.stop();
+  });
+
   it("posts the status comment once when killed while GitHub was creating it", async () => {
     github.hang.add("POST /repos/Codertocat/Hello-World/issues/12/comments");
     const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_EXPIRE_SECONDS: "2" } });
@@ -77,7 +90,7 @@ describe("crash safety", () => {
     // Found again by its hidden marker and edited, not posted twice.
     expect(github.comments.get("Codertocat/Hello-World#12")).toHaveLength(1);
     const storyId = (await client.query(`SELECT id, status_comment_id FROM stories WHERE issue_number = 12`)).rows[0];
-    expect(storyId.status_comment_id).toBe(github.comments.get("Codertocat/Hello-World#12")?.[0]?.id);
+    expect(Number(storyId.status_comment_id)).toBe(github.comments.get("Codertocat/Hello-World#12")?.[0]?.id);
     await second.stop();
     await github.close();
   });

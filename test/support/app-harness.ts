@@ -1,22 +1,17 @@
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { pino } from "pino";
 import type PgBoss from "pg-boss";
 import { startQueue } from "../../src/jobs/queue.js";
 import { createPool, type Pool } from "../../src/store/db.js";
+import { freePort } from "../../src/store/embedded-postgres.js";
 import type { Workers } from "../../src/jobs/workers.js";
 import { waveApp, type WaveOptions } from "../../src/wave.js";
 import { freshDatabase } from "./db.js";
+import { TEST_SECRET, testPrivateKey } from "./test-keys.js";
 import { deliver } from "./webhook-examples.js";
 
-export const TEST_SECRET = "wave-test-secret";
-
-let cachedKey: string | undefined;
-/** A real RSA key, so Probot signs real app JWTs (GitHub's side is nocked). */
-export function testPrivateKey(): string {
-  cachedKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  return cachedKey;
-}
+export { TEST_SECRET, testPrivateKey, waitFor } from "./test-keys.js";
 
 export interface TestApp {
   url: string;
@@ -41,7 +36,7 @@ export async function startTestApp(options: Partial<Omit<WaveOptions, "deps">> =
   let workers: Workers | undefined;
   const server = new Server({
     host: "127.0.0.1",
-    port: 0,
+    port: await freePort(),
     log,
     Probot: Probot.defaults({
       appId: 1,
@@ -82,15 +77,4 @@ export async function startTestApp(options: Partial<Omit<WaveOptions, "deps">> =
       await db.drop();
     },
   };
-}
-
-/** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
