@@ -16,9 +16,9 @@ security_mirror="${WAVE_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-sec
 say() { echo "build-image: $*"; }
 die() { echo "build-image: $*" >&2; exit 1; }
 
-# The version is a hash of the recipe: this script, the package list, the hook and the statx shim.
+# The version is a hash of the recipe: this script, the package list, the hook and the two C helpers.
 # A recipe change therefore forces a rebuild; an unchanged recipe is never rebuilt by --if-missing.
-version="$(cat "$here/build.sh" "$here/packages.txt" "$here/customize.sh" "$here/statx-compat.c" | sha256sum | cut -c1-16)"
+version="$(cat "$here/build.sh" "$here/packages.txt" "$here/customize.sh" "$here/statx-compat.c" "$here/wave-exec.c" | sha256sum | cut -c1-16)"
 
 if_missing=false
 for arg in "$@"; do
@@ -31,8 +31,15 @@ done
 
 docker info >/dev/null 2>&1 || die "Docker does not answer. Run: npm run setup:docker"
 
+current_version() { docker image inspect --format '{{ index .Config.Labels "wave.image.version" }}' "$image" 2>/dev/null || true; }
+
+if $if_missing && [ "$(current_version)" = "$version" ]; then exit 0; fi
+
+# One build at a time on this host (parallel test runs call --if-missing together).
+exec 9>"${TMPDIR:-/tmp}/wave-image-build.lock"
+flock 9
 if $if_missing; then
-  current="$(docker image inspect --format '{{ index .Config.Labels "wave.image.version" }}' "$image" 2>/dev/null || true)"
+  current="$(current_version)"
   [ "$current" = "$version" ] && exit 0
   if [ -n "$current" ]; then say "$image is version $current, the recipe is $version: rebuilding"; fi
 fi

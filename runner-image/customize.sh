@@ -17,6 +17,11 @@ chroot "$root" gcc -O2 -shared -fPIC -o /usr/local/lib/wave-statx-compat.so /tmp
 rm "$root/tmp/statx-compat.c"
 echo /usr/local/lib/wave-statx-compat.so >"$root/etc/ld.so.preload"
 
+# The Runner's command launcher; see wave-exec.c.
+cp "$(dirname "$0")/wave-exec.c" "$root/tmp/wave-exec.c"
+chroot "$root" gcc -O2 -Wall -o /usr/local/bin/wave-exec /tmp/wave-exec.c
+rm "$root/tmp/wave-exec.c"
+
 # No setuid/setgid programs: nothing in the sandbox needs to change identity,
 # and no-new-privileges would neuter them anyway. Defense in depth.
 find "$root" -xdev -type f -perm /6000 -exec chmod ug-s {} +

@@ -91,14 +91,14 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
         stderrLimit: 16 * 1024,
         containerGone: stopped,
       });
-      const baseline = init.stdout.text().trim();
+      const [baseline = "", helperLine] = init.stdout.text().trim().split("\n");
       if (init.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(baseline)) {
         const why = init.containerStopped ? "the container stopped while unpacking (is the tarball larger than sandbox.workspace_mb?)" : init.stderr.text().trim();
         throw new WaveError(`Cannot unpack the repository into the sandbox: ${why || `exit code ${init.exitCode}`}.`, {
           hint: "Check that the stream is a tar or tar.gz archive and fits sandbox.workspace_mb.",
         });
       }
-      return new DockerWorkspace({ container: created, baseline, limits, stopped, remove, release });
+      return new DockerWorkspace({ container: created, baseline, helper: helperLine === "helper", limits, stopped, remove, release });
     } catch (error) {
       if (container) await remove().catch(() => undefined);
       release();

@@ -6,7 +6,7 @@ import { binaryPaths, parseCatFileBatch, parseRawDiff } from "./diff-parse.js";
 import { dockerExec } from "./docker-exec.js";
 import type { DockerExecOutcome, DockerExecRequest } from "./docker-exec.js";
 import type { Release } from "./fifo-limiter.js";
-import { WORKSPACE_DIR } from "./labels.js";
+import { RUNNER_DIR, WORKSPACE_DIR } from "./labels.js";
 import type { SandboxLimits } from "./policy.js";
 import type { ChangedFile, ExecOptions, ExecResult, Workspace, WorkspaceChange } from "./runner.js";
 import { CAT_BLOBS, EXPORT_CHANGE, KILL_COMMAND, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
@@ -26,6 +26,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export interface DockerWorkspaceParts {
   container: Docker.Container;
   baseline: string;
+  /** The image has the wave-exec launcher (one process per command); otherwise a shell wrapper does the same job. */
+  helper: boolean;
   limits: SandboxLimits;
   /** Resolves once the container has stopped, with the reason. */
   stopped: Promise<StopReason>;
@@ -60,14 +62,17 @@ export class DockerWorkspace implements Workspace {
     });
     const limit = options.outputLimitBytes ?? this.parts.limits.output_limit_kb * 1024;
     const timeoutMs = options.timeoutMs ?? this.parts.limits.command_timeout_seconds * 1000;
-    const pidFile = `/tmp/.wave-exec-${randomUUID()}.pid`;
+    const execId = randomUUID();
+    const pidFile = `${RUNNER_DIR}/${execId}.pid`;
     const agentProcesses = Math.max(8, this.parts.limits.pids_limit - RUNNER_RESERVED_PROCESSES);
 
     this.inFlight += 1;
     let outcome: DockerExecOutcome;
     try {
       outcome = await this.run({
-        argv: ["/bin/sh", "-c", RUN_COMMAND, "wave-exec", pidFile, cwd, String(agentProcesses), ...argv],
+        argv: this.parts.helper
+          ? ["wave-exec", RUNNER_DIR, execId, cwd, String(agentProcesses), ...argv]
+          : ["/bin/sh", "-c", RUN_COMMAND, "wave-exec", pidFile, cwd, String(agentProcesses), ...argv],
         env,
         ...(options.stdin === undefined ? {} : { stdin: Buffer.from(options.stdin) }),
         stdoutLimit: limit,
@@ -80,8 +85,15 @@ export class DockerWorkspace implements Workspace {
       this.inFlight -= 1;
     }
 
-    const oomKilled = outcome.containerStopped && (await this.parts.stopped) === "out-of-memory";
-    if (outcome.containerStopped && !oomKilled) this.assertUsable();
+    // A command killed with SIGKILL may have died with its whole sandbox (deadline, OOM, reaper):
+    // the exec stream can end before Docker's wait() tells us. Ask, so the answer is right.
+    let reason: StopReason | undefined;
+    if (outcome.containerStopped) reason = await this.parts.stopped;
+    else if (!outcome.timedOut && (outcome.exitCode === 137 || outcome.exitCode === null)) {
+      reason = await Promise.race([this.parts.stopped, sleep(1000).then(() => undefined)]);
+    }
+    const oomKilled = reason === "out-of-memory";
+    if (reason !== undefined && !oomKilled) this.assertUsable();
     const exitCode = outcome.timedOut ? 124 : oomKilled ? 137 : (outcome.exitCode ?? 137);
     return {
       exitCode,

@@ -11,5 +11,5 @@ export const LABELS = {
 export const WORKSPACE_DIR = "/workspace";
 /** The sandbox user's home (a tmpfs, since the root filesystem is read-only). */
 export const HOME_DIR = "/home/wave";
-/** Runner bookkeeping (exec pid files); inside /tmp so it needs no extra mount. */
+/** Runner bookkeeping (one pid file per command's process group); inside /tmp so it needs no extra mount. */
 export const RUNNER_DIR = "/tmp/.wave";
