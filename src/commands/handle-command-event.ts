@@ -161,12 +161,12 @@ async function carryOut(context: HandlerContext, evaluation: Extract<Evaluation,
   const acting = commands.filter((command) => !readOnlyCommands.has(command.name));
   if (acting.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
   const results = await applyStoryCommands(context.deps, story, acting, by, deliveryId);
-  const notApplied = results.filter((result) => !result.applied);
+  const notDone = results.filter((result) => !result.done);
   return {
     verdict: "accepted",
     note: results.map((result) => result.note).join("; "),
-    reply: [...reply, ...notApplied.map((result) => `@${by}, ${lowerFirst(result.explanation ?? "")}`)],
-    done: notApplied.length === 0,
+    reply: [...reply, ...notDone.map((result) => `@${by}, ${lowerFirst(result.explanation ?? "")}`)],
+    done: notDone.length === 0,
     scope: "story",
   };
 }

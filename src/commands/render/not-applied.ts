@@ -59,3 +59,14 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
       return `${label} did nothing: ${where}.`;
   }
 }
+
+/** A release that took, while something else still holds the story (the emergency stop, the budget, another gate hold). */
+export function renderStillHeld(command: CommandName, snapshot: StoredSnapshot): string {
+  const ctx = snapshot.context;
+  const still = ctx.holds.emergency
+    ? "the organisation's emergency stop; an organisation owner lifts it with `/wave resume-all`"
+    : ctx.holds.budget
+      ? "its budget; `/wave budget +<usd>` raises it"
+      : (holdReason(ctx) ?? "another hold");
+  return `\`${commandLabel(command)}\` lifted what it could, but the story is still held by ${still}.`;
+}

@@ -3,15 +3,21 @@ import { applyEvent } from "../../engine/apply-event.js";
 import type { EngineDeps } from "../../engine/deps.js";
 import { loadStory, type StoryRow } from "../../store/stories.js";
 import { readSnapshot } from "../../story/snapshot.js";
-import { isTerminal } from "../../story/transition.js";
+import { isTerminal, stateName } from "../../story/transition.js";
 import type { Command, CommandName } from "../command-catalog.js";
 import { earlierAttempt } from "../command-audit.js";
-import { renderNotApplied } from "../render/not-applied.js";
+import { renderNotApplied, renderStillHeld } from "../render/not-applied.js";
 import { storyEventFor } from "../story-event-for.js";
+
+/** Commands meant to set a held story going again; the others do their job whatever the story does next. */
+const releases: ReadonlySet<CommandName> = new Set<CommandName>(["unhold", "retry", "recycle"]);
 
 export interface CommandResult {
   command: CommandName;
+  /** The statechart took the event. */
   applied: boolean;
+  /** The command did what it is for: false when not applied, or when a release left the story held by something else. */
+  done: boolean;
   /** What happened, in a few words, for the audit row. */
   note: string;
   /** Why nothing changed, for the reply; only when `applied` is false. */
@@ -41,12 +47,14 @@ export async function applyStoryCommands(deps: EngineDeps, story: StoryRow, comm
       }
       applied = (await applyEvent(deps, story.id, event, { deliveryId, command: command.name })).applied;
     }
-    if (applied) {
-      results.push({ command: command.name, applied, note: `${command.name}: ${event.type} applied` });
+    const now = (await loadStory(deps.pool, story.id)) ?? story;
+    const snapshot = readSnapshot(now.snapshot, now.machineVersion);
+    if (!applied) {
+      results.push({ command: command.name, applied, done: false, note: `${command.name}: did not apply`, explanation: renderNotApplied(command.name, snapshot) });
+    } else if (releases.has(command.name) && stateName(snapshot) === "held") {
+      results.push({ command: command.name, applied, done: false, note: `${command.name}: applied; still held`, explanation: renderStillHeld(command.name, snapshot) });
     } else {
-      const now = await loadStory(deps.pool, story.id);
-      const snapshot = readSnapshot((now ?? story).snapshot, (now ?? story).machineVersion);
-      results.push({ command: command.name, applied, note: `${command.name}: did not apply`, explanation: renderNotApplied(command.name, snapshot) });
+      results.push({ command: command.name, applied, done: true, note: `${command.name}: ${event.type} applied` });
     }
   }
   return results;
