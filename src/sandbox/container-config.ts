@@ -12,6 +12,13 @@ export interface ContainerIdentity {
 
 const MiB = 1024 * 1024;
 
+/**
+ * What PID 1 ends up running: a shell that reaps orphans (it waits on its own sleep, and
+ * waitpid(-1) collects the rest), so zombies of killed commands do not eat into the pids limit.
+ */
+export const IDLE_LOOP = "while :; do sleep 3600 & wait $!; done";
+const IDLE = ["/bin/sh", "-c", IDLE_LOOP];
+
 /** Processes kept free for the runner's own commands (kill, export) when a command forks without end. */
 export const RUNNER_RESERVED_PROCESSES = 16;
 
@@ -25,7 +32,13 @@ export function hostPidsLimit(pidsLimit: number): number {
  * place, so a reader (and the test) sees exactly what a container gets.
  * No binds, no volumes, no Docker socket, no environment beyond PATH, HOME and LANG.
  */
-export function containerCreateOptions(policy: SandboxPolicy, limits: SandboxLimits, who: ContainerIdentity): ContainerCreateOptions {
+export function containerCreateOptions(
+  policy: SandboxPolicy,
+  limits: SandboxLimits,
+  who: ContainerIdentity,
+  /** The container's first command (it unpacks the workspace from stdin, then idles as PID 1). */
+  init: string[] = IDLE,
+): ContainerCreateOptions {
   const [uid, gid] = policy.user.split(":");
   // `exec` because Docker's tmpfs default is noexec, and building and testing code means running
   // what was just built (./configure, node_modules/.bin, compiled tests).
@@ -35,9 +48,7 @@ export function containerCreateOptions(policy: SandboxPolicy, limits: SandboxLim
   const memoryBytes = limits.memory_mb * MiB;
   return {
     Image: policy.image,
-    // PID 1 is a shell that reaps orphans (it waits on its own sleep, and waitpid(-1) collects the rest),
-    // so zombies of killed commands do not eat into the pids limit.
-    Cmd: ["/bin/sh", "-c", "while :; do sleep 3600 & wait $!; done"],
+    Cmd: init,
     User: policy.user,
     WorkingDir: WORKSPACE_DIR,
     Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", `HOME=${HOME_DIR}`, "LANG=C.UTF-8"],
@@ -48,9 +59,13 @@ export function containerCreateOptions(policy: SandboxPolicy, limits: SandboxLim
       [LABELS.deadline]: String(who.deadlineAt),
     },
     NetworkDisabled: policy.network === "none",
-    AttachStdin: false,
-    AttachStdout: false,
-    AttachStderr: false,
+    // The workspace tarball arrives on the first command's stdin, through an attach, so creating a
+    // workspace costs no extra exec round trip; StdinOnce closes it when the tarball ends.
+    OpenStdin: true,
+    StdinOnce: true,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
     Tty: false,
     HostConfig: {
       Runtime: policy.runtime,

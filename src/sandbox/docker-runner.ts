@@ -4,7 +4,7 @@ import { WaveError } from "../errors.js";
 import { containerCreateOptions } from "./container-config.js";
 import { createDockerClient, dockerEndpoint } from "./docker-client.js";
 import { explainDockerError } from "./docker-errors.js";
-import { dockerExec } from "./docker-exec.js";
+import { startAttached } from "./docker-attach.js";
 import { DockerWorkspace } from "./docker-workspace.js";
 import type { StopReason } from "./docker-workspace.js";
 import { FifoLimiter } from "./fifo-limiter.js";
@@ -12,7 +12,7 @@ import { sandboxPolicy } from "./policy.js";
 import type { SandboxPolicy, SandboxPolicyInput } from "./policy.js";
 import { sandboxSection } from "../config/sections/sandbox.js";
 import type { Runner, Workspace, WorkspaceSpec } from "./runner.js";
-import { INIT_WORKSPACE } from "./sandbox-scripts.js";
+import { INIT_DONE, INIT_WORKSPACE } from "./sandbox-scripts.js";
 import { sniffTarball } from "./tarball.js";
 
 export interface DockerRunnerOptions {
@@ -60,44 +60,48 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
     try {
       const deadlineMs = spec.deadlineMs ?? limits.job_deadline_minutes * 60_000;
       const deadlineAt = Date.now() + deadlineMs;
+      const { gzip, stream } = await sniffTarball(tarball);
+      const who = { instance: options.instance, storyId: spec.storyId, jobId: spec.jobId, deadlineAt };
+      const init = ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""];
       const created: Docker.Container = await docker
-        .createContainer(containerCreateOptions(policy, limits, { instance: options.instance, storyId: spec.storyId, jobId: spec.jobId, deadlineAt }))
+        .createContainer(containerCreateOptions(policy, limits, who, init))
         .catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
       container = created;
-      // Docker reports an unregistered runtime only at start.
-      await created.start().catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
 
       let deadlinePassed = false;
-      deadlineTimer = setTimeout(() => {
-        deadlinePassed = true;
-        void created.kill().catch(() => undefined);
-      }, deadlineMs);
-      deadlineTimer.unref();
-      const stopped: Promise<StopReason> = created
-        .wait()
-        .catch(() => undefined)
-        .then(async () => {
-          clearTimeout(deadlineTimer);
-          if (deadlinePassed) return "deadline";
-          const info = await created.inspect().catch(() => undefined);
-          return info?.State.OOMKilled ? "out-of-memory" : "stopped";
-        });
-
-      const { gzip, stream } = await sniffTarball(tarball);
-      const init = await dockerExec(created, {
-        argv: ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""],
-        stdin: stream,
+      let stopped: Promise<StopReason> = new Promise(() => undefined);
+      const started = await startAttached(created, stream, {
+        start: async () => {
+          // Docker may report an unregistered runtime only at start.
+          await created.start().catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
+          deadlineTimer = setTimeout(() => {
+            deadlinePassed = true;
+            void created.kill().catch(() => undefined);
+          }, deadlineMs);
+          deadlineTimer.unref();
+          stopped = created
+            .wait()
+            .catch(() => undefined)
+            .then(async () => {
+              clearTimeout(deadlineTimer);
+              if (deadlinePassed) return "deadline";
+              const info = await created.inspect().catch(() => undefined);
+              return info?.State.OOMKilled ? "out-of-memory" : "stopped";
+            });
+        },
+        containerGone: () => stopped,
+        doneMarker: INIT_DONE,
         stdoutLimit: 4096,
         stderrLimit: 16 * 1024,
-        containerGone: stopped,
       });
-      const [baseline = "", helperLine] = init.stdout.text().trim().split("\n");
-      if (init.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(baseline)) {
-        const why = init.containerStopped ? "the container stopped while unpacking (is the tarball larger than sandbox.workspace_mb?)" : init.stderr.text().trim();
-        throw new WaveError(`Cannot unpack the repository into the sandbox: ${why || `exit code ${init.exitCode}`}.`, {
+      const [baseline = "", helperLine, done] = started.stdout.text().trim().split("\n");
+      if (done !== INIT_DONE && helperLine !== INIT_DONE) {
+        const why = started.stderr.text().trim() || (started.containerStopped ? "the container stopped while unpacking" : "no baseline commit");
+        throw new WaveError(`Cannot unpack the repository into the sandbox: ${why}.`, {
           hint: "Check that the stream is a tar or tar.gz archive and fits sandbox.workspace_mb.",
         });
       }
+      if (!/^[0-9a-f]{40}$/.test(baseline)) throw new WaveError(`The sandbox gave no baseline commit (${JSON.stringify(baseline)}).`);
       return new DockerWorkspace({ container: created, baseline, helper: helperLine === "helper", limits, stopped, remove, release });
     } catch (error) {
       if (container) await remove().catch(() => undefined);

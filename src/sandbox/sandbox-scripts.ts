@@ -1,4 +1,5 @@
-import { RUNNER_DIR, WORKSPACE_DIR } from "./labels.js";
+import { IDLE_LOOP } from "./container-config.js";
+import { WORKSPACE_DIR } from "./labels.js";
 
 /*
  * The shell run inside the sandbox, kept here so each piece is readable in one place.
@@ -21,39 +22,46 @@ const ATTRIBUTES_EXACT = "* !text !eol !filter !ident !working-tree-encoding !di
 /** Same, but every file diffs as binary: used when a text diff would not be valid UTF-8. */
 const ATTRIBUTES_ALL_BINARY = "* !text !eol !filter !ident !working-tree-encoding -diff !merge";
 
+/** The line the container's first command prints when the workspace is ready. */
+export const INIT_DONE = "wave-workspace-ready";
+
 /**
- * Unpacks the tarball on stdin into the workspace (stripping a single top-level folder, as in
- * GitHub's tarballs), then commits it as the baseline. Prints the baseline commit id, then
- * "helper" when the image has the wave-exec launcher. Written for few processes: each fork and
+ * The container's first command: unpacks the tarball on stdin into the workspace (stripping a
+ * single top-level folder, as in GitHub's tarballs), commits it as the baseline, prints the
+ * baseline commit id (then "helper" when the image has the wave-exec launcher), closes its
+ * output and becomes the idle PID 1. Written for few processes: each fork and
  * exec is slow under gVisor, and this runs on every workspace creation.
  * $1: "-z" for gzip or "" for plain tar.
  */
 export const INIT_WORKSPACE = `set -eu
 ${GIT_ENV}
-ws=${WORKSPACE_DIR}
-u=$ws/.wave-unpack
-mkdir -p ${RUNNER_DIR} "$u"
-tar -x $1 -f - -C "$u" --no-same-owner --delay-directory-restore
+cd ${WORKSPACE_DIR}
+tar -x $1 -f - --no-same-owner --delay-directory-restore
 set --
-for f in "$u"/* "$u"/.[!.]* "$u"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi; done
+for f in * .[!.]* ..?*; do if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi; done
 if [ $# -eq 1 ] && [ -d "$1" ] && [ ! -L "$1" ]; then
   top=$1; set --
   for f in "$top"/* "$top"/.[!.]* "$top"/..?*; do if [ -e "$f" ] || [ -L "$f" ]; then set -- "$@" "$f"; fi; done
+  if [ $# -gt 0 ]; then mv -t . -- "$@"; fi
+  rmdir -- "$top"
 fi
-if [ $# -gt 0 ]; then mv -t "$ws" -- "$@"; fi
-rm -rf "$u"
 # A .git from the tarball would fight the baseline; the baseline is what the change is measured against.
-if [ -e "$ws/.git" ]; then rm -rf "$ws/.git"; fi
-cd "$ws"
-git init -q -b wave-baseline
-printf '%s\n' '[user]' '	name = WAVE sandbox' '	email = sandbox@wave.invalid' '[commit]' '	gpgsign = false' \
-  '[core]' '	hooksPath = /dev/null' '	autocrlf = false' '[gc]' '	auto = 0' >>.git/config
+if [ -e .git ]; then rm -rf .git; fi
+# The repository by hand rather than \`git init\`: one process instead of one plus template copies.
+mkdir .git .git/objects .git/refs .git/refs/heads .git/info
+echo 'ref: refs/heads/wave-baseline' >.git/HEAD
+printf '%s\n' '[core]' '	repositoryformatversion = 0' '	filemode = true' '	bare = false' '	hooksPath = /dev/null' \
+  '	autocrlf = false' '[user]' '	name = WAVE sandbox' '	email = sandbox@wave.invalid' '[commit]' '	gpgsign = false' \
+  '[gc]' '	auto = 0' >.git/config
 printf '%s\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
 ${GIT} add -A -f
 ${GIT} commit -q --no-verify --allow-empty -m "WAVE baseline"
 read -r head <.git/refs/heads/wave-baseline
 echo "$head"
 if command -v wave-exec >/dev/null; then echo helper; fi
+echo ${INIT_DONE}
+unset GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL GIT_TERMINAL_PROMPT GIT_OPTIONAL_LOCKS OLDPWD
+exec /bin/sh -c '${IDLE_LOOP}' </dev/null >/dev/null 2>&1
 `;
 
 /**
@@ -95,6 +103,7 @@ exec ${GIT} cat-file --batch
  * command. $1: pid file, $2: directory, $3: process limit, then the argv.
  */
 export const RUN_COMMAND = `p=$1; d=$2; n=$3; shift 3
+[ -d "\${p%/*}" ] || mkdir -p "\${p%/*}"
 cd -- "$d" || exit 2
 exec 3<&0
 setsid sh -c 'ulimit -p "$1" || exit 2; shift; exec "$@"' wave-command "$n" "$@" 0<&3 3<&- &

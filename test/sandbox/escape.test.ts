@@ -87,7 +87,7 @@ describe("escape suite", () => {
     it("sees only its own processes: /proc/1 is the sandbox's init with a bare environment", async () => {
       const r = await ws.exec(["sh", "-c", "tr '\\0' '\\n' </proc/1/environ; echo ---; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -e -o comm="]);
       const [environ = "", rest = ""] = r.stdout.split("---\n");
-      expect(environ.split("\n").filter(Boolean).map((l) => l.split("=")[0]).sort()).toEqual(["HOME", "HOSTNAME", "LANG", "PATH"]);
+      expect(environ.split("\n").filter(Boolean).map((l) => l.split("=")[0]).sort()).toEqual(["HOME", "HOSTNAME", "LANG", "PATH", "PWD"]);
       expect(rest).toContain("while :; do sleep 3600");
       expect(rest).not.toMatch(/node|dockerd|containerd|vitest/);
       for (const value of Object.values(CANARIES)) expect(r.stdout).not.toContain(value);
