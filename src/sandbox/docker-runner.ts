@@ -34,8 +34,8 @@ export interface DockerRunner extends Runner {
 
 /**
  * The Docker + gVisor backend of the Runner port. Each workspace is one hardened container
- * (see container-config.ts); the repository goes in and the change comes out through exec
- * streams, never through bind mounts or Docker's archive API.
+ * (see container-config.ts); the repository goes in on the container's attach stream and the
+ * change comes out through exec streams, never through bind mounts or Docker's archive API.
  */
 export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
   const policy = sandboxPolicy(options.policy);

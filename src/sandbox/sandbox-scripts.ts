@@ -77,7 +77,10 @@ out=$(mktemp -d /tmp/.wave-export.XXXXXX)
 export GIT_INDEX_FILE="$out/index"
 mkdir -p .git/info
 printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
-${GIT} read-tree "$1"
+# Start from the baseline tree but keep the stat data of git's own index where it still matches,
+# so only files that changed are read and hashed again (read-tree -m with one tree does that).
+cp .git/index "$GIT_INDEX_FILE" 2>/dev/null || true
+${GIT} read-tree -m "$1" 2>/dev/null || ${GIT} read-tree "$1"
 ${GIT} add -A
 ${GIT} diff --cached --raw -z -M --no-abbrev --no-ext-diff "$1" >"$out/raw"
 ${GIT} diff --cached --numstat -z -M --no-ext-diff --no-textconv "$1" >"$out/numstat"
