@@ -9,6 +9,7 @@ import { gateOf, stateName } from "../../story/transition.js";
 import { recentCommands } from "../command-audit.js";
 import { whereItStands } from "../render/not-applied.js";
 import type { StatusView } from "../render/status.js";
+import type { Holds } from "../../story/machine.js";
 
 /** What `/wave status` shows, read from the stored story, the budget ledger and the audit trail. */
 export async function statusView(pool: Pool, story: StoryRow, limit = 5): Promise<StatusView> {
@@ -20,11 +21,19 @@ export async function statusView(pool: Pool, story: StoryRow, limit = 5): Promis
   return {
     story: `#${story.issueNumber} ${story.story.title}`,
     gate: gateLabels[gateOf(ctx)],
-    state: whereItStands(snapshot),
-    hold: held ? { by: ctx.holds.user?.by ?? null, reason: holdReason(ctx) ?? null } : null,
+    // A held story's details are on the hold line.
+    state: held ? "held" : whereItStands(snapshot),
+    hold: held ? holdLine(ctx.holds, holdReason(ctx) ?? null) : null,
     emergencyStop: (await orgStop(pool, story.owner)) !== null,
     budget: { spentCents: Math.round(position.storySpentUsd * 100), capCents: Math.round(position.storyCapUsd * 100) },
     statusCommentUrl: null,
     audit: await recentCommands(pool, story, limit),
   };
+}
+
+/** Who holds the story and why: a person's own words when theirs is the only hold, else the most pressing hold. */
+function holdLine(holds: Holds, pressing: string | null): StatusView["hold"] {
+  const onlyPerson = holds.user && !holds.emergency && !holds.budget && !holds.gate;
+  if (onlyPerson && holds.user) return { by: holds.user.by, reason: holds.user.reason };
+  return { by: holds.emergency?.by ?? null, reason: pressing };
 }
