@@ -11,7 +11,7 @@ const approvalSteps: Readonly<Record<string, string>> = {
   reviewApproval: "the pull request",
 };
 
-/** Where a story stands, in one clause: "working at G3 Build", "held at G1 Plan (held by …)". */
+/** whereSentence a story stands, in one clause: "working at G3 Build", "held at G1 Plan (held by …)". */
 export function whereItStands(snapshot: StoredSnapshot): string {
   const name = stateName(snapshot);
   const ctx = snapshot.context;
@@ -35,7 +35,8 @@ export function whereItStands(snapshot: StoredSnapshot): string {
 export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot): string {
   const label = `\`${commandLabel(command)}\``;
   const name = stateName(snapshot);
-  const where = `The story is ${whereItStands(snapshot)}`;
+  const where = `the story is ${whereItStands(snapshot)}`;
+  const whereSentence = `The story is ${whereItStands(snapshot)}`;
   if (name === "killed" || name === "done") return `${label} did nothing: ${where}. Label the issue again to start a new story.`;
   const ctx = snapshot.context;
   switch (command) {
@@ -44,9 +45,9 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
       if (ctx.step === "reviewApproval") {
         return `${label} did nothing: ${where}, but the change has not passed verify and safety yet; \`/wave retry\` or \`/wave recycle <feedback>\` first.`;
       }
-      return `${label} did nothing: nothing waits for approval. ${where}; WAVE asks for an approval when the plan (if your config requires it) or the pull request is ready.`;
+      return `${label} did nothing: nothing waits for approval. ${whereSentence}; WAVE asks for an approval when the plan (if your config requires it) or the pull request is ready.`;
     case "unhold":
-      return `${label} did nothing: the story is not held. ${where}.`;
+      return `${label} did nothing: the story is not held. ${whereSentence}.`;
     case "retry":
       return name === "held"
         ? `${label} did nothing: ${where}; retry only re-runs a gate that failed. Use \`/wave unhold\` for other holds.`
@@ -54,7 +55,7 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
     case "recycle":
       return name === "held"
         ? `${label} did nothing: ${where}; a budget hold or the emergency stop must be lifted first.`
-        : `${label} did nothing: there is no change to send back to build yet. ${where}.`;
+        : `${label} did nothing: there is no change to send back to build yet. ${whereSentence}.`;
     default:
       return `${label} did nothing: ${where}.`;
   }
