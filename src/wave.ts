@@ -2,7 +2,7 @@ import type { ApplicationFunction, Probot } from "probot";
 import { createSenderDirectory } from "./commands/github/sender-directory.js";
 import type { EngineDeps } from "./engine/deps.js";
 import type { GateWorkers } from "./engine/run-gate.js";
-import type { SandboxControl, StatusFacts } from "./engine/ports.js";
+import type { GitHubAuth, SandboxControl, StatusFacts } from "./engine/ports.js";
 import type { GitHubClient } from "./github/client.js";
 import { startWorkers, type WorkerOptions, type Workers } from "./jobs/workers.js";
 import { recordIncoming } from "./webhooks/record-delivery.js";
@@ -14,8 +14,10 @@ export interface WaveOptions {
   deps: EngineDeps;
   sandbox: SandboxControl;
   facts: StatusFacts;
-  gates: GateWorkers;
-  handlers: Record<string, DeliveryHandler>;
+  /** The gate workers, given the app's installation-authenticated GitHub. */
+  gates: (github: GitHubAuth) => GateWorkers;
+  /** Handlers for webhooks beyond intake, keyed "event.action". */
+  handlers: (github: GitHubAuth) => Record<string, DeliveryHandler>;
   workers?: WorkerOptions;
   /** Called with the running workers once the app is loaded. */
   onStarted?: (workers: Workers) => void;
@@ -28,13 +30,13 @@ export interface WaveOptions {
 export function waveApp(options: WaveOptions): ApplicationFunction {
   return async (app: Probot) => {
     const { deps } = options;
-    const github = { forInstallation: async (id: number) => (await app.auth(id)) as unknown as GitHubClient };
+    const github: GitHubAuth = { forInstallation: async (id: number) => (await app.auth(id)) as unknown as GitHubClient };
     const workers = await startWorkers(
       deps,
       {
-        router: { github, directory: createSenderDirectory(), handlers: options.handlers },
+        router: { github, directory: createSenderDirectory(), handlers: options.handlers(github) },
         effects: { github, sandbox: options.sandbox, facts: options.facts },
-        gates: options.gates,
+        gates: options.gates(github),
       },
       options.workers,
     );

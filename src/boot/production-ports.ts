@@ -1,26 +1,54 @@
-import { commandHandlers } from "../commands/handle-command-event.js";
+import { hostname } from "node:os";
+import { resolve } from "node:path";
 import type { EngineDeps } from "../engine/deps.js";
 import type { GateWorkers } from "../engine/run-gate.js";
-import type { SandboxControl, StatusFacts } from "../engine/ports.js";
+import type { GitHubAuth, SandboxControl, StatusFacts } from "../engine/ports.js";
+import { gateWorkers } from "../gates/index.js";
+import { gateStatusFacts } from "../gates/status-facts.js";
+import { createDockerRunner } from "../sandbox/docker-runner.js";
+import { sandboxPolicyFromEnv } from "../sandbox/policy.js";
+import { checkSandboxReady } from "../sandbox/readiness.js";
+import { startReaper } from "../sandbox/reaper.js";
+import { stopStorySandboxes } from "../sandbox/story-sandboxes.js";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 
 export interface ProductionPorts {
   sandbox: SandboxControl;
   facts: StatusFacts;
-  gates: GateWorkers;
-  handlers: Record<string, DeliveryHandler>;
+  gates: (github: GitHubAuth) => GateWorkers;
+  handlers: (github: GitHubAuth) => Record<string, DeliveryHandler>;
 }
 
 /**
- * Wires the layers together for a running app: which worker does each gate's
- * work, which handler takes each webhook beyond intake, and how sandboxes are
- * stopped. Gates without a worker here wait, visibly, at their gate.
+ * Wires the layers together for a running app: the Docker + gVisor runner and
+ * its reaper, the gate workers, the handlers for webhooks beyond intake, and
+ * what the status comment shows. Checks the sandbox at boot and says how to
+ * fix it; stories then hold at their first sandbox gate with the same message.
  */
-export async function productionPorts(_deps: EngineDeps, _env: NodeJS.ProcessEnv): Promise<ProductionPorts> {
+export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv): Promise<ProductionPorts> {
+  const policy = sandboxPolicyFromEnv(env);
+  const instance = `${hostname()}-${process.pid}`;
+  const runner = createDockerRunner({ instance, policy });
+  const readiness = await checkSandboxReady(runner.docker, policy);
+  if (readiness.ok) {
+    deps.log.info({ image: policy.image, runtime: policy.runtime, imageVersion: readiness.imageVersion }, "sandbox ready");
+  } else {
+    for (const p of readiness.problems) deps.log.error({ check: p.check, fix: p.fix }, `${p.message} Fix: ${p.fix}`);
+  }
+  startReaper(runner.docker, {
+    intervalSeconds: policy.reapIntervalSeconds,
+    isJobAlive: async (jobId) => {
+      const res = await deps.pool.query(`SELECT 1 FROM pgboss.job WHERE id::text = $1 AND state IN ('created', 'retry', 'active')`, [jobId]);
+      return (res.rowCount ?? 0) > 0;
+    },
+    onResult: (r) => r.removed.length && deps.log.info({ removed: r.removed }, "reaped sandboxes whose job is gone"),
+    onError: (error) => deps.log.warn({ err: error }, "sandbox reaper pass failed"),
+  });
+  const cacheDir = resolve(env.WAVE_DATA_DIR ?? ".wave", "tarballs");
   return {
-    sandbox: { stopStory: async () => undefined },
-    facts: { extras: async () => ({}) },
-    gates: {},
-    handlers: { ...commandHandlers() },
+    sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
+    facts: gateStatusFacts(deps.pool),
+    gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir }),
+    handlers: () => ({}),
   };
 }

@@ -13,7 +13,7 @@ import type { EngineDeps } from "./deps.js";
  * (PLAN_READY, VERIFY_FAILED…), or null when the work itself already sent one.
  * Throwing means "try again"; the last failed try holds the story.
  */
-export type GateWorker = (story: StoryRow, snapshot: StoredSnapshot) => Promise<StoryEvent | null>;
+export type GateWorker = (story: StoryRow, snapshot: StoredSnapshot, job: { id: string }) => Promise<StoryEvent | null>;
 
 export type GateWorkers = Partial<Record<Gate, GateWorker>>;
 
@@ -28,7 +28,7 @@ export interface GateJob {
  * from the job's data, so a stale job (the story moved on, was held or killed)
  * does nothing, and duplicates collapse.
  */
-export async function runGateJob(deps: EngineDeps, workers: GateWorkers, job: GateJob, attempt: { isLast: boolean }): Promise<string> {
+export async function runGateJob(deps: EngineDeps, workers: GateWorkers, job: GateJob, attempt: { isLast: boolean; jobId: string }): Promise<string> {
   const story = await loadStory(deps.pool, job.storyId);
   if (!story) return "story gone";
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);
@@ -42,7 +42,7 @@ export async function runGateJob(deps: EngineDeps, workers: GateWorkers, job: Ga
     return `waiting: no ${job.gate} worker`;
   }
   try {
-    const event = await worker(story, snapshot);
+    const event = await worker(story, snapshot, { id: attempt.jobId });
     if (event) await applyEvent(deps, story.id, event, { gate: job.gate });
     return event ? `${job.gate}: ${event.type}` : `${job.gate}: done`;
   } catch (error) {

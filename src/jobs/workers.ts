@@ -62,7 +62,7 @@ export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options
   }
   for (let i = 0; i < (options.gateConcurrency ?? 2); i++) {
     await boss.work<GateJob>(QUEUES.gate, poll, async ([job]) => {
-      if (job) return runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit });
+      if (job) return runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id });
     });
   }
   return {

@@ -12,7 +12,7 @@ export { evaluateToolCall } from "./policy/evaluate-tool-call.js";
 export { publishSafetyCheck } from "./check-run/publish-safety-check.js";
 export type { ChecksClient, PublishSafetyCheck } from "./check-run/publish-safety-check.js";
 export { renderSafetyCheck, safetyCheckName } from "./check-run/render-safety-check.js";
-export { postgresVerdictStore, saveVerdict } from "./store/verdict-store.js";
+export { latestVerdict, postgresVerdictStore, saveVerdict } from "./store/verdict-store.js";
 export type { Queryable, VerdictStore } from "./store/verdict-store.js";
 export { ruleCatalogue, ruleIds } from "./rules/catalogue.js";
 export type { RuleId } from "./rules/catalogue.js";

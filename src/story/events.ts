@@ -9,6 +9,7 @@ export type StoryEvent =
   | { type: "PLAN_READY"; by: string; summary: string }
   | { type: "PLAN_FAILED"; by: string; reason: string }
   | { type: "PREFLIGHT_PASSED"; by: string; summary: string }
+  | { type: "PREFLIGHT_ESCALATED"; by: string; score: number; reason: string }
   | { type: "PREFLIGHT_FAILED"; by: string; reason: string }
   | { type: "BUILD_DONE"; by: string; filesChanged: number }
   | { type: "BUILD_FAILED"; by: string; reason: string }
@@ -43,6 +44,7 @@ export const sampleEvents: { [K in StoryEventType]: Extract<StoryEvent, { type: 
   PLAN_READY: { type: "PLAN_READY", by: "wave", summary: "3 steps" },
   PLAN_FAILED: { type: "PLAN_FAILED", by: "wave", reason: "the model's plan did not parse" },
   PREFLIGHT_PASSED: { type: "PREFLIGHT_PASSED", by: "wave", summary: "fits the budget" },
+  PREFLIGHT_ESCALATED: { type: "PREFLIGHT_ESCALATED", by: "wave", score: 0.8, reason: "plan touches deployment scripts" },
   PREFLIGHT_FAILED: { type: "PREFLIGHT_FAILED", by: "wave", reason: "estimate exceeds the budget" },
   BUILD_DONE: { type: "BUILD_DONE", by: "wave", filesChanged: 2 },
   BUILD_FAILED: { type: "BUILD_FAILED", by: "wave", reason: "the change is empty" },

@@ -11,7 +11,7 @@ export interface GateView {
   decisions: CheckDecision[];
 }
 
-const approvalSteps = new Set(["planApproval", "safetyApproval", "reviewApproval"]);
+const approvalSteps = new Set(["planApproval", "preflightApproval", "safetyApproval", "reviewApproval"]);
 
 /** Why a held story is held, most pressing first. */
 export function holdReason(context: StoryContext): string | undefined {
@@ -71,6 +71,7 @@ function noteFor(gate: string, state: GateState, ctx: StoryContext, reason: stri
   if ((state === "held" || state === "killed") && reason) return reason;
   if (gate === "verify" && ctx.recycles > 0) return `${ctx.recycles} of ${ctx.maxRecycles} recycles`;
   if (gate === "plan" && state === "awaiting_approval") return "a person approves the plan";
+  if (gate === "preflight" && state === "awaiting_approval") return "a person accepts the escalated plan";
   if (gate === "safety" && state === "awaiting_approval") return "a person accepts the escalated finding";
   if (gate === "review" && state === "awaiting_approval") return `a person other than @${ctx.startedBy} approves`;
   if (gate === "merge" && state === "passed" && ctx.step === "merge") return "ready: a person merges the PR";

@@ -20,6 +20,7 @@ export const steps = [
   "plan",
   "planApproval",
   "preflight",
+  "preflightApproval",
   "build",
   "verify",
   "safety",
@@ -35,6 +36,7 @@ export const gateOfStep: Record<Step, Gate> = {
   plan: "plan",
   planApproval: "plan",
   preflight: "preflight",
+  preflightApproval: "preflight",
   build: "build",
   verify: "verify",
   safety: "safety",
@@ -116,6 +118,10 @@ function pathOfStep(step: Step): string {
       return "plan.working";
     case "planApproval":
       return "plan.approval";
+    case "preflight":
+      return "preflight.working";
+    case "preflightApproval":
+      return "preflight.approval";
     case "safety":
       return "safety.working";
     case "safetyApproval":
@@ -240,11 +246,23 @@ export const storyMachine = setup({
       },
     },
     preflight: {
-      entry: [{ type: "enter", params: { step: "preflight" } }, { type: "queueGateJob", params: { gate: "preflight" } }],
-      on: {
-        PREFLIGHT_PASSED: { target: "build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "go", by: event.by, why: event.summary }) })) },
-        PREFLIGHT_FAILED: { target: "held", actions: assign(({ context, event }) => gateHold(context, "preflight", event.by, event.reason)) },
-        RETRY: { target: "preflight", reenter: true },
+      initial: "working",
+      states: {
+        working: {
+          entry: [{ type: "enter", params: { step: "preflight" } }, { type: "queueGateJob", params: { gate: "preflight" } }],
+          on: {
+            PREFLIGHT_PASSED: { target: "#story.build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "go", by: event.by, why: event.summary }) })) },
+            PREFLIGHT_ESCALATED: { target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "hold", by: event.by, why: `plan safety score ${event.score.toFixed(2)} needs a human: ${event.reason}` }) })) },
+            PREFLIGHT_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "preflight", event.by, event.reason)) },
+            RETRY: { target: "working", reenter: true },
+          },
+        },
+        approval: {
+          entry: { type: "enter", params: { step: "preflightApproval" } },
+          on: {
+            APPROVE: { target: "#story.build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "approve", by: event.by, why: "escalated plan accepted" }) })) },
+          },
+        },
       },
     },
     build: {

@@ -1,7 +1,7 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
-import { GITHUB, nockInstallation } from "../support/github-nock.js";
+import { nockInstallation, nockIssue } from "../support/github-nock.js";
 import { githubExample } from "../support/webhook-examples.js";
 
 interface Labeled {
@@ -26,36 +26,7 @@ const comments: { id: number; body: string }[] = [];
 const labels = new Set<string>();
 
 function nockIssueWrites(): void {
-  const issue = "/repos/Codertocat/Hello-World/issues/1";
-  nock(GITHUB)
-    .persist()
-    .get(`${issue}/comments`)
-    .query(true)
-    .reply(() => [200, comments])
-    .post(`${issue}/comments`)
-    .reply((_, body) => {
-      const c = { id: 1000 + comments.length, body: (body as { body: string }).body };
-      comments.push(c);
-      return [201, c];
-    })
-    .patch(/\/repos\/Codertocat\/Hello-World\/issues\/comments\/\d+/)
-    .reply((uri, body) => {
-      const id = Number(uri.split("/").pop());
-      const c = comments.find((x) => x.id === id);
-      if (!c) return [404, { message: "Not Found" }];
-      c.body = (body as { body: string }).body;
-      return [200, c];
-    })
-    .post(`${issue}/labels`)
-    .reply((_, body) => {
-      for (const l of (body as { labels: string[] }).labels) labels.add(l);
-      return [200, [...labels].map((name) => ({ name }))];
-    })
-    .delete(new RegExp(`${issue}/labels/.+`))
-    .reply((uri) => {
-      labels.delete(decodeURIComponent(uri.split("/").pop() ?? ""));
-      return [200, []];
-    });
+  nockIssue("Codertocat", "Hello-World", 1, { comments, labels });
 }
 
 async function storyRows() {

@@ -6,6 +6,10 @@ import { startQueue } from "../../src/jobs/queue.js";
 import { createPool, type Pool } from "../../src/store/db.js";
 import { freePort } from "../../src/store/embedded-postgres.js";
 import type { Workers } from "../../src/jobs/workers.js";
+import type { EngineDeps } from "../../src/engine/deps.js";
+import type { GitHubAuth } from "../../src/engine/ports.js";
+import type { GateWorkers } from "../../src/engine/run-gate.js";
+import type { DeliveryHandler } from "../../src/webhooks/route-delivery.js";
 import { waveApp, type WaveOptions } from "../../src/wave.js";
 import { freshDatabase } from "./db.js";
 import { TEST_SECRET, testPrivateKey } from "./test-keys.js";
@@ -27,12 +31,20 @@ export interface TestApp {
  * The real app (Probot server, webhook handler, pg-boss workers) on a random
  * loopback port, against a fresh database. GitHub is whatever the test nocks.
  */
-export async function startTestApp(options: Partial<Omit<WaveOptions, "deps">> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  sandbox?: WaveOptions["sandbox"];
+  facts?: (deps: EngineDeps) => WaveOptions["facts"];
+  gates?: (github: GitHubAuth, deps: EngineDeps) => GateWorkers;
+  handlers?: (github: GitHubAuth, deps: EngineDeps) => Record<string, DeliveryHandler>;
+  workers?: WaveOptions["workers"];
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const pool = createPool(db.url);
   const boss = await startQueue(db.url, { effectsExpireSeconds: 30, gateExpireSeconds: 60, deliveryExpireSeconds: 30 });
   const log = pino({ level: process.env.WAVE_TEST_LOG ?? "silent" });
-  const deps = { pool, boss, log };
+  const deps: EngineDeps = { pool, boss, log };
   let workers: Workers | undefined;
   const server = new Server({
     host: "127.0.0.1",
@@ -51,9 +63,9 @@ export async function startTestApp(options: Partial<Omit<WaveOptions, "deps">> =
     waveApp({
       deps,
       sandbox: options.sandbox ?? { stopStory: async () => undefined },
-      facts: options.facts ?? { extras: async () => ({}) },
-      gates: options.gates ?? {},
-      handlers: options.handlers ?? {},
+      facts: options.facts?.(deps) ?? { extras: async () => ({}) },
+      gates: (github) => options.gates?.(github, deps) ?? {},
+      handlers: (github) => options.handlers?.(github, deps) ?? {},
       workers: { pollingIntervalSeconds: 0.5, ...options.workers },
       onStarted: (w) => (workers = w),
     }),

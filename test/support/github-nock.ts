@@ -41,3 +41,57 @@ export function nockInstallation(owner: string, repo: string, options: { config?
     .reply(200, { permission: options.role ?? "admin", role_name: options.role ?? "admin", user: null });
   return scope;
 }
+
+/** GitHub's side of one issue, as the nocked endpoints changed it. */
+export interface IssueState {
+  comments: { id: number; body: string }[];
+  labels: Set<string>;
+}
+
+/** The issue endpoints WAVE writes to (comments, labels), answered statefully. */
+export function nockIssue(owner: string, repo: string, issueNumber: number, state: IssueState = { comments: [], labels: new Set() }): IssueState {
+  const issue = `/repos/${owner}/${repo}/issues/${issueNumber}`;
+  nock(GITHUB)
+    .persist()
+    .get(`${issue}/comments`)
+    .query(true)
+    .reply(() => [200, state.comments])
+    .post(`${issue}/comments`)
+    .reply((_, body) => {
+      const c = { id: 1000 + state.comments.length, body: (body as { body: string }).body };
+      state.comments.push(c);
+      return [201, c];
+    })
+    .patch(new RegExp(`/repos/${owner}/${repo}/issues/comments/\\d+`))
+    .reply((uri, body) => {
+      const id = Number(uri.split("/").pop());
+      const c = state.comments.find((x) => x.id === id);
+      if (!c) return [404, { message: "Not Found" }];
+      c.body = (body as { body: string }).body;
+      return [200, c];
+    })
+    .post(`${issue}/labels`)
+    .reply((_, body) => {
+      for (const l of (body as { labels: string[] }).labels) state.labels.add(l);
+      return [200, [...state.labels].map((name) => ({ name }))];
+    })
+    .delete(new RegExp(`${issue}/labels/.+`))
+    .reply((uri) => {
+      state.labels.delete(decodeURIComponent(uri.split("/").pop() ?? ""));
+      return [200, []];
+    });
+  return state;
+}
+
+/** The repository's default branch, its head and the tarball of that commit. */
+export function nockRepository(owner: string, repo: string, options: { sha: string; tarball: Buffer; branch?: string }): void {
+  const branch = options.branch ?? "main";
+  nock(GITHUB)
+    .persist()
+    .get(`/repos/${owner}/${repo}`)
+    .reply(200, { id: 1, name: repo, full_name: `${owner}/${repo}`, default_branch: branch, owner: { login: owner } })
+    .get(new RegExp(`/repos/${owner}/${repo}/git/ref/heads(%2F|/)${branch}$`))
+    .reply(200, { ref: `refs/heads/${branch}`, object: { sha: options.sha, type: "commit" } })
+    .get(`/repos/${owner}/${repo}/tarball/${options.sha}`)
+    .reply(200, options.tarball, { "content-type": "application/x-gzip" });
+}

@@ -57,3 +57,17 @@ export async function saveVerdict(db: Queryable, verdict: SafetyVerdict): Promis
   );
   return Number((rows[0] as { id: string | number }).id);
 }
+
+/** The newest stored verdict of a story for the given subject kinds, for the status comment and checks. */
+export async function latestVerdict(
+  db: Queryable,
+  storyId: string,
+  kinds: SafetyVerdict["subjectKind"][],
+): Promise<{ subjectKind: SafetyVerdict["subjectKind"]; score: number; decision: SafetyVerdict["decision"] } | null> {
+  const res = await db.query(
+    `SELECT subject_kind, score, decision FROM safety_verdicts WHERE story_id = $1 AND subject_kind = ANY($2::text[]) ORDER BY id DESC LIMIT 1`,
+    [storyId, kinds],
+  );
+  const r = res.rows[0] as { subject_kind: SafetyVerdict["subjectKind"]; score: number | string; decision: SafetyVerdict["decision"] } | undefined;
+  return r ? { subjectKind: r.subject_kind, score: Number(r.score), decision: r.decision } : null;
+}

@@ -1,0 +1,76 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import { createAnthropicClient } from "../agents/anthropic-client.js";
+import { modelDepsFor } from "../agents/deps.js";
+import type { ModelDeps } from "../agents/model-call.js";
+import type { EngineDeps } from "../engine/deps.js";
+import type { GitHubAuth } from "../engine/ports.js";
+import type { Runner, Workspace } from "../sandbox/runner.js";
+import { postgresVerdictStore } from "../safety/index.js";
+import type { SafetyJudgeDeps } from "../safety/index.js";
+import type { StoryRow } from "../store/stories.js";
+import { baseTarball, resolveBase } from "./base-tarball.js";
+import { loadChange } from "./story-change.js";
+
+/** What every gate worker needs. */
+export interface GateDeps extends EngineDeps {
+  github: GitHubAuth;
+  runner: Runner;
+  env: NodeJS.ProcessEnv;
+  /** Where base tarballs are cached on this host. */
+  cacheDir: string;
+}
+
+export function modelDeps(deps: GateDeps, story: StoryRow): ModelDeps {
+  return modelDepsFor({ config: story.config, pool: deps.pool, storyId: story.id, repoId: story.repoId, env: deps.env });
+}
+
+/** The scorer's client, or null without a key: the safety layer then blocks whatever needs the scorer (fail closed). */
+function scorerClient(deps: GateDeps, story: StoryRow): Anthropic | null {
+  try {
+    return createAnthropicClient(story.config.agents.api, deps.env);
+  } catch {
+    return null;
+  }
+}
+
+export function safetyDeps(deps: GateDeps, story: StoryRow): SafetyJudgeDeps {
+  return {
+    config: story.config.safety,
+    anthropic: scorerClient(deps, story),
+    store: postgresVerdictStore(deps.pool),
+    domainPaths: story.story.domains.flatMap((d) => d.paths),
+    workspaceRoot: "/workspace",
+  };
+}
+
+/** The story's base commit: fixed once (at the plan gate), then the same for every later gate. */
+export async function storyBase(deps: GateDeps, story: StoryRow): Promise<{ branch: string; sha: string }> {
+  const row = await deps.pool.query(`SELECT base_sha, base_branch FROM stories WHERE id = $1`, [story.id]);
+  const stored = row.rows[0] as { base_sha: string | null; base_branch: string | null } | undefined;
+  if (stored?.base_sha && stored.base_branch) return { branch: stored.base_branch, sha: stored.base_sha };
+  const octokit = await deps.github.forInstallation(story.installationId);
+  const base = await resolveBase(octokit, { owner: story.owner, repo: story.repo }, story.config.base_branch);
+  await deps.pool.query(`UPDATE stories SET base_sha = $2, base_branch = $3 WHERE id = $1 AND base_sha IS NULL`, [story.id, base.sha, base.branch]);
+  return base;
+}
+
+/**
+ * A fresh sandbox holding the story's base commit plus the change kept so
+ * far. Gates never rely on a sandbox surviving between jobs: any replica can
+ * pick up any gate.
+ */
+export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string): Promise<Workspace> {
+  const base = await storyBase(deps, story);
+  const octokit = await deps.github.forInstallation(story.installationId);
+  const tarball = await baseTarball(octokit, { owner: story.owner, repo: story.repo }, base.sha, deps.cacheDir);
+  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox }, tarball);
+  const change = await loadChange(deps.pool, story.id);
+  if (change && change.patch.trim()) {
+    const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
+    if (applied.exitCode !== 0) {
+      await ws.destroy();
+      throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
+    }
+  }
+  return ws;
+}

@@ -1,0 +1,31 @@
+import { pgBudgetLedger } from "../agents/ledger.js";
+import { bar, usd } from "../checks/format.js";
+import type { StatusFacts } from "../engine/ports.js";
+import { latestVerdict } from "../safety/index.js";
+import type { Pool } from "../store/db.js";
+import type { StoryRow } from "../store/stories.js";
+import type { StoredPlan } from "./stored-plan.js";
+
+/**
+ * What the gates add to the status comment, read from what they stored: the
+ * plan, spend against the cap, and the latest safety verdict.
+ */
+export function gateStatusFacts(pool: Pool): StatusFacts {
+  const ledger = pgBudgetLedger(pool);
+  return {
+    async extras(story: StoryRow) {
+      const plan = story.plan as StoredPlan | null;
+      const position = await ledger.position({
+        storyId: story.id,
+        repoId: story.repoId,
+        storyCapUsd: story.config.budget.story_cap_usd,
+        repoCapUsd: story.config.budget.repo_monthly_cap_usd,
+      });
+      const spent = position.storySpentUsd;
+      const budget = `${usd(spent)} of ${usd(position.storyCapUsd)} ${bar(position.storyCapUsd > 0 ? spent / position.storyCapUsd : 1, 10)}`;
+      const v = await latestVerdict(pool, story.id, ["plan", "diff"]);
+      const safety = v ? `${v.score.toFixed(2)} (${v.decision}, ${v.subjectKind === "diff" ? "final diff" : "plan"})` : null;
+      return { plan: plan?.markdown ?? null, budget, safety };
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { gateWorkers } from "../../src/gates/index.js";
+import { gateStatusFacts } from "../../src/gates/status-facts.js";
+import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
+import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
+import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
+import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
+import { startFakeAnthropic, reply, textReply, toolUse, type FakeAnthropic, type RecordedRequest } from "../support/fake-anthropic.js";
+import { nockInstallation, nockIssue, nockRepository, type IssueState } from "../support/github-nock.js";
+import { githubExample } from "../support/webhook-examples.js";
+import { calcPlan } from "../agents/scripts.js";
+
+const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
+const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
+const SHA = "a".repeat(40);
+
+/**
+ * The model, as a function of what it is asked: the planner submits the
+ * calc-js plan, the scorer judges everything safe, and the developer edits
+ * `src/calc.js` with whatever `fix` says, then declares it done.
+ */
+function scriptedModel(fix: () => string): (r: RecordedRequest) => ReturnType<typeof reply> {
+  return (request) => {
+    const body = request.body;
+    const tools = (body?.tools ?? []).map((t) => ("name" in t ? t.name : ""));
+    if (tools.includes(scorerToolName)) return reply([toolUse(scorerToolName, { score: 0.96, violations: [], risks: [], reasoning: "A small, in-scope change." })]);
+    if (tools.includes("submit_plan")) return reply([toolUse("submit_plan", calcPlan)]);
+    const last = body?.messages.at(-1);
+    const answeredTool = Array.isArray(last?.content) && last.content.some((c) => c.type === "tool_result");
+    if (answeredTool) return textReply("Changed add() in src/calc.js.");
+    return reply([toolUse("str_replace_based_edit_tool", { command: "str_replace", path: "/workspace/src/calc.js", old_str: "return a - b;", new_str: fix() })]);
+  };
+}
+
+interface Labeled {
+  label: { name: string };
+  issue: { number: number; body: string | null };
+  installation?: { id: number };
+}
+
+let app: TestApp;
+let fake: FakeAnthropic;
+let fix = () => "return a + b;";
+let issue: IssueState;
+const runner = createDockerRunner({ instance: "gates-e2e" });
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  // Loopback only: local fakes, and the Docker socket (which nock sees as localhost).
+  nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+  fake = await startFakeAnthropic({ responder: (r) => scriptedModel(() => fix())(r) });
+  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
+  const cacheDir = mkdtempSync(join(tmpdir(), "wave-tarballs-"));
+  app = await startTestApp({
+    gates: (github, deps) => gateWorkers({ ...deps, github, runner, env, cacheDir }),
+    facts: (deps) => gateStatusFacts(deps.pool),
+    sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
+  });
+});
+afterAll(async () => {
+  await app.stop();
+  await fake.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+beforeEach(() => {
+  nock.cleanAll();
+  nock.disableNetConnect();
+  // Loopback only: local fakes, and the Docker socket (which nock sees as localhost).
+  nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+});
+afterEach(() => nock.cleanAll());
+
+async function label(issueNumber: number): Promise<void> {
+  const p = githubExample<Labeled>("issues", "labeled");
+  p.label.name = "wave";
+  p.issue.number = issueNumber;
+  p.issue.body = "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n";
+  p.installation = { id: 9 };
+  await app.send("issues", p);
+}
+
+async function story(issueNumber: number) {
+  return (await app.pool.query(`SELECT id, status, gate, snapshot FROM stories WHERE issue_number = $1`, [issueNumber])).rows[0] as
+    | { id: string; status: string; gate: string; snapshot: { context: { lastFailure: string | null; recycles: number } } }
+    | undefined;
+}
+
+describe("gates 1 → 5 with the scripted model, the real sandbox, real Postgres and nocked GitHub", () => {
+  it("plans, passes pre-flight, builds, verifies and passes safety, then waits at review", { timeout: 240_000 }, async () => {
+    fix = () => "return a + b;";
+    nockInstallation("Codertocat", "Hello-World", { config: "max_recycles: 2\n" });
+    nockRepository("Codertocat", "Hello-World", { sha: SHA, tarball });
+    issue = nockIssue("Codertocat", "Hello-World", 21);
+    await label(21);
+    const s = await waitFor(async () => {
+      const row = await story(21);
+      return row && (row.gate === "review" || row.status !== "active") ? row : undefined;
+    }, 100_000, "the story to reach review");
+    const trail = (await app.pool.query(`SELECT event, to_state, detail FROM audit_events WHERE story_id = $1 ORDER BY id`, [s.id])).rows;
+    expect(s.status, JSON.stringify(trail)).toBe("active");
+    expect(s.gate).toBe("review");
+
+    const audit = (await app.pool.query(`SELECT event FROM audit_events WHERE story_id = $1 ORDER BY id`, [s.id])).rows.map((r) => r.event);
+    expect(audit).toEqual(["STORY_CREATED", "INTAKE_PASSED", "PLAN_READY", "PREFLIGHT_PASSED", "BUILD_DONE", "VERIFY_PASSED", "SAFETY_PASSED"]);
+    const change = (await app.pool.query(`SELECT patch FROM story_changes WHERE story_id = $1`, [s.id])).rows[0];
+    expect(change.patch).toContain("+  return a + b;");
+    const calls = (await app.pool.query(`SELECT role, model, cost_usd FROM model_calls WHERE story_id = $1`, [s.id])).rows;
+    expect(calls.map((c) => c.role)).toEqual(expect.arrayContaining(["planner", "developer"]));
+    // The verdicts of the plan and the diff were stored.
+    const kinds = (await app.pool.query(`SELECT DISTINCT subject_kind FROM safety_verdicts WHERE story_id = $1`, [s.id])).rows.map((r) => r.subject_kind);
+    expect(kinds).toEqual(expect.arrayContaining(["plan", "diff"]));
+
+    await waitFor(async () => issue.comments[0]?.body.includes("G6 Review"), 20_000, "status comment");
+    const body = issue.comments[0]?.body ?? "";
+    expect(issue.comments).toHaveLength(1);
+    expect(body).toMatch(/\| G4 Verify \| 🟢 passed \|/);
+    expect(body).toMatch(/\| G5 Safety \| 🟢 passed \|/);
+    expect(body).toContain("<summary><b>Plan</b></summary>");
+    expect(body).toMatch(/\*\*Budget:\*\* \$0\.\d+ of \$4\.00/);
+    expect(body).toMatch(/\*\*Safety:\*\* 0\.9\d \(allow, final diff\)/);
+  });
+
+  it("recycles failing tests back to the developer with the output, then holds after max_recycles", { timeout: 240_000 }, async () => {
+    fix = () => "return a * b;"; // never right
+    nockInstallation("Codertocat", "Hello-World", { config: "max_recycles: 1\n" });
+    nockRepository("Codertocat", "Hello-World", { sha: SHA, tarball });
+    issue = nockIssue("Codertocat", "Hello-World", 22);
+    await label(22);
+    const s = await waitFor(async () => {
+      const row = await story(22);
+      return row && row.status === "held" ? row : undefined;
+    }, 200_000, "the story to hold");
+    expect(s.gate).toBe("verify");
+    expect(s.snapshot.context.lastFailure).toMatch(/fail/i);
+    const audit = (await app.pool.query(`SELECT event, to_state FROM audit_events WHERE story_id = $1 ORDER BY id`, [s.id])).rows.map((r) => `${r.event}>${r.to_state}`);
+    expect(audit.filter((a) => a.startsWith("VERIFY_FAILED"))).toEqual(["VERIFY_FAILED>build", "VERIFY_FAILED>held@build"]);
+    // The second developer run was given the failing test output.
+    const developerTurns = fake.messageRequests().filter((r) => JSON.stringify(r.body?.messages ?? []).includes("calc.test.js"));
+    expect(developerTurns.length).toBeGreaterThan(0);
+    await waitFor(async () => issue.comments[0]?.body.includes("🟠 held") && issue.labels.has("wave:held"), 20_000, "held status comment");
+    expect(issue.comments[0]?.body).toContain("Last failure");
+  });
+});
