@@ -73,6 +73,7 @@ SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1735689600}" mmdebstrap \
   "deb $security_mirror $suite-security main"
 
 say "importing into Docker"
+previous="$(docker image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
 docker import \
   --change 'USER 1000:1000' \
   --change 'WORKDIR /workspace' \
@@ -83,5 +84,9 @@ docker import \
   --change "LABEL wave.image.version=$version" \
   --change "LABEL org.opencontainers.image.source=runner-image/build.sh" \
   "$work/rootfs.tar" "$image" >/dev/null
+# The superseded image would only take disk space; Docker keeps it while a container still uses it.
+if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$image")" ]; then
+  docker rmi "$previous" >/dev/null 2>&1 || true
+fi
 
 say "built $image ($(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%.0f MB", $1/1e6}'), version $version)"

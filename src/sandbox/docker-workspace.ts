@@ -185,12 +185,19 @@ export class DockerWorkspace implements Workspace {
   /** A runner command: no process-group wrapper, a generous timeout, a large output cap. */
   private async internal(argv: string[], stdin?: Buffer): Promise<DockerExecOutcome> {
     this.assertUsable();
-    const outcome = await this.run({
-      argv: ["timeout", "-s", "KILL", String(INTERNAL_TIMEOUT_SECONDS), ...argv],
-      ...(stdin === undefined ? {} : { stdin }),
-      stdoutLimit: INTERNAL_OUTPUT_LIMIT,
-      stderrLimit: 64 * 1024,
-    });
+    // Counted as in flight, so a timeout elsewhere kills by process group only and spares it.
+    this.inFlight += 1;
+    let outcome: DockerExecOutcome;
+    try {
+      outcome = await this.run({
+        argv: ["timeout", "-s", "KILL", String(INTERNAL_TIMEOUT_SECONDS), ...argv],
+        ...(stdin === undefined ? {} : { stdin }),
+        stdoutLimit: INTERNAL_OUTPUT_LIMIT,
+        stderrLimit: 64 * 1024,
+      });
+    } finally {
+      this.inFlight -= 1;
+    }
     if (outcome.containerStopped) {
       await this.parts.stopped;
       this.assertUsable();
