@@ -3,7 +3,7 @@ import { ConfigError, userMessage } from "../errors.js";
 import { postReplyOnce } from "../effects/post-reply.js";
 import { GATES_CHECK_NAME } from "../checks/gates-check.js";
 import type { GitHubClient } from "../github/client.js";
-import { GitHubPermissionMissing } from "../github/errors.js";
+import { GitHubNotFound, GitHubPermissionMissing } from "../github/errors.js";
 import { renderConfigError } from "../intake/intake.js";
 import type { StoryRow } from "../store/stories.js";
 import { readSnapshot } from "../story/snapshot.js";
@@ -64,7 +64,14 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
   const repo = { owner: event.repository.owner.login, repo: event.repository.name };
   const commentId = event.kind === "text" && event.source === "issue_comment" ? event.id : null;
   const react = async (content: Reaction) => {
-    if (commentId !== null) await reactToComment(octokit, { ...repo, commentId }, content);
+    if (commentId === null) return;
+    try {
+      await reactToComment(octokit, { ...repo, commentId }, content);
+    } catch (error) {
+      // A deleted comment or a missing permission must not stop the command; anything else is retried.
+      if (!(error instanceof GitHubNotFound || error instanceof GitHubPermissionMissing)) throw error;
+      deps.log.warn({ deliveryId: delivery.id, commentId, err: error }, "could not react to the command comment");
+    }
   };
   await react("eyes");
 

@@ -144,6 +144,16 @@ describe("replies only for errors, status and help", () => {
   });
 });
 
+describe("reactions", () => {
+  it("still runs the command when the comment cannot take a reaction (deleted meanwhile)", async () => {
+    const id = await makeStory(app, where, 25, "plan");
+    github.gone.add(810_028);
+    await send("issue_comment", commentPayload(where, 25, 810_028, "triager", "/wave hold"));
+    expect((await storyState(app, id)).status).toBe("held");
+    expect(github.reactions.has(810_028)).toBe(false);
+  });
+});
+
 describe("reviews and check-run buttons", () => {
   it("approves from a review and says so in words, since reviews take no reactions", async () => {
     const id = await makeStory(app, where, 30, "reviewApproval");

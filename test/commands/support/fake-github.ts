@@ -21,6 +21,8 @@ export interface FakeGitHub {
   labels: Map<string, Set<string>>;
   /** Reactions by comment id, in the order they were added. */
   reactions: Map<number, string[]>;
+  /** Comment ids whose reactions GitHub answers with 404 (the comment was deleted). */
+  gone: Set<number>;
   commentsOn(repo: string, number: number): FakeComment[];
   reset(): void;
 }
@@ -32,6 +34,7 @@ export function fakeGitHub(): FakeGitHub {
     comments: new Map(),
     labels: new Map(),
     reactions: new Map(),
+    gone: new Set(),
     commentsOn: (repo, number) => fake.comments.get(`${repo}#${number}`) ?? [],
     reset: () => {
       fake.roles.clear();
@@ -39,6 +42,7 @@ export function fakeGitHub(): FakeGitHub {
       fake.comments.clear();
       fake.labels.clear();
       fake.reactions.clear();
+      fake.gone.clear();
     },
   };
   let nextId = 50_000;
@@ -85,6 +89,7 @@ export function fakeGitHub(): FakeGitHub {
     .post(/\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+\/reactions/)
     .reply((uri, body) => {
       const id = Number(uri.split("/").at(-2));
+      if (fake.gone.has(id)) return [404, { message: "Not Found" }];
       const content = (body as { content: string }).content;
       const list = fake.reactions.get(id) ?? [];
       const existed = list.includes(content);
