@@ -45,6 +45,15 @@ export function configKeys(): { key: string; type: string; dflt: string; descrip
   return out;
 }
 
+/** The table of every key, for docs/configuration.md and the README. */
+export function renderConfigTable(): string {
+  return [
+    "| key | type | default | what it does |",
+    "|---|---|---|---|",
+    ...configKeys().map((r) => `| \`${r.key}\` | ${r.type} | ${r.dflt} | ${r.description} |`),
+  ].join("\n");
+}
+
 /** docs/configuration.md: every key of .github/wave.yml with its type, default and meaning. */
 export function renderConfigReference(): string {
   const lines = [
@@ -56,9 +65,7 @@ export function renderConfigReference(): string {
     "organisation's is used. Editors get completion from `schema/wave.schema.json`",
     "(add `# yaml-language-server: $schema=<url of that file>` at the top of the file).",
     "",
-    "| key | type | default | what it does |",
-    "|---|---|---|---|",
-    ...configKeys().map((r) => `| \`${r.key}\` | ${r.type} | ${r.dflt} | ${r.description} |`),
+    renderConfigTable(),
     "",
   ];
   return lines.join("\n");
