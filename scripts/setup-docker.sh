@@ -4,9 +4,10 @@
 # /etc/docker/daemon.json with --network=none (runsc fails to start here without
 # it), starts dockerd when none answers, and waits until it does.
 # Idempotent: silent when everything is already in place.
+# Environment: WAVE_DOCKER_DAEMON_JSON (default /etc/docker/daemon.json), WAVE_DOCKERD_LOG.
 set -euo pipefail
 
-DAEMON_JSON=/etc/docker/daemon.json
+DAEMON_JSON=${WAVE_DOCKER_DAEMON_JSON:-/etc/docker/daemon.json}
 DOCKERD_LOG=${WAVE_DOCKERD_LOG:-/var/log/wave-dockerd.log}
 RUNSC_PATH=/usr/bin/runsc
 
