@@ -5,28 +5,23 @@ const usdPerMTok = z.number().min(0).max(1_000);
 /** USD per million tokens for one model. */
 export const modelPrice = z
   .object({
-    /** Uncached input tokens. */
-    input: usdPerMTok,
-    /** Output tokens (thinking included). */
-    output: usdPerMTok,
-    /** Tokens written to the prompt cache (5-minute TTL). */
-    cache_write: usdPerMTok,
-    /** Tokens read from the prompt cache. */
-    cache_read: usdPerMTok,
-    /**
-     * Some models bill a whole request at higher rates once its prompt (input +
-     * cache reads + cache writes) passes a threshold. Absent: one band.
-     */
+    input: usdPerMTok.describe("USD per million uncached input tokens."),
+    output: usdPerMTok.describe("USD per million output tokens (thinking included)."),
+    cache_write: usdPerMTok.describe("USD per million tokens written to the prompt cache (5-minute TTL)."),
+    cache_read: usdPerMTok.describe("USD per million tokens read from the prompt cache."),
     long_prompt: z
       .object({
-        threshold_tokens: z.number().int().min(1),
-        input: usdPerMTok,
-        output: usdPerMTok,
-        cache_write: usdPerMTok,
-        cache_read: usdPerMTok,
+        threshold_tokens: z.number().int().min(1).describe("Prompt size (input + cache reads + cache writes) above which the whole request bills at these rates."),
+        input: usdPerMTok.describe("USD per million uncached input tokens above the threshold."),
+        output: usdPerMTok.describe("USD per million output tokens above the threshold."),
+        cache_write: usdPerMTok.describe("USD per million cache-write tokens above the threshold."),
+        cache_read: usdPerMTok.describe("USD per million cache-read tokens above the threshold."),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe(
+        "Rates billed for a whole request once its prompt (input + cache reads + cache writes) passes `threshold_tokens`, for models priced that way; absent, one band.",
+      ),
   })
   .strict();
 export type ModelPrice = z.infer<typeof modelPrice>;
@@ -60,14 +55,27 @@ export const builtInPrices: Readonly<Record<string, ModelPrice>> = {
 /** `budget:` in .github/wave.yml. Owned by the budget layer; every key has a documented default. */
 export const budgetSection = z
   .object({
-    /** The most one story may spend on model calls, in USD. `/wave budget +<usd>` raises it for one story. */
-    story_cap_usd: z.number().min(0).max(10_000).default(4),
-    /** The most all stories of this repository may spend in one calendar month (UTC), in USD. */
-    repo_monthly_cap_usd: z.number().min(0).max(1_000_000).default(200),
-    /** Prices per model in USD per million tokens; added to (and overriding) the built-in table of current Claude models. */
-    prices: z.record(z.string().min(1), modelPrice).default({}),
+    story_cap_usd: z
+      .number()
+      .min(0)
+      .max(10_000)
+      .default(4)
+      .describe("The most one story may spend on model calls, in USD; `/wave budget +<usd>` raises it for one story."),
+    repo_monthly_cap_usd: z
+      .number()
+      .min(0)
+      .max(1_000_000)
+      .default(200)
+      .describe("The most all stories of this repository may spend in one calendar month (UTC), in USD."),
+    prices: z
+      .record(z.string().min(1), modelPrice)
+      .default({})
+      .describe(
+        "Prices per model id in USD per million tokens (`input`, `output`, `cache_write`, `cache_read`, optional `long_prompt`); added to (and overriding) the built-in table of current Claude models.",
+      ),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe("Spending caps on model calls and the prices they are counted at.");
 
 export type BudgetConfig = z.infer<typeof budgetSection>;

@@ -31,18 +31,24 @@ export interface PermissionRuleDefaults {
 function permissionRule(defaults: PermissionRuleDefaults) {
   return z
     .object({
-      /** The least role that may use the command: a repository role, `owner` (organisation owner), or `none` for anyone. */
-      role: permissionLevel.default(defaults.role),
-      /** Logins allowed whatever their role. */
-      users: z.array(login).max(100).default([]),
-      /** Slugs of teams in the repository's organisation whose active members are allowed whatever their role. */
-      teams: z.array(teamSlug).max(20).default([]),
-      /** The person who started the story may use the command whatever their role. */
-      allow_starter: z.boolean().default(defaults.allow_starter),
-      /** The person who placed the current hold may use the command whatever their role. */
-      allow_hold_placer: z.boolean().default(defaults.allow_hold_placer),
-      /** The person who started the story may never use the command, whatever their role, user or team entry. */
-      deny_starter: z.boolean().default(defaults.deny_starter),
+      role: permissionLevel
+        .default(defaults.role)
+        .describe("The least role that may use the command: a repository role, `owner` (organisation owner), or `none` for anyone."),
+      users: z.array(login).max(100).default([]).describe("Logins allowed to use the command whatever their role."),
+      teams: z
+        .array(teamSlug)
+        .max(20)
+        .default([])
+        .describe("Slugs of teams in the repository's organisation whose active members may use the command whatever their role."),
+      allow_starter: z.boolean().default(defaults.allow_starter).describe("The person who started the story may use the command whatever their role."),
+      allow_hold_placer: z
+        .boolean()
+        .default(defaults.allow_hold_placer)
+        .describe("The person who placed the current hold may use the command whatever their role."),
+      deny_starter: z
+        .boolean()
+        .default(defaults.deny_starter)
+        .describe("The person who started the story may never use the command, whatever their role, user or team entry."),
     })
     .strict()
     .prefault({});
@@ -54,43 +60,49 @@ const rule = (role: PermissionLevel, extra: Partial<PermissionRuleDefaults> = {}
 /** `commands:` in .github/wave.yml. Owned by the commands layer; every key has a documented default. */
 export const commandsSection = z
   .object({
-    /** How long a sender's repository role, organisation ownership and team membership are remembered, in seconds. */
-    role_cache_seconds: z.number().int().min(0).max(600).default(60),
-    /** The most `/wave` lines one comment may carry; a comment with more is refused whole. */
-    max_per_comment: z.number().int().min(1).max(20).default(10),
-    /** The most one `/wave budget +<usd>` may add, in USD, so a typo cannot add a fortune. */
-    max_budget_increase_usd: z.number().positive().max(100_000).default(100),
-    /** Who may use each command. Each rule overrides only the keys it names. */
+    role_cache_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(60)
+      .describe("How long a sender's repository role, organisation ownership and team membership are remembered, in seconds."),
+    max_per_comment: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(10)
+      .describe("The most `/wave` lines one comment may carry; a comment with more is refused whole."),
+    max_budget_increase_usd: z
+      .number()
+      .positive()
+      .max(100_000)
+      .default(100)
+      .describe("The most one `/wave budget +<usd>` may add, in USD, so a typo cannot add a fortune."),
     permissions: z
       .object({
-        /** `/wave status`: anyone. */
-        status: rule("none"),
-        /** `/wave help`: anyone. */
-        help: rule("none"),
-        /** `/wave hold [reason]`: the story's starter, or triage and above. */
-        hold: rule("triage", { allow_starter: true }),
-        /** `/wave unhold` (alias `resume`): who placed the hold, or maintain and above. */
-        unhold: rule("maintain", { allow_hold_placer: true }),
-        /** `/wave approve`: write and above, never the story's starter. */
-        approve: rule("write", { deny_starter: true }),
-        /** `/wave kill <reason>`: maintain and above. */
-        kill: rule("maintain"),
-        /** `/wave recycle <feedback>`: write and above. */
-        recycle: rule("write"),
-        /** `/wave retry`: write and above. */
-        retry: rule("write"),
-        /** `/wave budget +<usd>`: maintain and above. */
-        budget: rule("maintain"),
-        /** `/wave stop-all [reason]`: organisation owners. */
-        "stop-all": rule("owner"),
-        /** `/wave resume-all`: organisation owners. */
-        "resume-all": rule("owner"),
+        status: rule("none").describe("Who may use `/wave status`: anyone by default."),
+        help: rule("none").describe("Who may use `/wave help`: anyone by default."),
+        hold: rule("triage", { allow_starter: true }).describe("Who may use `/wave hold [reason]`: the story's starter, or triage and above by default."),
+        unhold: rule("maintain", { allow_hold_placer: true }).describe(
+          "Who may use `/wave unhold` (alias `resume`): who placed the hold, or maintain and above by default.",
+        ),
+        approve: rule("write", { deny_starter: true }).describe("Who may use `/wave approve`: write and above, never the story's starter, by default."),
+        kill: rule("maintain").describe("Who may use `/wave kill <reason>`: maintain and above by default."),
+        recycle: rule("write").describe("Who may use `/wave recycle <feedback>`: write and above by default."),
+        retry: rule("write").describe("Who may use `/wave retry`: write and above by default."),
+        budget: rule("maintain").describe("Who may use `/wave budget +<usd>`: maintain and above by default."),
+        "stop-all": rule("owner").describe("Who may use `/wave stop-all [reason]`: organisation owners by default."),
+        "resume-all": rule("owner").describe("Who may use `/wave resume-all`: organisation owners by default."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Who may use each command; each rule overrides only the keys it names, so `kill: { users: [alice] }` only adds alice."),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe("How `/wave` commands in comments are read and who may use each.");
 
 export type CommandsConfig = z.infer<typeof commandsSection>;
 export type PermissionRule = CommandsConfig["permissions"]["hold"];

@@ -26,62 +26,73 @@ export const defaultScorerPrices = {
 
 const scorerKeys = z
   .object({
-    /** Model that scores tool calls, plans and diffs against the principles. */
-    model: z.string().min(1).default("claude-haiku-4-5"),
-    /** Output token limit of one scoring call. */
-    max_tokens: z.number().int().min(256).max(8192).default(1024),
-    /** A scoring call that takes longer than this is abandoned and the subject is blocked (fail closed). */
-    timeout_ms: z.number().int().min(1000).max(300_000).default(20_000),
-    /** Score every tool call with the model, not only the ones the rules are unsure of or do not know. */
-    always_score: z.boolean().default(false),
-    /** Score the plan at gate 2 (unless the rules already block it). */
-    score_plan: z.boolean().default(true),
-    /** Score the final diff at gate 5 (unless the rules already block it). */
-    score_diff: z.boolean().default(true),
-    /** Longest subject (diff, tool-call log, plan) quoted to the scorer, in characters; the rest is cut with a marker. */
-    max_subject_chars: z.number().int().min(1000).max(400_000).default(60_000),
+    model: z.string().min(1).default("claude-haiku-4-5").describe("Model that scores tool calls, plans and diffs against the principles."),
+    max_tokens: z.number().int().min(256).max(8192).default(1024).describe("Output token limit of one scoring call."),
+    timeout_ms: z
+      .number()
+      .int()
+      .min(1000)
+      .max(300_000)
+      .default(20_000)
+      .describe("Milliseconds a scoring call may take before it is abandoned and the subject is blocked (fail closed)."),
+    always_score: z.boolean().default(false).describe("Score every tool call with the model, not only the ones the rules are unsure of or do not know."),
+    score_plan: z.boolean().default(true).describe("Score the plan at gate 2 (unless the rules already block it)."),
+    score_diff: z.boolean().default(true).describe("Score the final diff at gate 5 (unless the rules already block it)."),
+    max_subject_chars: z
+      .number()
+      .int()
+      .min(1000)
+      .max(400_000)
+      .default(60_000)
+      .describe("Longest subject (diff, tool-call log, plan) quoted to the scorer, in characters; the rest is cut with a marker."),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe("The constitutional scorer.");
 
 const capKeys = z
   .object({
-    /** Highest combined score a change with a critical violation can get. */
-    critical: score.default(0),
-    /** Highest combined score with a high violation (below the block threshold by default). */
-    high: score.default(0.5),
-    /** Highest combined score with a medium violation (in the escalate band by default). */
-    medium: score.default(0.75),
-    /** Highest combined score with a low violation (still allowed by default; the finding is reported). */
-    low: score.default(0.9),
+    critical: score.default(0).describe("Highest combined score a change with a critical violation can get."),
+    high: score.default(0.5).describe("Highest combined score a change with a high violation can get (below the block threshold by default)."),
+    medium: score.default(0.75).describe("Highest combined score a change with a medium violation can get (in the escalate band by default)."),
+    low: score.default(0.9).describe("Highest combined score a change with a low violation can get (still allowed by default; the finding is reported)."),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe("Score caps per severity of a deterministic violation.");
 
 /** `safety:` in .github/wave.yml. Owned by the safety layer; every key has a documented default. */
 export const safetySection = z
   .object({
-    /** Combined scores below this block: the tool call is not run, or the story holds with the reasons. */
-    block_below: score.default(0.7),
-    /** Combined scores below this (and not blocked) escalate: the call runs flagged, or the story holds for a human's approval. */
-    escalate_below: score.default(0.85),
-    /** Path globs no change may touch, in addition to the built-in `.github/workflows/**` (which cannot be removed). */
-    forbidden_paths: z.array(z.string().min(1)).default([]),
-    /** Hosts network tools may reach besides this machine (globs such as `*.internal.example.com`). */
-    allowed_hosts: z.array(z.string().min(1)).default([]),
-    /** Per-rule severity overrides by rule id (see docs/safety.md), or `off` to disable a rule. */
-    rules: z.record(z.string(), severityOrOff).default({}),
-    /** Score caps per severity of a deterministic violation. */
+    block_below: score.default(0.7).describe("Combined scores below this block: the tool call is not run, or the story holds with the reasons."),
+    escalate_below: score
+      .default(0.85)
+      .describe("Combined scores below this (and not blocked) escalate: the call runs flagged, or the story holds for a human's approval."),
+    forbidden_paths: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Path globs no change may touch, in addition to the built-in `.github/workflows/**` (which cannot be removed)."),
+    allowed_hosts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Hosts network tools may reach besides this machine (globs such as `*.internal.example.com`)."),
+    rules: z
+      .record(z.string(), severityOrOff)
+      .default({})
+      .describe("Severity overrides by rule id (see docs/safety.md): `critical`, `high`, `medium`, `low`, or `off` to disable a rule."),
     severity_caps: capKeys,
-    /** The principles the scorer judges by. */
-    principles: z.array(z.string().min(1)).min(1).default(defaultPrinciples),
-    /** The constitutional scorer. */
+    principles: z.array(z.string().min(1)).min(1).default(defaultPrinciples).describe("The principles the constitutional scorer judges by."),
     scorer: scorerKeys,
-    /** USD per million input/output tokens per scorer model, added to (or replacing entries of) the built-in table, for the recorded cost of scoring. */
-    prices: z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict()).default({}),
+    prices: z
+      .record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict())
+      .default({})
+      .describe(
+        "USD per million `input`/`output` tokens per scorer model, added to (or replacing entries of) the built-in table, for the recorded cost of scoring.",
+      ),
   })
   .strict()
   .refine((s) => s.escalate_below >= s.block_below, { message: "safety.escalate_below must be at least safety.block_below", path: ["escalate_below"] })
-  .prefault({});
+  .prefault({})
+  .describe("Deterministic rules and the constitutional scorer that judge tool calls, plans and diffs.");
 
 export type SafetyConfig = z.output<typeof safetySection>;
