@@ -37,6 +37,8 @@ export interface TestAppOptions {
   gates?: (github: GitHubAuth, deps: EngineDeps) => GateWorkers;
   handlers?: (github: GitHubAuth, deps: EngineDeps) => Record<string, DeliveryHandler>;
   workers?: WaveOptions["workers"];
+  /** GitHub's API base URL; a local fake GitHub server instead of nock (tests that also drive Docker need this). */
+  githubBaseUrl?: string;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -55,8 +57,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       privateKey: testPrivateKey(),
       secret: TEST_SECRET,
       log,
-      // Tests answer at once: no throttling pauses, no retries of nocked failures.
-      Octokit: ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } }),
+      ...(options.githubBaseUrl ? { baseUrl: options.githubBaseUrl } : {}),
+      // Tests answer at once: no throttling pauses, no retries of faked failures. A function, so the
+      // installation clients Probot makes get it too (their own options would replace a plain object's).
+      Octokit: ProbotOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false }, retry: { enabled: false } })),
     }),
   });
   await server.load(

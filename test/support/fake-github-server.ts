@@ -17,6 +17,10 @@ export interface FakeGitHub {
   hang: Set<string>;
   /** Role by login for the permission endpoint; default admin. */
   roles: Map<string, string>;
+  /** `.github/wave.yml` by "owner/repo"; absent means 404. */
+  configs: Map<string, string>;
+  /** Repositories by "owner/repo": default branch, its head commit and that commit's tarball. */
+  repos: Map<string, { branch: string; sha: string; tarball: Buffer }>;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     labels: new Map(),
     hang: new Set(),
     roles: new Map(),
+    configs: new Map(),
+    repos: new Map(),
   };
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -89,7 +95,28 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       if ((m = path.match(/^\/app\/installations\/(\d+)\/access_tokens$/)) && method === "POST") {
         return json(res, 201, { token: `ghs_fake_${m[1]}`, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
       }
-      if (/^\/repos\/[^/]+\/[^/]+\/contents\//.test(path)) return json(res, 404, { message: "Not Found" });
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/))) {
+        const config = decodeURIComponent(m[3] ?? "") === ".github/wave.yml" ? fake.configs.get(`${m[1]}/${m[2]}`) : undefined;
+        if (config === undefined) return json(res, 404, { message: "Not Found" });
+        res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        return res.end(config);
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)$/)) && method === "GET") {
+        const r = fake.repos.get(`${m[1]}/${m[2]}`);
+        if (!r) return json(res, 404, { message: "Not Found" });
+        return json(res, 200, { id: 1, name: m[2], full_name: `${m[1]}/${m[2]}`, default_branch: r.branch, owner: { login: m[1] } });
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/heads(?:%2F|\/)(.+)$/)) && method === "GET") {
+        const r = fake.repos.get(`${m[1]}/${m[2]}`);
+        if (!r || r.branch !== m[3]) return json(res, 404, { message: "Not Found" });
+        return json(res, 200, { ref: `refs/heads/${r.branch}`, object: { sha: r.sha, type: "commit" } });
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/tarball\/(.+)$/)) && method === "GET") {
+        const r = fake.repos.get(`${m[1]}/${m[2]}`);
+        if (!r || r.sha !== m[3]) return json(res, 404, { message: "Not Found" });
+        res.writeHead(200, { "content-type": "application/x-gzip" });
+        return res.end(r.tarball);
+      }
       if ((m = path.match(/^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
         const role = fake.roles.get(m[1] ?? "") ?? "admin";
         return json(res, 200, { permission: role, role_name: role, user: { login: m[1] } });
