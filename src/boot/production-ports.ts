@@ -6,6 +6,7 @@ import type { GateWorkers } from "../engine/run-gate.js";
 import type { GitHubAuth, SandboxControl, StatusFacts } from "../engine/ports.js";
 import { gateWorkers } from "../gates/index.js";
 import { gateStatusFacts } from "../gates/status-facts.js";
+import { pullRequestHandlers } from "../pull-requests/index.js";
 import { createDockerRunner } from "../sandbox/docker-runner.js";
 import { sandboxPolicyFromEnv } from "../sandbox/policy.js";
 import { checkSandboxReady } from "../sandbox/readiness.js";
@@ -50,6 +51,6 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
     facts: gateStatusFacts(deps.pool),
     gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir }),
-    handlers: () => commandHandlers(),
+    handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env) }),
   };
 }

@@ -6,6 +6,8 @@
 export type Effect =
   /** Render the status comment and label mirror from the story's stored state. */
   | { kind: "sync-issue" }
+  /** Render the PR's check runs (`wave/gates`, `wave/safety`, `wave/budget`) from the stored state; a no-op while the story has no PR. */
+  | { kind: "sync-checks" }
   /** Stop every sandbox the story has running. */
   | { kind: "stop-sandbox" }
   /** A one-off reply on the issue or PR, posted once: `key` is kept in a hidden marker. */
@@ -14,4 +16,4 @@ export type Effect =
 export type EffectKind = Effect["kind"];
 
 /** Effects whose outcome depends only on current state: several pending ones collapse into one delivery. */
-export const stateDerived: ReadonlySet<EffectKind> = new Set<EffectKind>(["sync-issue", "stop-sandbox"]);
+export const stateDerived: ReadonlySet<EffectKind> = new Set<EffectKind>(["sync-issue", "sync-checks", "stop-sandbox"]);

@@ -60,10 +60,11 @@ export async function applyEvent(deps: EngineDeps, storyId: string, event: Story
 
 /**
  * Turns the machine's effects into queued jobs and outbox rows inside the
- * transaction. Every change also re-renders the issue (status comment, labels).
+ * transaction. Every change also re-renders the issue (status comment, labels)
+ * and, once the story has a PR, its check runs.
  */
 export async function commitEffects(deps: EngineDeps, tx: Tx, storyId: string, effects: MachineEffect[], version: number): Promise<void> {
-  const outbox: Effect[] = [{ kind: "sync-issue" }];
+  const outbox: Effect[] = [{ kind: "sync-issue" }, { kind: "sync-checks" }];
   for (const fx of effects) {
     if (fx.kind === "queue-gate") {
       await enqueue(deps.boss, tx, QUEUES.gate, { storyId, gate: fx.gate, version }, { singletonKey: storyId });

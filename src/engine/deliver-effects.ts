@@ -1,6 +1,7 @@
 import { postReplyOnce } from "../effects/post-reply.js";
 import { stateDerived, type Effect } from "../effects/effect.js";
 import { syncIssue } from "../effects/sync-issue.js";
+import { syncChecks } from "../publish/sync-checks.js";
 import { markAttemptFailed, markDelivered, pendingEffects, type OutboxRow } from "../store/outbox.js";
 import { loadStory } from "../store/stories.js";
 import { orgStop } from "../store/org-controls.js";
@@ -39,6 +40,9 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
         const stop = await orgStop(deps.pool, fresh.owner);
         const extras = await ports.facts.extras(fresh);
         await syncIssue(octokit, deps.pool, fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null });
+      }, async () => {
+        const fresh = (await loadStory(deps.pool, storyId)) ?? story;
+        await syncChecks(octokit, deps.pool, fresh);
       }, ports, octokit, story.owner, story.repo);
     } catch (error) {
       await markAttemptFailed(deps.pool, row.id, error instanceof Error ? error.message : String(error));
@@ -55,6 +59,7 @@ async function deliverOne(
   row: OutboxRow,
   effect: Effect,
   sync: () => Promise<void>,
+  syncPullRequest: () => Promise<void>,
   ports: EffectPorts,
   octokit: Awaited<ReturnType<GitHubAuth["forInstallation"]>>,
   owner: string,
@@ -63,6 +68,8 @@ async function deliverOne(
   switch (effect.kind) {
     case "sync-issue":
       return sync();
+    case "sync-checks":
+      return syncPullRequest();
     case "stop-sandbox":
       return ports.sandbox.stopStory(row.storyId);
     case "reply":

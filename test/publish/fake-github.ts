@@ -59,16 +59,19 @@ export class FakeGitHub {
   readonly checkRuns = new Map<number, Record<string, unknown>[]>();
   readonly reviews = new Map<number, { id: number; body: string; comments?: unknown }[]>();
   readonly requests: RecordedRequest[] = [];
+  /** The nock scopes it answers on; a test can listen to their "request" events to count calls. */
+  readonly scopes: nock.Scope[] = [];
   private readonly faults: Fault[] = [];
   private counter = 0;
 
   constructor() {
     nock.disableNetConnect();
     for (const method of ["GET", "POST", "PATCH"]) {
-      nock(API)
+      const scope = nock(API)
         .persist()
         .intercept(/.*/, method)
         .reply((uri, body) => this.handle(method, uri, body));
+      this.scopes.push(scope);
     }
   }
 
