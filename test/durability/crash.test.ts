@@ -92,6 +92,7 @@ describe("crash safety", () => {
     const storyId = (await client.query(`SELECT id, status_comment_id FROM stories WHERE issue_number = 12`)).rows[0];
     expect(Number(storyId.status_comment_id)).toBe(github.comments.get("Codertocat/Hello-World#12")?.[0]?.id);
     await second.stop();
+    expect(github.undocumented).toEqual([]);
     await github.close();
   });
 });

@@ -71,6 +71,8 @@ afterAll(async () => {
   await app.stop();
   await fake.close();
   await github.close();
+  // Every request the app made is one GitHub documents.
+  expect(github.undocumented).toEqual([]);
 });
 
 async function label(issueNumber: number): Promise<void> {

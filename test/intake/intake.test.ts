@@ -1,7 +1,7 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
-import { nockInstallation, nockIssue } from "../support/github-nock.js";
+import { nockInstallation, nockIssue, watchUndocumentedRequests } from "../support/github-nock.js";
 import { githubExample } from "../support/webhook-examples.js";
 
 interface Labeled {
@@ -22,6 +22,7 @@ function labeledPayload(edit: (p: Labeled) => void = () => undefined): Labeled {
 }
 
 let app: TestApp;
+let watch: ReturnType<typeof watchUndocumentedRequests>;
 const comments: { id: number; body: string }[] = [];
 const labels = new Set<string>();
 
@@ -43,8 +44,12 @@ beforeAll(async () => {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
   app = await startTestApp();
+  watch = watchUndocumentedRequests();
 });
 afterAll(async () => {
+  watch.stop();
+  // Every request the app made is one GitHub documents.
+  expect(watch.undocumented).toEqual([]);
   await app.stop();
   nock.cleanAll();
   nock.enableNetConnect();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { documentedRoute } from "./github-rest-routes.js";
 
 /**
  * A small stateful stand-in for GitHub's REST API on loopback, for tests that
@@ -11,6 +12,8 @@ export interface FakeGitHub {
   /** `GHE_HOST` value for the app. */
   host: string;
   requests: { method: string; path: string; body: unknown }[];
+  /** Requests that match no route of GitHub's published REST API description (answered 400). */
+  undocumented: string[];
   comments: Map<string, { id: number; body: string }[]>;
   labels: Map<string, Set<string>>;
   /** Routes ("POST /repos/o/r/issues/1/comments") whose requests are taken in but never answered. */
@@ -40,6 +43,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   let nextId = 5000;
   const fake: Omit<FakeGitHub, "url" | "host" | "close"> = {
     requests: [],
+    undocumented: [],
     comments: new Map(),
     labels: new Map(),
     hang: new Set(),
@@ -58,6 +62,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       const path = url.pathname.replace(/^\/api\/v3/, "");
       const method = req.method ?? "GET";
       fake.requests.push({ method, path, body });
+      if (!documentedRoute(method, path)) {
+        fake.undocumented.push(`${method} ${path}`);
+        return json(res, 400, { message: `${method} ${path} is not in GitHub's REST API description` });
+      }
       let m: RegExpMatchArray | null;
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
         const key = `${m[1]}/${m[2]}#${m[3]}`;

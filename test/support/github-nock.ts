@@ -1,4 +1,5 @@
 import nock from "nock";
+import { documentedRoute } from "./github-rest-routes.js";
 
 export const GITHUB = "https://api.github.com";
 
@@ -6,6 +7,37 @@ export const GITHUB = "https://api.github.com";
 export interface RequestLog {
   requests: string[];
   stop(): void;
+}
+
+const seen: { method: string; path: string }[] = [];
+
+/** A persistent nock scope for GitHub whose every answered request is remembered for `watchUndocumentedRequests`. */
+export function githubScope(): nock.Scope {
+  const scope = nock(GITHUB).persist();
+  scope.on("request", (req: { method?: string; path?: string }) => seen.push({ method: req.method ?? "GET", path: req.path ?? "" }));
+  return scope;
+}
+
+/**
+ * Collects every request made to nocked GitHub (scopes from `githubScope()`,
+ * and requests no interceptor matched) that matches no route of GitHub's
+ * published REST API description; a test asserts the list is empty.
+ */
+export function watchUndocumentedRequests(): { undocumented: string[]; stop(): void } {
+  const from = seen.length;
+  const unmatched: { method: string; path: string }[] = [];
+  const listener = (req: { method?: string; path?: string; hostname?: string; host?: string; options?: { hostname?: string; host?: string } }) => {
+    const host = req.hostname ?? req.host ?? req.options?.hostname ?? req.options?.host ?? "";
+    if (host.includes("api.github.com")) unmatched.push({ method: req.method ?? "GET", path: req.path ?? "" });
+  };
+  nock.emitter.on("no match", listener as never);
+  const result = {
+    get undocumented() {
+      return [...seen.slice(from), ...unmatched].filter((r) => !documentedRoute(r.method, r.path)).map((r) => `${r.method} ${r.path}`);
+    },
+    stop: () => void nock.emitter.removeListener("no match", listener as never),
+  };
+  return result;
 }
 
 export function recordGitHubRequests(): RequestLog {
@@ -28,8 +60,7 @@ const configPath = /\/contents\/\.github(%2F|\/)wave\.yml/;
  * as given (404 when null, in the repository and in the owner's `.github`).
  */
 export function nockInstallation(owner: string, repo: string, options: { config?: string | null; role?: string } = {}): nock.Scope {
-  const scope = nock(GITHUB)
-    .persist()
+  const scope = githubScope()
     .post(/\/app\/installations\/\d+\/access_tokens/)
     .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
   scope
@@ -51,8 +82,7 @@ export interface IssueState {
 /** The issue endpoints WAVE writes to (comments, labels), answered statefully. */
 export function nockIssue(owner: string, repo: string, issueNumber: number, state: IssueState = { comments: [], labels: new Set() }): IssueState {
   const issue = `/repos/${owner}/${repo}/issues/${issueNumber}`;
-  nock(GITHUB)
-    .persist()
+  githubScope()
     .get(`${issue}/comments`)
     .query(true)
     .reply(() => [200, state.comments])
@@ -86,8 +116,7 @@ export function nockIssue(owner: string, repo: string, issueNumber: number, stat
 /** The repository's default branch, its head and the tarball of that commit. */
 export function nockRepository(owner: string, repo: string, options: { sha: string; tarball: Buffer; branch?: string }): void {
   const branch = options.branch ?? "main";
-  nock(GITHUB)
-    .persist()
+  githubScope()
     .get(`/repos/${owner}/${repo}`)
     .reply(200, { id: 1, name: repo, full_name: `${owner}/${repo}`, default_branch: branch, owner: { login: owner } })
     .get(new RegExp(`/repos/${owner}/${repo}/git/ref/heads(%2F|/)${branch}$`))
