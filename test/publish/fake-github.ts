@@ -67,10 +67,14 @@ export class FakeGitHub {
   constructor() {
     nock.disableNetConnect();
     for (const method of ["GET", "POST", "PATCH"]) {
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const fake = this;
       const scope = nock(API)
         .persist()
         .intercept(/.*/, method)
-        .reply((uri, body) => this.handle(method, uri, body));
+        .reply(function (uri, body) {
+          return fake.handle(method, uri, body, String(this.req.headers.accept ?? ""));
+        });
       this.scopes.push(scope);
     }
   }
@@ -128,7 +132,7 @@ export class FakeGitHub {
     return sha;
   }
 
-  private handle(method: string, uri: string, rawBody: unknown): [number, unknown, Record<string, string>?] {
+  private handle(method: string, uri: string, rawBody: unknown, accept = ""): [number, unknown, Record<string, string>?] {
     const url = new URL(uri, API);
     const path = decodeURIComponent(url.pathname);
     const body = typeof rawBody === "string" && rawBody.length > 0 ? (JSON.parse(rawBody) as unknown) : rawBody;
@@ -186,12 +190,15 @@ export class FakeGitHub {
       this.refs.set(ref, String(b.sha));
       return [200, { ref, object: { sha: b.sha } }];
     }
-    if (method === "GET" && (m = /^\/compare\/([0-9a-f]{40})\.\.\.([0-9a-f]{40})$/.exec(route))) {
-      if (!this.commits.has(m[1] ?? "") || !this.commits.has(m[2] ?? "")) return notFound;
-      const [from, to] = [this.filesOf(m[1] ?? ""), this.filesOf(m[2] ?? "")];
+    if (method === "GET" && (m = /^\/compare\/([^.]+)\.\.\.([^.]+)$/.exec(route))) {
+      // A branch name stands for its head, as on GitHub.
+      const [fromSha, toSha] = [m[1] ?? "", m[2] ?? ""].map((x) => this.refs.get(`refs/heads/${x}`) ?? x) as [string, string];
+      if (!this.commits.has(fromSha) || !this.commits.has(toSha)) return notFound;
+      const [from, to] = [this.filesOf(fromSha), this.filesOf(toSha)];
       const files = [...new Set([...from.keys(), ...to.keys()])]
         .filter((p) => from.get(p)?.content.toString("hex") !== to.get(p)?.content.toString("hex") || from.get(p)?.mode !== to.get(p)?.mode)
         .map((filename) => ({ filename, status: !from.has(filename) ? "added" : !to.has(filename) ? "removed" : "modified" }));
+      if (accept.includes("diff")) return [200, this.unifiedDiff(from, to, files.map((f) => f.filename)), { "content-type": "text/plain; charset=utf-8" }];
       // GitHub lists at most 300 files.
       return [200, { status: "ahead", files: files.slice(0, 300) }];
     }
@@ -243,6 +250,18 @@ export class FakeGitHub {
       return [200, { id: review.id, body: review.body }];
     }
     return notFound;
+  }
+
+  /** A unified diff that replaces each changed file whole: enough for the safety policy to read. */
+  private unifiedDiff(from: Map<string, { content: Buffer }>, to: Map<string, { content: Buffer }>, paths: string[]): string {
+    const lines = (b: Buffer | undefined) => (b ? b.toString("utf8").replace(/\n$/, "").split("\n") : []);
+    const out: string[] = [];
+    for (const path of paths) {
+      const [a, b] = [lines(from.get(path)?.content), lines(to.get(path)?.content)];
+      out.push(`diff --git a/${path} b/${path}`, `--- ${from.has(path) ? `a/${path}` : "/dev/null"}`, `+++ ${to.has(path) ? `b/${path}` : "/dev/null"}`);
+      out.push(`@@ -${a.length ? 1 : 0},${a.length} +${b.length ? 1 : 0},${b.length} @@`, ...a.map((l) => `-${l}`), ...b.map((l) => `+${l}`));
+    }
+    return `${out.join("\n")}\n`;
   }
 
   private pullJson(p: Pull): Record<string, unknown> {
