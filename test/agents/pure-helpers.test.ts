@@ -159,7 +159,7 @@ describe("config sections and pre-flight", () => {
     expect(budget.story_cap_usd).toBe(4);
     expect(budget.repo_monthly_cap_usd).toBe(200);
     expect(() => agentsSection.parse({ developer: { modle: "x" } })).toThrow();
-    for (const role of ["planner", "developer", "reviewer", "scorer"] as const) expect(builtInPrices[agents[role].model]).toBeDefined();
+    for (const role of ["planner", "developer", "reviewer"] as const) expect(builtInPrices[agents[role].model]).toBeDefined();
   });
 
   it("estimates a plan's spend against what is left", () => {

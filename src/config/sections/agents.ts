@@ -34,9 +34,6 @@ export const agentsSection = z
       "Gate 3: the tool loop that edits code and runs commands in the sandbox.",
     ),
     reviewer: roleSchema("reviewer", { model: "claude-sonnet-5-5", max_tokens: 4_000 }).describe("Gate 6: reviews the final diff."),
-    scorer: roleSchema("safety scorer", { model: "claude-haiku-5-5", max_tokens: 1_024 }).describe(
-      "Safety scorer: scores plans, tool calls and diffs against the constitution.",
-    ),
     limits: z
       .object({
         max_turns: z
