@@ -52,13 +52,14 @@ let app: TestApp;
 let fake: FakeAnthropic;
 let github: FakeGitHub;
 let fix = () => "return a + b;";
+let env: NodeJS.ProcessEnv = {};
 const runner = createDockerRunner({ instance: "gates-e2e" });
 
 beforeAll(async () => {
   github = await startFakeGitHub();
   github.repos.set("Codertocat/Hello-World", { branch: "main", sha: SHA, tarball });
   fake = await startFakeAnthropic({ responder: (r) => scriptedModel(() => fix())(r) });
-  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
+  env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
   const cacheDir = mkdtempSync(join(tmpdir(), "wave-tarballs-"));
   app = await startTestApp({
     githubBaseUrl: github.url,
@@ -143,5 +144,24 @@ describe("gates 1 → 5 with the scripted model, the real sandbox, real Postgres
     const comments = () => github.comments.get("Codertocat/Hello-World#22") ?? [];
     await waitFor(async () => comments()[0]?.body.includes("🟠 held") && github.labels.get("Codertocat/Hello-World#22")?.has("wave:held"), 20_000, "held status comment");
     expect(comments()[0]?.body).toContain("Last failure");
+  });
+
+  it("holds at the plan gate with a clear message when no model key is configured", { timeout: 120_000 }, async () => {
+    const key = env.ANTHROPIC_API_KEY;
+    delete env.ANTHROPIC_API_KEY;
+    try {
+      github.configs.delete("Codertocat/Hello-World");
+      await label(23);
+      const s = await waitFor(async () => {
+        const row = await story(23);
+        return row && row.status === "held" ? row : undefined;
+      }, 60_000, "the story to hold");
+      expect(s.gate).toBe("plan");
+      const comments = () => github.comments.get("Codertocat/Hello-World#23") ?? [];
+      await waitFor(async () => comments()[0]?.body.includes("ANTHROPIC_API_KEY"), 20_000, "the reason in the status comment");
+      expect(fake.messageRequests().filter((r) => JSON.stringify(r.body ?? {}).includes("#23")).length).toBe(0);
+    } finally {
+      env.ANTHROPIC_API_KEY = key;
+    }
   });
 });
