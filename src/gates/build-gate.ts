@@ -1,10 +1,10 @@
 import { developerLimitsFor } from "../agents/deps.js";
 import { runDeveloper } from "../agents/developer.js";
 import type { GateWorker } from "../engine/run-gate.js";
-import { ModelUnavailable, userMessage } from "../errors.js";
+import { userMessage } from "../errors.js";
 import { createToolCallScreen } from "../safety/index.js";
 import { changeTooLarge, saveChange } from "./story-change.js";
-import { modelDeps, openWorkspace, safetyDeps, storyBase, type GateDeps } from "./gate-context.js";
+import { modelDepsOrFailure, openWorkspace, safetyDeps, storyBase, type GateDeps } from "./gate-context.js";
 import { storedPlan } from "./stored-plan.js";
 
 /**
@@ -15,13 +15,8 @@ import { storedPlan } from "./stored-plan.js";
 export function buildGate(deps: GateDeps): GateWorker {
   return async (story, snapshot, job) => {
     const plan = storedPlan(story);
-    let model;
-    try {
-      model = modelDeps(deps, story);
-    } catch (error) {
-      if (error instanceof ModelUnavailable) return { type: "BUILD_FAILED", by: "wave", reason: userMessage(error) };
-      throw error;
-    }
+    const { model, failed } = modelDepsOrFailure(deps, story, "BUILD_FAILED");
+    if (failed) return failed;
     const base = await storyBase(deps, story);
     const ws = await openWorkspace(deps, story, job.id);
     try {

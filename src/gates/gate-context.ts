@@ -3,6 +3,7 @@ import { createAnthropicClient } from "../agents/anthropic-client.js";
 import { modelDepsFor } from "../agents/deps.js";
 import type { ModelDeps } from "../agents/model-call.js";
 import type { EngineDeps } from "../engine/deps.js";
+import { ModelUnavailable, userMessage } from "../errors.js";
 import type { GitHubAuth } from "../engine/ports.js";
 import type { Runner, Workspace } from "../sandbox/runner.js";
 import { postgresVerdictStore } from "../safety/index.js";
@@ -22,6 +23,23 @@ export interface GateDeps extends EngineDeps {
 
 export function modelDeps(deps: GateDeps, story: StoryRow): ModelDeps {
   return modelDepsFor({ config: story.config, pool: deps.pool, storyId: story.id, repoId: story.repoId, env: deps.env });
+}
+
+/**
+ * The model deps, or the gate's failure event when no model can be reached
+ * (no key): the story holds at this gate saying so, instead of retrying.
+ */
+export function modelDepsOrFailure<T extends "PLAN_FAILED" | "PREFLIGHT_FAILED" | "BUILD_FAILED">(
+  deps: GateDeps,
+  story: StoryRow,
+  failure: T,
+): { model: ModelDeps; failed?: never } | { model?: never; failed: { type: T; by: string; reason: string } } {
+  try {
+    return { model: modelDeps(deps, story) };
+  } catch (error) {
+    if (error instanceof ModelUnavailable) return { failed: { type: failure, by: "wave", reason: userMessage(error) } };
+    throw error;
+  }
 }
 
 /** The scorer's client, or null without a key: the safety layer then blocks whatever needs the scorer (fail closed). */

@@ -3,7 +3,7 @@ import { runPlanner } from "../agents/planner.js";
 import type { GateWorker } from "../engine/run-gate.js";
 import { BudgetExceeded, ModelOutputInvalid, ModelUnavailable, userMessage } from "../errors.js";
 import { updateStoryFacts } from "../store/stories.js";
-import { modelDeps, openWorkspace, type GateDeps } from "./gate-context.js";
+import { modelDepsOrFailure, openWorkspace, type GateDeps } from "./gate-context.js";
 
 /**
  * G1 Plan: a repository summary from the base commit, then the planner's
@@ -11,13 +11,8 @@ import { modelDeps, openWorkspace, type GateDeps } from "./gate-context.js";
  */
 export function planGate(deps: GateDeps): GateWorker {
   return async (story, _snapshot, job) => {
-    let model;
-    try {
-      model = modelDeps(deps, story);
-    } catch (error) {
-      if (error instanceof ModelUnavailable) return { type: "PLAN_FAILED", by: "wave", reason: userMessage(error) };
-      throw error;
-    }
+    const { model, failed } = modelDepsOrFailure(deps, story, "PLAN_FAILED");
+    if (failed) return failed;
     const ws = await openWorkspace(deps, story, job.id);
     try {
       const summary = await summarizeRepository(ws, story.config.agents.limits.max_summary_chars);

@@ -2,9 +2,8 @@ import { developerBasePromptTokens } from "../agents/developer.js";
 import { priceFor } from "../agents/cost.js";
 import { preflightEstimate } from "../agents/preflight.js";
 import type { GateWorker } from "../engine/run-gate.js";
-import { ModelUnavailable, userMessage } from "../errors.js";
 import { judgePlan } from "../safety/index.js";
-import { modelDeps, safetyDeps, type GateDeps } from "./gate-context.js";
+import { modelDepsOrFailure, safetyDeps, type GateDeps } from "./gate-context.js";
 import { storedPlan } from "./stored-plan.js";
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -16,13 +15,8 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 export function preflightGate(deps: GateDeps): GateWorker {
   return async (story) => {
     const plan = storedPlan(story);
-    let model;
-    try {
-      model = modelDeps(deps, story);
-    } catch (error) {
-      if (error instanceof ModelUnavailable) return { type: "PREFLIGHT_FAILED", by: "wave", reason: userMessage(error) };
-      throw error;
-    }
+    const { model, failed } = modelDepsOrFailure(deps, story, "PREFLIGHT_FAILED");
+    if (failed) return failed;
     const role = story.config.agents.developer;
     const estimate = preflightEstimate({
       plan,
