@@ -94,12 +94,20 @@ try {
   const bare = await spawnApp({ databaseUrl: pg.url, githubHost: github.host, entry: "bench/bare-probot.ts" });
   const bareResult = await measure("bare Probot", bare);
   await bare.stop();
-  const wave = await spawnApp({ databaseUrl: pg.url, githubHost: github.host, env: { LOG_LEVEL: "error", ...(process.env.BENCH_WAVE_ENV ? JSON.parse(process.env.BENCH_WAVE_ENV) : {}) } });
+  // As `npm start` runs it: webhooks and every queue worker in one process.
+  const wave = await spawnApp({ databaseUrl: pg.url, githubHost: github.host, env: { LOG_LEVEL: "error" } });
   const waveResult = await measure("WAVE", wave);
   await wave.stop();
-  const ratio = waveResult.throughput / bareResult.throughput;
-  console.log(`throughput ratio WAVE / bare Probot: ${ratio.toFixed(2)} (target ≥ 0.5)`);
-  console.log(`WAVE p99 at ${RATE}/s: ${fmt(waveResult.latencies.p99)} (target < 100 ms)`);
+  // A webhook-only replica (workers run on other replicas): the acknowledgement path alone.
+  const web = await spawnApp({
+    databaseUrl: pg.url,
+    githubHost: github.host,
+    env: { LOG_LEVEL: "error", WAVE_DELIVERY_CONCURRENCY: "0", WAVE_EFFECTS_CONCURRENCY: "0", WAVE_GATE_CONCURRENCY: "0" },
+  });
+  const webResult = await measure("WAVE (web)", web);
+  await web.stop();
+  console.log(`throughput ratio WAVE / bare Probot: ${(waveResult.throughput / bareResult.throughput).toFixed(2)} all-in-one, ${(webResult.throughput / bareResult.throughput).toFixed(2)} webhook-only replica (target ≥ 0.5)`);
+  console.log(`WAVE p99 at ${RATE}/s: ${fmt(waveResult.latencies.p99)} all-in-one, ${fmt(webResult.latencies.p99)} webhook-only (target < 100 ms)`);
 } finally {
   await github.close();
   await pg.stop();

@@ -7,6 +7,7 @@ import type { GitHubClient } from "./github/client.js";
 import { startWorkers, type WorkerOptions, type Workers } from "./jobs/workers.js";
 import { recordIncoming } from "./webhooks/record-delivery.js";
 import { startDeliveryDispatcher } from "./webhooks/delivery-dispatcher.js";
+import { createDeliveryRecorder } from "./webhooks/delivery-recorder.js";
 import { subscribedEvents } from "./webhooks/events.js";
 import type { DeliveryHandler } from "./webhooks/route-delivery.js";
 
@@ -43,8 +44,9 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
     const dispatcher = startDeliveryDispatcher(deps, { onQueued: () => workers.notifyDelivery() });
     // Deliveries recorded before a restart and never queued go first.
     await dispatcher.flush();
+    const recorder = createDeliveryRecorder(deps.pool);
     app.on([...subscribedEvents], async (context) => {
-      const fresh = await recordIncoming(deps.pool, { id: context.id, name: context.name, payload: context.payload });
+      const fresh = await recordIncoming(recorder, { id: context.id, name: context.name, payload: context.payload });
       if (fresh) dispatcher.poke();
       else app.log.debug({ deliveryId: context.id }, "redelivery ignored");
     });

@@ -9,18 +9,26 @@ export interface DeliveryRecord {
   payload: unknown;
 }
 
+export type NewDelivery = Omit<DeliveryRecord, "payload"> & { payloadJson: string };
+
 /**
- * Records a delivery in one statement (no explicit transaction: the insert is
- * atomic on its own); false when this X-GitHub-Delivery was seen before.
- * `payloadJson` is the raw body GitHub sent, stored as is.
+ * Records several deliveries in one statement; returns the ids that were new
+ * (a redelivery's X-GitHub-Delivery id is already there and inserts nothing).
  */
-export async function recordDelivery(db: Pool | Tx, d: Omit<DeliveryRecord, "payload"> & { payloadJson: string }): Promise<boolean> {
+export async function recordDeliveries(db: Pool | Tx, deliveries: NewDelivery[]): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set();
+  const values: unknown[] = [];
+  const rows = deliveries.map((d) => {
+    values.push(d.deliveryId, d.event, d.action, d.installationId, d.repository, d.payloadJson);
+    const n = values.length;
+    return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+  });
   const res = await db.query(
     `INSERT INTO webhook_deliveries (delivery_id, event, action, installation_id, repository, payload)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id) DO NOTHING`,
-    [d.deliveryId, d.event, d.action, d.installationId, d.repository, d.payloadJson],
+     VALUES ${rows.join(", ")} ON CONFLICT (delivery_id) DO NOTHING RETURNING delivery_id`,
+    values,
   );
-  return res.rowCount === 1;
+  return new Set(res.rows.map((r) => r.delivery_id as string));
 }
 
 /** Marks up to `limit` recorded, not yet queued deliveries as queued and returns their ids (oldest first). */

@@ -1,5 +1,4 @@
-import type { Pool } from "../store/db.js";
-import { recordDelivery } from "../store/deliveries.js";
+import type { DeliveryRecorder } from "./delivery-recorder.js";
 
 export interface IncomingDelivery {
   id: string;
@@ -14,15 +13,16 @@ interface PayloadShape {
 }
 
 /**
- * The whole of the webhook handler's work: one INSERT of the delivery under
- * its X-GitHub-Delivery id, then the acknowledgement. A redelivery inserts
+ * The whole of the webhook handler's work: an INSERT of the delivery under
+ * its X-GitHub-Delivery id (batched with others arriving at the same time),
+ * then the acknowledgement. A redelivery inserts
  * nothing. The dispatcher hands recorded deliveries to the job queue in
  * batches afterwards, so GitHub's 10-second limit is never at risk and a crash
  * after the answer loses nothing.
  */
-export async function recordIncoming(pool: Pool, delivery: IncomingDelivery): Promise<boolean> {
+export async function recordIncoming(recorder: DeliveryRecorder, delivery: IncomingDelivery): Promise<boolean> {
   const p = (delivery.payload ?? {}) as PayloadShape;
-  return recordDelivery(pool, {
+  return recorder.record({
     deliveryId: delivery.id,
     event: delivery.name,
     action: p.action ?? null,

@@ -16,7 +16,7 @@ export interface AppProcess {
  * Runs the app the way `npm start` does (node + tsx on src/main.ts), as its
  * own process, with GitHub at `githubHost` (GHE_HOST) and the given database.
  */
-export async function spawnApp(options: { databaseUrl: string; githubHost: string; env?: Record<string, string>; entry?: string }): Promise<AppProcess> {
+export async function spawnApp(options: { databaseUrl: string; githubHost: string; env?: Record<string, string>; entry?: string; nodeArgs?: string[] }): Promise<AppProcess> {
   const port = await freePort();
   let out = "";
   const env: Record<string, string> = {
@@ -35,7 +35,7 @@ export async function spawnApp(options: { databaseUrl: string; githubHost: strin
       NODE_ENV: "test",
       ...options.env,
   };
-  const child = spawn(process.execPath, ["--enable-source-maps", "--import", "tsx", options.entry ?? "src/main.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--enable-source-maps", "--import", "tsx", options.entry ?? "src/main.ts"], {
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
