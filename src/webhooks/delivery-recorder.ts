@@ -27,10 +27,23 @@ export function createDeliveryRecorder(pool: Pool): DeliveryRecorder {
       waiting = waiting.slice(batch.length);
       inFlight++;
       recordDeliveries(pool, batch.map((b) => b.delivery))
+        // One bad row must not fail the others that happened to share its statement: retry them one by one.
+        .catch(async (error: unknown) => {
+          if (batch.length === 1) throw error;
+          const fresh = new Set<string>();
+          for (const b of batch) {
+            try {
+              for (const id of await recordDeliveries(pool, [b.delivery])) fresh.add(id);
+            } catch (single) {
+              b.reject(single);
+            }
+          }
+          return fresh;
+        })
         .then((fresh) => {
           const claimed = new Set<string>();
           for (const b of batch) {
-            // A delivery id twice in one batch: only its first caller is told it is new.
+            // A delivery id twice in one batch: only its first caller is told it is new. (Settling a rejected promise again is a no-op.)
             const isNew = fresh.has(b.delivery.deliveryId) && !claimed.has(b.delivery.deliveryId);
             claimed.add(b.delivery.deliveryId);
             b.resolve(isNew);

@@ -30,9 +30,18 @@ describe("the delivery recorder", () => {
     expect(await again.record({ deliveryId: "d-7", event: "issue_comment", action: "created", installationId: 1, repository: "o/r", payloadJson: payload })).toBe(false);
   });
 
-  it("fails every caller of a batch whose INSERT fails, so GitHub sees an error and nothing is acknowledged unrecorded", async () => {
+  it("fails only the delivery that cannot be stored, not the others batched with it", async () => {
     const recorder = createDeliveryRecorder(pool);
-    const bad = recorder.record({ deliveryId: "bad", event: "issues", action: null, installationId: null, repository: null, payloadJson: "{not json" });
-    await expect(bad).rejects.toThrow(/json/i);
+    const good = (id: string) => recorder.record({ deliveryId: id, event: "issues", action: null, installationId: null, repository: null, payloadJson: "{}" });
+    const results = await Promise.allSettled([
+      good("g-1"),
+      good("g-2"),
+      recorder.record({ deliveryId: "bad", event: "issues", action: null, installationId: null, repository: null, payloadJson: "{not json" }),
+      good("g-3"),
+      good("g-4"),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    const stored = await pool.query(`SELECT delivery_id FROM webhook_deliveries WHERE delivery_id LIKE 'g-%' ORDER BY 1`);
+    expect(stored.rows.map((r) => r.delivery_id)).toEqual(["g-1", "g-2", "g-3", "g-4"]);
   });
 });
