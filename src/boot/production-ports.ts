@@ -30,7 +30,8 @@ export interface ProductionPorts {
 export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv): Promise<ProductionPorts> {
   const policy = sandboxPolicyFromEnv(env);
   const instance = `${hostname()}-${process.pid}`;
-  const runner = createDockerRunner({ instance, policy });
+  const deployment = (await deps.pool.query(`SELECT id FROM wave_deployment`)).rows[0]?.id as string;
+  const runner = createDockerRunner({ instance, deployment, policy });
   const readiness = await checkSandboxReady(runner.docker, policy);
   if (readiness.ok) {
     deps.log.info({ image: policy.image, runtime: policy.runtime, imageVersion: readiness.imageVersion }, "sandbox ready");
@@ -38,6 +39,7 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     for (const p of readiness.problems) deps.log.error({ check: p.check, fix: p.fix }, `${p.message} Fix: ${p.fix}`);
   }
   startReaper(runner.docker, {
+    deployment,
     intervalSeconds: policy.reapIntervalSeconds,
     isJobAlive: async (jobId) => {
       const res = await deps.pool.query(`SELECT 1 FROM pgboss.job WHERE id::text = $1 AND state IN ('created', 'retry', 'active')`, [jobId]);

@@ -4,6 +4,8 @@ import type { SandboxLimits, SandboxPolicy } from "./policy.js";
 
 export interface ContainerIdentity {
   instance: string;
+  /** The deployment (database) whose jobs this container serves. */
+  deployment?: string;
   storyId: string;
   jobId: string;
   /** Epoch ms after which the container is killed. */
@@ -54,6 +56,7 @@ export function containerCreateOptions(
     Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", `HOME=${HOME_DIR}`, "LANG=C.UTF-8"],
     Labels: {
       [LABELS.instance]: who.instance,
+      ...(who.deployment ? { [LABELS.deployment]: who.deployment } : {}),
       [LABELS.story]: who.storyId,
       [LABELS.job]: who.jobId,
       [LABELS.deadline]: String(who.deadlineAt),

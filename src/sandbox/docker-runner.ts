@@ -18,6 +18,8 @@ import { sniffTarball } from "./tarball.js";
 export interface DockerRunnerOptions {
   /** This app instance's id, written on every container so operators can tell replicas apart. */
   instance: string;
+  /** The deployment id (one per database), so reapers of other WAVE deployments on the same Docker host leave these alone. */
+  deployment?: string;
   docker?: Docker;
   /** Host policy; defaults are the safe ones (see policy.ts). */
   policy?: SandboxPolicyInput;
@@ -61,7 +63,7 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
       const deadlineMs = spec.deadlineMs ?? limits.job_deadline_minutes * 60_000;
       const deadlineAt = Date.now() + deadlineMs;
       const { gzip, stream } = await sniffTarball(tarball);
-      const who = { instance: options.instance, storyId: spec.storyId, jobId: spec.jobId, deadlineAt };
+      const who = { instance: options.instance, ...(options.deployment ? { deployment: options.deployment } : {}), storyId: spec.storyId, jobId: spec.jobId, deadlineAt };
       const init = ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""];
       const created: Docker.Container = await docker
         .createContainer(containerCreateOptions(policy, limits, who, init))

@@ -3,6 +3,8 @@ export const LABELS = {
   instance: "wave.instance",
   story: "wave.story",
   job: "wave.job",
+  /** The WAVE deployment (one database) the container belongs to; a reaper judges only its own deployment's. */
+  deployment: "wave.deployment",
   /** Epoch milliseconds after which the container must not live, whoever created it. */
   deadline: "wave.deadline",
 } as const;

@@ -6,8 +6,14 @@ export type IsJobAlive = (jobId: string, storyId: string) => Promise<boolean>;
 
 export interface ReapOptions {
   isJobAlive: IsJobAlive;
-  /** Only this instance's containers; by default every WAVE sandbox on the Docker host (the queue is shared). */
+  /** Only this instance's containers; by default every replica's (the queue is shared). */
   instance?: string;
+  /**
+   * Only this deployment's containers. A deployment is one database: its job queue is the only
+   * one that can say whether a job is alive, so another deployment's sandboxes on the same host
+   * are never judged by it.
+   */
+  deployment?: string;
   now?: () => number;
 }
 
@@ -23,7 +29,9 @@ export interface ReapResult {
  */
 export async function reapSandboxes(docker: Docker, options: ReapOptions): Promise<ReapResult> {
   const now = (options.now ?? Date.now)();
-  const label = options.instance === undefined ? [LABELS.job] : [LABELS.job, `${LABELS.instance}=${options.instance}`];
+  const label: string[] = [LABELS.job];
+  if (options.instance !== undefined) label.push(`${LABELS.instance}=${options.instance}`);
+  if (options.deployment !== undefined) label.push(`${LABELS.deployment}=${options.deployment}`);
   const containers = await docker.listContainers({ all: true, filters: { label } });
   const result: ReapResult = { removed: [], kept: 0 };
   for (const info of containers) {

@@ -36,7 +36,7 @@ describe("crash safety", () => {
   const count = async (sql: string, values: unknown[] = []) => (await client.query(sql, values)).rows[0].n as number;
   const commentPosts = (issue: number) => github.requests.filter((r) => r.method === "POST" && r.path === `/repos/Codertocat/Hello-World/issues/${issue}/comments`).length;
 
-  it("delivers each effect exactly once when killed between the commit of a transition and the delivery of its effects", async () => {
+  it("delivers each effect exactly once when killed between the commit of a transition and the delivery of its effects", { timeout: 180_000 }, async () => {
     github = await startFakeGitHub();
     // A replica that records and transitions but delivers no effects: the kill lands between commit and delivery.
     const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_CONCURRENCY: "0" } });
@@ -61,7 +61,7 @@ describe("crash safety", () => {
     await second.stop();
   });
 
-  it("processes a delivery that was acknowledged but never queued before the replica died", async () => {
+  it("processes a delivery that was acknowledged but never queued before the replica died", { timeout: 180_000 }, async () => {
     // What a replica leaves behind when it dies right after answering GitHub: a recorded, unqueued delivery.
     await client.query(
       `INSERT INTO webhook_deliveries (delivery_id, event, action, installation_id, repository, payload) VALUES ($1, 'issues', 'labeled', 77, 'Codertocat/Hello-World', $2)`,
@@ -74,7 +74,7 @@ describe("crash safety", () => {
     await app.stop();
   });
 
-  it("posts the status comment once when killed while GitHub was creating it", async () => {
+  it("posts the status comment once when killed while GitHub was creating it", { timeout: 180_000 }, async () => {
     github.hang.add("POST /repos/Codertocat/Hello-World/issues/12/comments");
     const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_EXPIRE_SECONDS: "2" } });
     running.push(first);

@@ -55,6 +55,22 @@ describe("sandbox lifecycle", () => {
     expect(runner.limiter.running).toBe(0);
   });
 
+  it("reaps only its own deployment's sandboxes when several deployments share a Docker host", async () => {
+    const ours = testRunner({ instance: `dep-a-${process.pid}`, deployment: `dep-a-${process.pid}` });
+    const theirs = testRunner({ instance: `dep-b-${process.pid}`, deployment: `dep-b-${process.pid}` });
+    const mine = await ours.createWorkspace({ storyId: "s", jobId: "job-x" }, emptyTarball());
+    const other = await theirs.createWorkspace({ storyId: "s", jobId: "job-x" }, emptyTarball());
+    try {
+      // Our queue knows no job at all; still, the other deployment's sandbox is not ours to judge.
+      const result = await reapSandboxes(ours.docker, { deployment: `dep-a-${process.pid}`, isJobAlive: async () => false });
+      expect(result.removed.map((r) => r.id)).toEqual([mine.id]);
+      expect((await other.exec(["echo", "untouched"])).stdout).toBe("untouched\n");
+    } finally {
+      await mine.destroy();
+      await other.destroy();
+    }
+  });
+
   it("runs the reaper at start and on a period until stopped", async () => {
     const instance = `reaper-loop-${process.pid}`;
     const runner = testRunner({ instance });
