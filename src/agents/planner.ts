@@ -1,13 +1,12 @@
-import type { ContentBlock, MessageParam, Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
 import type { z } from "zod";
-import { ModelOutputInvalid } from "../errors.js";
 import { detectTestCommand } from "./detect-test-command.js";
-import { meteredCall } from "./model-call.js";
 import type { ModelDeps } from "./model-call.js";
 import { planInputSchema, planSchema } from "./plan.js";
 import type { Plan } from "./plan.js";
 import { renderPlanMarkdown } from "./render-plan.js";
+import { askForToolAnswer } from "./tool-answer.js";
 import type { RepoSummary } from "./repo-summary.js";
 import { quoteUntrusted, UNTRUSTED_NOTICE } from "./untrusted.js";
 
@@ -72,50 +71,19 @@ export async function runPlanner(deps: ModelDeps, input: PlannerInput): Promise<
       ],
     },
   ];
-  const maxAttempts = input.maxAttempts ?? 2;
-  let costUsd = 0;
-  let lastProblem = "";
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const { message, costUsd: cost } = await meteredCall(deps, "planner", {
-      model: input.role.model,
-      max_tokens: input.role.max_tokens,
-      system: [{ type: "text", text: SYSTEM, cache_control: { type: "ephemeral" } }],
-      tools: [tool],
-      tool_choice: { type: "auto" },
-      messages,
-    });
-    costUsd += cost;
-    messages.push({ role: "assistant", content: message.content });
-    const uses = message.content.filter((b: ContentBlock): b is ToolUseBlock => b.type === "tool_use");
-    const submission = uses.find((u) => u.name === SUBMIT_PLAN_TOOL);
-    const parsed = submission ? planSchema.safeParse(submission.input) : undefined;
-    if (submission && parsed?.success) {
-      const plan = withTestCommand(parsed.data, input);
-      return { plan, markdown: renderPlanMarkdown(plan), requests: attempt, costUsd };
-    }
-    lastProblem = !submission
-      ? uses.length > 0
-        ? `it called ${uses.map((u) => u.name).join(", ")} instead of ${SUBMIT_PLAN_TOOL}`
-        : `it answered without calling ${SUBMIT_PLAN_TOOL}${message.stop_reason === "max_tokens" ? " (it ran out of max_tokens)" : ""}`
-      : `the plan did not match the schema: ${describeIssues(parsed?.error?.issues ?? [])}`;
-    if (uses.length === 0) messages.push({ role: "user", content: `No plan was submitted. Call the ${SUBMIT_PLAN_TOOL} tool with the plan.` });
-    else
-      messages.push({
-        role: "user",
-        content: uses.map((u) => ({
-          type: "tool_result" as const,
-          tool_use_id: u.id,
-          is_error: true,
-          content:
-            u === submission
-              ? `The plan was rejected: ${describeIssues(parsed?.error?.issues ?? [])}. Fix these fields and call ${SUBMIT_PLAN_TOOL} again.`
-              : `Unknown tool "${u.name}". The only tool is ${SUBMIT_PLAN_TOOL}.`,
-        })),
-      });
-  }
-  throw new ModelOutputInvalid(`The planner gave no usable plan after ${maxAttempts} requests: ${lastProblem}.`, {
+  const { answer, requests, costUsd } = await askForToolAnswer(deps, {
+    role: "planner",
+    model: input.role,
+    system: [{ type: "text", text: SYSTEM, cache_control: { type: "ephemeral" } }],
+    tool,
+    schema: planSchema,
+    messages,
+    what: "plan",
+    ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
     hint: "`/wave retry` to plan again, or make the issue's description more specific.",
   });
+  const plan = withTestCommand(answer, input);
+  return { plan, markdown: renderPlanMarkdown(plan), requests, costUsd };
 }
 
 function withTestCommand(plan: z.infer<typeof planSchema>, input: PlannerInput): Plan {
@@ -124,11 +92,4 @@ function withTestCommand(plan: z.infer<typeof planSchema>, input: PlannerInput):
   const detected = detectTestCommand(input.summary);
   if (detected) return { ...plan, test_command: detected.command, test_command_source: "detected", test_command_reason: detected.reason };
   return { ...plan, test_command: null, test_command_source: "none", test_command_reason: "no test configuration found" };
-}
-
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 8)
-    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(plan)"}: ${i.message}`)
-    .join("; ");
 }

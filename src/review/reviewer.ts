@@ -1,10 +1,9 @@
-import type { ContentBlock, MessageParam, Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
-import type { z } from "zod";
-import { meteredCall, type ModelDeps } from "../agents/model-call.js";
+import type { ModelDeps } from "../agents/model-call.js";
+import { askForToolAnswer } from "../agents/tool-answer.js";
 import { truncateMiddle } from "../agents/truncate.js";
 import { quoteUntrusted, UNTRUSTED_NOTICE } from "../agents/untrusted.js";
-import { ModelOutputInvalid } from "../errors.js";
 import { reviewInputSchema, reviewSchema, type Review } from "./review-schema.js";
 
 export const SUBMIT_REVIEW_TOOL = "submit_review";
@@ -71,48 +70,16 @@ export async function runReviewer(deps: ModelDeps, input: ReviewerInput): Promis
       ],
     },
   ];
-  const maxAttempts = input.maxAttempts ?? 2;
-  let costUsd = 0;
-  let lastProblem = "";
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const { message, costUsd: cost } = await meteredCall(deps, "reviewer", {
-      model: input.role.model,
-      max_tokens: input.role.max_tokens,
-      system: [{ type: "text", text: SYSTEM }],
-      tools: [tool],
-      tool_choice: { type: "auto" },
-      messages,
-    });
-    costUsd += cost;
-    messages.push({ role: "assistant", content: message.content });
-    const uses = message.content.filter((b: ContentBlock): b is ToolUseBlock => b.type === "tool_use");
-    const submission = uses.find((u) => u.name === SUBMIT_REVIEW_TOOL);
-    const parsed = submission ? reviewSchema.safeParse(submission.input) : undefined;
-    if (submission && parsed?.success) return { review: parsed.data, requests: attempt, costUsd };
-    const issues = describeIssues(parsed?.error?.issues ?? []);
-    lastProblem = !submission
-      ? `it answered without calling ${SUBMIT_REVIEW_TOOL}${message.stop_reason === "max_tokens" ? " (it ran out of max_tokens)" : ""}`
-      : `the review did not match the schema: ${issues}`;
-    if (uses.length === 0) messages.push({ role: "user", content: `No review was submitted. Call the ${SUBMIT_REVIEW_TOOL} tool with your review.` });
-    else
-      messages.push({
-        role: "user",
-        content: uses.map((u) => ({
-          type: "tool_result" as const,
-          tool_use_id: u.id,
-          is_error: true,
-          content: u === submission ? `The review was rejected: ${issues}. Fix these fields and call ${SUBMIT_REVIEW_TOOL} again.` : `Unknown tool "${u.name}". The only tool is ${SUBMIT_REVIEW_TOOL}.`,
-        })),
-      });
-  }
-  throw new ModelOutputInvalid(`The reviewer gave no usable review after ${maxAttempts} requests: ${lastProblem}.`, {
+  const { answer, requests, costUsd } = await askForToolAnswer(deps, {
+    role: "reviewer",
+    model: input.role,
+    system: [{ type: "text", text: SYSTEM }],
+    tool,
+    schema: reviewSchema,
+    messages,
+    what: "review",
+    ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
     hint: "`/wave retry` to review again; the PR is open either way and a person can review it.",
   });
-}
-
-function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 8)
-    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(review)"}: ${i.message}`)
-    .join("; ");
+  return { review: answer, requests, costUsd };
 }
