@@ -165,6 +165,8 @@ describe("the story's PR through GitHub's events", () => {
     expect(latest(head, "wave/safety")).toMatchObject({ conclusion: "success" });
     expect(latest(head, "wave/budget")).toMatchObject({ conclusion: "success" });
     expect(github.fake.reviews.get(s.pull_request ?? 0)).toHaveLength(1);
+    // Gates 1–5 are stood in for here, so the plan gate's base look-up and tarball (3 requests) are not counted.
+    console.log(`GitHub requests from the label to waiting for approval, gates 1–5 stood in for: ${github.requests.length}`);
   });
 
   it("re-running the review gate publishes nothing new and reviews nothing twice", { timeout: 30_000 }, async () => {
@@ -209,6 +211,7 @@ describe("the story's PR through GitHub's events", () => {
     await applyEvent(deps, s.id, { type: "APPROVE", by: "maintainer" });
     await waitFor(async () => (await settled(s.id)) && latest(head, "wave/gates")?.conclusion === "success", 20_000, "wave/gates success");
     expect(github.fake.pulls[0]?.draft).toBe(false);
+    console.log(`GitHub requests up to the approval's checks: ${github.requests.length}`);
 
     const later = push(s.branch ?? "", head, "export function add(a, b) {\n  return a + b + 0;\n}\n");
     await app.send("pull_request", pullRequestPayload("synchronize", s, later, { before: head, after: later }));
