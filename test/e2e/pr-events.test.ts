@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import nock from "nock";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyEvent } from "../../src/engine/apply-event.js";
@@ -15,7 +14,7 @@ import { saveVerdict, type SafetyVerdict } from "../../src/safety/index.js";
 import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
 import { updateStoryFacts } from "../../src/store/stories.js";
 import { calcPlan } from "../agents/scripts.js";
-import { OWNER, REPO } from "../publish/fake-github.js";
+import { OWNER, REPO } from "../support/fake-git-repo.js";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
 import { reply, startFakeAnthropic, textReply, toolUse, type FakeAnthropic, type RecordedRequest } from "../support/fake-anthropic.js";
 import { githubExample } from "../support/webhook-examples.js";
@@ -23,7 +22,7 @@ import { storyGitHub, type StoryGitHub } from "./story-github.js";
 
 /**
  * The review gate and the PR events through the running app, with GitHub's
- * example payloads, nocked GitHub, the scripted model and real Postgres. The
+ * example payloads, GitHub faked on loopback, the scripted model and real Postgres. The
  * gates before review are stood in for by their events and stored results, so
  * no sandbox is needed here (test/e2e/story.test.ts runs them for real).
  */
@@ -45,12 +44,12 @@ let github: StoryGitHub;
 let deps: EngineDeps;
 
 beforeAll(async () => {
-  github = storyGitHub({ issueNumber: 41, config: "max_recycles: 1\n", repoDir: fixture, tarball });
-  nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+  github = await storyGitHub({ config: "max_recycles: 1\n", repoDir: fixture, tarball });
   fake = await startFakeAnthropic({ responder: model });
   const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
   const runner = createDockerRunner({ instance: "pr-events" });
   app = await startTestApp({
+    githubBaseUrl: github.server.url,
     gates: (gh, d) => ({ review: reviewGate({ ...d, github: gh, runner, env, cacheDir: "/nonexistent" }) }),
     handlers: () => pullRequestHandlers(env),
   });
@@ -59,8 +58,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await fake?.close();
-  github?.close();
-  nock.enableNetConnect();
+  await github?.close();
+  // Every request WAVE made is one GitHub documents.
+  expect(github?.server.undocumented ?? []).toEqual([]);
 });
 
 const repository = () => {
@@ -166,7 +166,7 @@ describe("the story's PR through GitHub's events", () => {
     expect(latest(head, "wave/budget")).toMatchObject({ conclusion: "success" });
     expect(github.fake.reviews.get(s.pull_request ?? 0)).toHaveLength(1);
     // Gates 1–5 are stood in for here, so the plan gate's base look-up and tarball (3 requests) are not counted.
-    console.log(`GitHub requests from the label to waiting for approval, gates 1–5 stood in for: ${github.requests.length}`);
+    console.log(`GitHub requests from the label to waiting for approval, gates 1–5 stood in for: ${github.requests().length}`);
   });
 
   it("re-running the review gate publishes nothing new and reviews nothing twice", { timeout: 30_000 }, async () => {
@@ -211,7 +211,7 @@ describe("the story's PR through GitHub's events", () => {
     await applyEvent(deps, s.id, { type: "APPROVE", by: "maintainer" });
     await waitFor(async () => (await settled(s.id)) && latest(head, "wave/gates")?.conclusion === "success", 20_000, "wave/gates success");
     expect(github.fake.pulls[0]?.draft).toBe(false);
-    console.log(`GitHub requests up to the approval's checks: ${github.requests.length}`);
+    console.log(`GitHub requests up to the approval's checks: ${github.requests().length}`);
 
     const later = push(s.branch ?? "", head, "export function add(a, b) {\n  return a + b + 0;\n}\n");
     await app.send("pull_request", pullRequestPayload("synchronize", s, later, { before: head, after: later }));
@@ -228,7 +228,7 @@ describe("the story's PR through GitHub's events", () => {
     await app.send("pull_request", pullRequestPayload("closed", s, head));
     await waitFor(async () => (await row(41))?.status === "killed" && (await settled(s.id)), 20_000, "the story to be killed");
     expect(latest(head, "wave/gates")).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(github.issueState(41).labels.has("wave:killed")).toBe(true);
+    expect(github.issue(41).labels.has("wave:killed")).toBe(true);
   });
 
   it("holds with the conflicting paths named when the base moved under the change", { timeout: 60_000 }, async () => {

@@ -3,7 +3,6 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import nock from "nock";
 import { pino } from "pino";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyEvent } from "../../src/engine/apply-event.js";
@@ -15,7 +14,7 @@ import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
 import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
 import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
 import { calcPlan } from "../agents/scripts.js";
-import { OWNER, REPO } from "../publish/fake-github.js";
+import { OWNER, REPO } from "../support/fake-git-repo.js";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
 import { reply, startFakeAnthropic, textReply, toolUse, type FakeAnthropic, type RecordedRequest } from "../support/fake-anthropic.js";
 import { githubExample } from "../support/webhook-examples.js";
@@ -58,13 +57,12 @@ let github: StoryGitHub;
 const runner = createDockerRunner({ instance: "story-e2e" });
 
 beforeAll(async () => {
-  nock.disableNetConnect();
-  // Loopback only: the app itself, the fake model, and the Docker socket (which nock sees as localhost).
-  nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+  github = await storyGitHub({ config: "max_recycles: 1\n", repoDir: fixture, tarball });
   fake = await startFakeAnthropic({ responder: scriptedModel });
   const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
   const cacheDir = mkdtempSync(join(tmpdir(), "wave-e2e-tarballs-"));
   app = await startTestApp({
+    githubBaseUrl: github.server.url,
     gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
     facts: (deps) => gateStatusFacts(deps.pool),
     handlers: () => pullRequestHandlers(env),
@@ -74,8 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await fake?.close();
-  github?.close();
-  nock.enableNetConnect();
+  await github?.close();
 });
 
 const repository = () => {
@@ -106,8 +103,6 @@ function checksOn(sha: string): Map<string, Record<string, unknown>> {
 }
 
 it("label → plan → build → verify → safety → PR with checks → approval → merged → done, within the request budget", { timeout: 300_000 }, async () => {
-  github = storyGitHub({ issueNumber: ISSUE, config: "max_recycles: 1\n", repoDir: fixture, tarball });
-  nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
   const labeled = githubExample<Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }>("issues", "labeled");
   labeled.label.name = "wave";
   labeled.issue.number = ISSUE;
@@ -183,16 +178,20 @@ it("label → plan → build → verify → safety → PR with checks → approv
   expect(done.gate).toBe("merge");
   checks = checksOn(head);
   expect(checks.get("wave/gates")).toMatchObject({ conclusion: "success" });
-  expect(github.issue.comments).toHaveLength(1);
-  expect(github.issue.comments[0]?.body).toContain("✅ done");
-  expect([...github.issue.labels]).toEqual(["wave:done"]);
+  const issue = github.issue(ISSUE);
+  expect(issue.comments).toHaveLength(1);
+  expect(issue.comments[0]?.body).toContain("✅ done");
+  expect([...issue.labels]).toEqual(["wave:done"]);
+  // Every request WAVE made is one GitHub documents.
+  expect(github.server.undocumented).toEqual([]);
 
   const perKind = new Map<string, number>();
-  for (const r of github.requests) {
+  const requests = github.requests();
+  for (const r of requests) {
     const key = r.replace(/\/[0-9a-f]{40}|\/\d+/g, "/:id");
     perKind.set(key, (perKind.get(key) ?? 0) + 1);
   }
-  console.log(`GitHub API requests for a one-iteration story, label to merged: ${github.requests.length} (target ≤ ${MAX_REQUESTS})`);
+  console.log(`GitHub API requests for a one-iteration story, label to merged: ${requests.length} (target ≤ ${MAX_REQUESTS})`);
   console.log([...perKind].map(([k, n]) => `  ${n} × ${k}`).join("\n"));
-  expect(github.requests.length).toBeLessThanOrEqual(MAX_REQUESTS);
+  expect(requests.length).toBeLessThanOrEqual(MAX_REQUESTS);
 });

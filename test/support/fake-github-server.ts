@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { documentedRoute } from "./github-rest-routes.js";
+import type { GitRepoFake } from "./fake-git-repo.js";
 
 /**
  * A small stateful stand-in for GitHub's REST API on loopback, for tests that
@@ -39,7 +40,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export async function startFakeGitHub(): Promise<FakeGitHub> {
+export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Promise<FakeGitHub> {
   let nextId = 5000;
   const fake: Omit<FakeGitHub, "url" | "host" | "close"> = {
     requests: [],
@@ -59,7 +60,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     void (async () => {
       const body = await readBody(req);
       const url = new URL(req.url ?? "/", "http://x");
-      const path = url.pathname.replace(/^\/api\/v3/, "");
+      // REST lives under /api/v3 on GitHub Enterprise Server (GHE_HOST), GraphQL at /api/graphql.
+      const path = url.pathname.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql$/, "/graphql");
       const method = req.method ?? "GET";
       fake.requests.push({ method, path, body });
       if (!documentedRoute(method, path)) {
@@ -114,7 +116,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         if (!r) return json(res, 404, { message: "Not Found" });
         return json(res, 200, { id: 1, name: m[2], full_name: `${m[1]}/${m[2]}`, default_branch: r.branch, owner: { login: m[1] } });
       }
-      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/heads(?:%2F|\/)(.+)$/)) && method === "GET") {
+      if (!options.git && (m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/heads(?:%2F|\/)(.+)$/)) && method === "GET") {
         const r = fake.repos.get(`${m[1]}/${m[2]}`);
         if (!r || r.branch !== m[3]) return json(res, 404, { message: "Not Found" });
         return json(res, 200, { ref: `refs/heads/${r.branch}`, object: { sha: r.sha, type: "commit" } });
@@ -131,6 +133,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/)) && method === "POST") {
         return json(res, 201, { id: nextId++, content: (body as { content: string }).content });
+      }
+      if (options.git) {
+        // Git Data, pulls, compare, check runs, reviews and GraphQL: the stateful repository fake.
+        const [status, answer, headers] = options.git.handle(method, `${path}${url.search}`, body, String(req.headers.accept ?? ""));
+        res.writeHead(status, { "content-type": typeof answer === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8", ...headers });
+        return res.end(typeof answer === "string" ? answer : JSON.stringify(answer));
       }
       return json(res, 404, { message: `fake GitHub does not know ${method} ${path}` });
     })();

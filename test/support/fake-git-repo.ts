@@ -1,0 +1,261 @@
+import { createHash } from "node:crypto";
+import { Octokit } from "@octokit/rest";
+import type { RepoContext } from "../../src/github/client.js";
+
+/**
+ * A small stateful GitHub for one repository, as a transport-free router
+ * (`handle`): served by nock in test/publish/fake-github.ts, and over loopback
+ * HTTP by test/support/fake-github-server.ts for tests that drive Docker (where
+ * nock must not be loaded): Git Data objects, refs,
+ * compare, pulls, GraphQL ready-for-review, check runs and reviews. State lets a
+ * replayed publish meet what the first run left behind, as on GitHub.
+ */
+export const OWNER = "octo-org";
+export const REPO = "hello";
+const API = "https://api.github.com";
+
+type Mode = "100644" | "100755" | "120000" | "040000";
+interface Entry {
+  mode: Mode;
+  sha: string;
+}
+interface Commit {
+  tree: string;
+  parents: string[];
+  message: string;
+}
+export interface Pull {
+  number: number;
+  node_id: string;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: "open" | "closed";
+}
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+interface Fault {
+  method: string;
+  path: RegExp;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+const sha1 = (data: Buffer | string) => createHash("sha1").update(data).digest("hex");
+
+export { gitBlobSha } from "../../src/publish/git-blob-sha.js";
+import { gitBlobSha } from "../../src/publish/git-blob-sha.js";
+
+export class GitRepoFake {
+  readonly blobs = new Map<string, Buffer>();
+  readonly trees = new Map<string, Map<string, Entry>>();
+  readonly commits = new Map<string, Commit>();
+  readonly refs = new Map<string, string>();
+  readonly pulls: Pull[] = [];
+  readonly checkRuns = new Map<number, Record<string, unknown>[]>();
+  readonly reviews = new Map<number, { id: number; body: string; comments?: unknown }[]>();
+  readonly requests: RecordedRequest[] = [];
+  private readonly faults: Fault[] = [];
+  private counter = 0;
+
+  context(retry: RepoContext["retry"] = { sleep: async () => undefined }): RepoContext {
+    const quiet = () => undefined;
+    return { octokit: new Octokit({ auth: "installation-token", log: { debug: quiet, info: quiet, warn: quiet, error: quiet } }), owner: OWNER, repo: REPO, retry };
+  }
+
+  /** The next request matching `method` and `path` fails once with `status`. */
+  failOnce(method: string, path: RegExp, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.faults.push({ method, path, status, body, headers });
+  }
+
+  /** A commit whose tree holds exactly `files` (path → content, mode). */
+  commit(files: Record<string, { content: string | Buffer; mode?: Mode }>, parents: string[] = [], message = "seed"): string {
+    const entries = new Map<string, Entry>();
+    for (const [path, file] of Object.entries(files)) {
+      const content = Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content);
+      const sha = gitBlobSha(content);
+      this.blobs.set(sha, content);
+      entries.set(path, { mode: file.mode ?? "100644", sha });
+    }
+    return this.addCommit({ tree: this.addTree(entries), parents, message });
+  }
+
+  /** The files of a commit: path → { mode, content }. */
+  filesOf(commitSha: string): Map<string, { mode: Mode; content: Buffer }> {
+    const commit = this.commits.get(commitSha);
+    const tree = commit ? this.trees.get(commit.tree) : undefined;
+    const out = new Map<string, { mode: Mode; content: Buffer }>();
+    for (const [path, entry] of tree ?? []) out.set(path, { mode: entry.mode, content: this.blobs.get(entry.sha) ?? Buffer.alloc(0) });
+    return out;
+  }
+
+  count(method: string, path: RegExp): number {
+    return this.requests.filter((r) => r.method === method && path.test(r.path)).length;
+  }
+
+  private addTree(entries: Map<string, Entry>): string {
+    const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : 1));
+    const sha = sha1(`tree ${JSON.stringify(sorted)}`);
+    this.trees.set(sha, new Map(sorted));
+    return sha;
+  }
+
+  private addCommit(commit: Commit): string {
+    // Real commits carry a timestamp, so the same tree and parent still make a new commit.
+    const sha = sha1(`commit ${JSON.stringify(commit)} ${this.counter++}`);
+    this.commits.set(sha, commit);
+    return sha;
+  }
+
+  /** Answers one request: [status, body, headers]. `uri` is the path with its query, without /api/v3. */
+  handle(method: string, uri: string, rawBody: unknown, accept = ""): [number, unknown, Record<string, string>?] {
+    const url = new URL(uri, API);
+    const path = decodeURIComponent(url.pathname);
+    const body = typeof rawBody === "string" && rawBody.length > 0 ? (JSON.parse(rawBody) as unknown) : rawBody;
+    this.requests.push({ method, path: `${path}${url.search}`, body });
+    const fault = this.faults.findIndex((f) => f.method === method && f.path.test(path));
+    if (fault >= 0) {
+      const [f] = this.faults.splice(fault, 1);
+      if (f) return [f.status, f.body, f.headers];
+    }
+    const b = (body ?? {}) as Record<string, unknown>;
+    const repoPath = `/repos/${OWNER}/${REPO}`;
+    const notFound: [number, unknown] = [404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" }];
+    if (path === "/graphql") return this.graphql(b);
+    if (!path.startsWith(repoPath)) return notFound;
+    const route = path.slice(repoPath.length);
+    let m: RegExpExecArray | null;
+
+    if (method === "GET" && (m = /^\/git\/ref\/(.+)$/.exec(route))) {
+      const sha = this.refs.get(`refs/${m[1]}`);
+      return sha ? [200, { ref: `refs/${m[1]}`, object: { sha, type: "commit" } }] : notFound;
+    }
+    if (method === "GET" && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(route))) {
+      const commit = this.commits.get(m[1] ?? "");
+      return commit ? [200, { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })), message: commit.message }] : notFound;
+    }
+    if (method === "POST" && route === "/git/blobs") {
+      const content = Buffer.from(String(b.content), b.encoding === "base64" ? "base64" : "utf8");
+      const sha = gitBlobSha(content);
+      this.blobs.set(sha, content);
+      return [201, { sha }];
+    }
+    if (method === "POST" && route === "/git/trees") {
+      const base = this.trees.get(String(b.base_tree));
+      if (!base) return [422, { message: "Invalid tree info" }];
+      const entries = new Map(base);
+      for (const entry of b.tree as { path: string; mode: Mode; sha: string | null }[]) {
+        if (entry.sha === null) entries.delete(entry.path);
+        else if (!this.blobs.has(entry.sha)) return [422, { message: "Invalid tree info" }];
+        else entries.set(entry.path, { mode: entry.mode, sha: entry.sha });
+      }
+      return [201, { sha: this.addTree(entries) }];
+    }
+    if (method === "POST" && route === "/git/commits") {
+      const sha = this.addCommit({ tree: String(b.tree), parents: b.parents as string[], message: String(b.message) });
+      return [201, { sha }];
+    }
+    if (method === "POST" && route === "/git/refs") {
+      if (this.refs.has(String(b.ref))) return [422, { message: "Reference already exists" }];
+      this.refs.set(String(b.ref), String(b.sha));
+      return [201, { ref: b.ref, object: { sha: b.sha } }];
+    }
+    if (method === "PATCH" && (m = /^\/git\/refs\/(.+)$/.exec(route))) {
+      const ref = `refs/${m[1]}`;
+      if (!this.refs.has(ref)) return [422, { message: "Reference does not exist" }];
+      this.refs.set(ref, String(b.sha));
+      return [200, { ref, object: { sha: b.sha } }];
+    }
+    if (method === "GET" && (m = /^\/compare\/([^.]+)\.\.\.([^.]+)$/.exec(route))) {
+      // A branch name stands for its head, as on GitHub.
+      const [fromSha, toSha] = [m[1] ?? "", m[2] ?? ""].map((x) => this.refs.get(`refs/heads/${x}`) ?? x) as [string, string];
+      if (!this.commits.has(fromSha) || !this.commits.has(toSha)) return notFound;
+      const [from, to] = [this.filesOf(fromSha), this.filesOf(toSha)];
+      const files = [...new Set([...from.keys(), ...to.keys()])]
+        .filter((p) => from.get(p)?.content.toString("hex") !== to.get(p)?.content.toString("hex") || from.get(p)?.mode !== to.get(p)?.mode)
+        .map((filename) => ({ filename, status: !from.has(filename) ? "added" : !to.has(filename) ? "removed" : "modified" }));
+      if (accept.includes("diff")) return [200, this.unifiedDiff(from, to, files.map((f) => f.filename)), { "content-type": "text/plain; charset=utf-8" }];
+      // GitHub lists at most 300 files.
+      return [200, { status: "ahead", files: files.slice(0, 300) }];
+    }
+    if (method === "GET" && (m = /^\/git\/trees\/([0-9a-f]{40})$/.exec(route))) {
+      // Like GitHub, a commit SHA stands for its tree here.
+      const sha = this.commits.get(m[1] ?? "")?.tree ?? m[1] ?? "";
+      const tree = this.trees.get(sha);
+      if (!tree) return notFound;
+      return [200, { sha, truncated: false, tree: [...tree].map(([path, e]) => ({ path, mode: e.mode, type: "blob", sha: e.sha })) }];
+    }
+    if (method === "GET" && route === "/pulls") {
+      const head = url.searchParams.get("head") ?? "";
+      const state = url.searchParams.get("state") ?? "open";
+      const found = this.pulls.filter((p) => `${OWNER}:${p.head}` === head && (state === "all" || p.state === state));
+      return [200, found.map((p) => this.pullJson(p))];
+    }
+    if (method === "POST" && route === "/pulls") {
+      if (this.pulls.some((p) => p.head === b.head && p.state === "open")) {
+        return [422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${OWNER}:${String(b.head)}.` }] }];
+      }
+      const pull: Pull = { number: 100 + this.pulls.length, node_id: `PR_${this.pulls.length}`, head: String(b.head), base: String(b.base), title: String(b.title), body: String(b.body), draft: b.draft === true, state: "open" };
+      this.pulls.push(pull);
+      return [201, this.pullJson(pull)];
+    }
+    if (method === "PATCH" && (m = /^\/pulls\/(\d+)$/.exec(route))) {
+      const pull = this.pulls.find((p) => p.number === Number(m?.[1]));
+      if (!pull) return notFound;
+      if (typeof b.title === "string") pull.title = b.title;
+      if (typeof b.body === "string") pull.body = b.body;
+      return [200, this.pullJson(pull)];
+    }
+    if (method === "POST" && route === "/check-runs") {
+      const id = 5000 + this.checkRuns.size;
+      this.checkRuns.set(id, [b]);
+      return [201, { id }];
+    }
+    if (method === "PATCH" && (m = /^\/check-runs\/(\d+)$/.exec(route))) {
+      const writes = this.checkRuns.get(Number(m[1]));
+      if (!writes) return notFound;
+      writes.push(b);
+      return [200, { id: Number(m[1]) }];
+    }
+    if ((m = /^\/pulls\/(\d+)\/reviews$/.exec(route))) {
+      const list = this.reviews.get(Number(m[1])) ?? [];
+      this.reviews.set(Number(m[1]), list);
+      if (method === "GET") return [200, list.map((r) => ({ id: r.id, body: r.body }))];
+      const review = { id: 7000 + list.length, body: String(b.body), comments: b.comments };
+      list.push(review);
+      return [200, { id: review.id, body: review.body }];
+    }
+    return notFound;
+  }
+
+  /** A unified diff that replaces each changed file whole: enough for the safety policy to read. */
+  private unifiedDiff(from: Map<string, { content: Buffer }>, to: Map<string, { content: Buffer }>, paths: string[]): string {
+    const lines = (b: Buffer | undefined) => (b ? b.toString("utf8").replace(/\n$/, "").split("\n") : []);
+    const out: string[] = [];
+    for (const path of paths) {
+      const [a, b] = [lines(from.get(path)?.content), lines(to.get(path)?.content)];
+      out.push(`diff --git a/${path} b/${path}`, `--- ${from.has(path) ? `a/${path}` : "/dev/null"}`, `+++ ${to.has(path) ? `b/${path}` : "/dev/null"}`);
+      out.push(`@@ -${a.length ? 1 : 0},${a.length} +${b.length ? 1 : 0},${b.length} @@`, ...a.map((l) => `-${l}`), ...b.map((l) => `+${l}`));
+    }
+    return `${out.join("\n")}\n`;
+  }
+
+  private pullJson(p: Pull): Record<string, unknown> {
+    const headSha = this.refs.get(`refs/heads/${p.head}`) ?? "";
+    return { number: p.number, node_id: p.node_id, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, draft: p.draft, title: p.title, body: p.body, state: p.state, head: { ref: p.head, sha: headSha } };
+  }
+
+  private graphql(b: Record<string, unknown>): [number, unknown] {
+    const id = (b.variables as { id?: string } | undefined)?.id;
+    const pull = this.pulls.find((p) => p.node_id === id);
+    if (!pull || !String(b.query).includes("markPullRequestReadyForReview")) return [200, { errors: [{ message: "not found" }] }];
+    pull.draft = false;
+    return [200, { data: { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } } }];
+  }
+}
