@@ -8,7 +8,7 @@ import type { StoredPlan } from "./stored-plan.js";
 
 /**
  * What the gates add to the status comment, read from what they stored: the
- * plan, spend against the cap, and the latest safety verdict.
+ * plan, spend against the cap, the latest safety verdict and the pull request.
  */
 export function gateStatusFacts(pool: Pool): StatusFacts {
   const ledger = pgBudgetLedger(pool);
@@ -25,7 +25,9 @@ export function gateStatusFacts(pool: Pool): StatusFacts {
       const budget = `${usd(spent)} of ${usd(position.storyCapUsd)} ${bar(position.storyCapUsd > 0 ? spent / position.storyCapUsd : 1, 10)}`;
       const v = await latestVerdict(pool, story.id, ["plan", "diff"]);
       const safety = v ? `${v.score.toFixed(2)} (${v.decision}, ${v.subjectKind === "diff" ? "final diff" : "plan"})` : null;
-      return { plan: plan?.markdown ?? null, budget, safety };
+      const pr = await pool.query(`SELECT pr_url FROM stories WHERE id = $1`, [story.id]);
+      const pullRequestUrl = (pr.rows[0] as { pr_url: string | null } | undefined)?.pr_url ?? null;
+      return { plan: plan?.markdown ?? null, budget, safety, pullRequestUrl };
     },
   };
 }

@@ -181,6 +181,7 @@ it("label → plan → build → verify → safety → PR with checks → approv
   const issue = github.issue(ISSUE);
   expect(issue.comments).toHaveLength(1);
   expect(issue.comments[0]?.body).toContain("✅ done");
+  expect(issue.comments[0]?.body).toMatch(/\*\*Pull request:\*\* \S+\/pull\/\d+/);
   expect([...issue.labels]).toEqual(["wave:done"]);
   // Every request WAVE made is one GitHub documents.
   expect(github.server.undocumented).toEqual([]);
