@@ -64,19 +64,9 @@ function toRow(r: Record<string, unknown>): StoryRow {
   };
 }
 
-export interface NewStory {
-  installationId: number;
-  repoId: number;
-  owner: string;
-  repo: string;
-  issueNumber: number;
-  startedBy: string;
-  story: Story;
-  config: WaveConfig;
-  gate: string;
-  status: StoryRow["status"];
+export type NewStory = Pick<StoryRow, "installationId" | "repoId" | "owner" | "repo" | "issueNumber" | "startedBy" | "story" | "config" | "gate" | "status"> & {
   snapshot: StoredSnapshot;
-}
+};
 
 /** Inserts a story; null when the issue already has a live story (the unique index decides, race-free). */
 export async function insertStory(tx: Tx, s: NewStory): Promise<StoryRow | null> {

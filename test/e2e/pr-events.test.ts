@@ -14,11 +14,10 @@ import { saveVerdict, type SafetyVerdict } from "../../src/safety/index.js";
 import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
 import { updateStoryFacts } from "../../src/store/stories.js";
 import { calcPlan } from "../agents/scripts.js";
-import { OWNER, REPO } from "../support/fake-git-repo.js";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
 import { reply, startFakeAnthropic, textReply, toolUse, type FakeAnthropic, type RecordedRequest } from "../support/fake-anthropic.js";
 import { githubExample } from "../support/webhook-examples.js";
-import { storyGitHub, type StoryGitHub } from "./story-github.js";
+import { storyGitHub, storyRepository, type StoryGitHub } from "./story-github.js";
 
 /**
  * The review gate and the PR events through the running app, with GitHub's
@@ -63,10 +62,7 @@ afterAll(async () => {
   expect(github?.server.undocumented ?? []).toEqual([]);
 });
 
-const repository = () => {
-  const r = githubExample<{ repository: Record<string, unknown> }>("issues", "labeled").repository;
-  return { ...r, id: REPO_ID, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...(r.owner as object), login: OWNER } };
-};
+const repository = () => storyRepository(REPO_ID);
 
 interface Row {
   id: string;

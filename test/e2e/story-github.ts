@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github-server.js";
 import { GitRepoFake, OWNER, REPO } from "../support/fake-git-repo.js";
+import { githubExample } from "../support/webhook-examples.js";
 
 /** GitHub's side of the story's issue: the comments and labels WAVE wrote. */
 export interface IssueState {
@@ -54,4 +55,10 @@ export async function storyGitHub(options: { config: string; repoDir: string; ta
     requests: () => server.requests.map((r) => `${r.method} ${r.path}`),
     close: () => server.close(),
   };
+}
+
+/** GitHub's example repository object, renamed to the fake's repository. */
+export function storyRepository(repoId: number): Record<string, unknown> {
+  const r = githubExample<{ repository: Record<string, unknown> }>("issues", "labeled").repository;
+  return { ...r, id: repoId, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...(r.owner as object), login: OWNER } };
 }

@@ -14,11 +14,10 @@ import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
 import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
 import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
 import { calcPlan } from "../agents/scripts.js";
-import { OWNER, REPO } from "../support/fake-git-repo.js";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
 import { reply, startFakeAnthropic, textReply, toolUse, type FakeAnthropic, type RecordedRequest } from "../support/fake-anthropic.js";
 import { githubExample } from "../support/webhook-examples.js";
-import { storyGitHub, type StoryGitHub } from "./story-github.js";
+import { storyGitHub, storyRepository, type StoryGitHub } from "./story-github.js";
 
 const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
 const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
@@ -75,10 +74,7 @@ afterAll(async () => {
   await github?.close();
 });
 
-const repository = () => {
-  const r = githubExample<{ repository: Record<string, unknown> }>("issues", "labeled").repository;
-  return { ...r, id: REPO_ID, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...(r.owner as object), login: OWNER } };
-};
+const repository = () => storyRepository(REPO_ID);
 
 interface Row {
   id: string;
