@@ -81,9 +81,11 @@ export async function executeToolCall(
   log.decision = verdict.decision;
   log.reasons = verdict.reasons;
   log.ruleIds = verdict.ruleIds;
-  if (verdict.decision !== "allow")
+  // Block: not executed, and the agent is told why. Escalate: executed and flagged in the log,
+  // where the safety gate and the people reviewing the story see it.
+  if (verdict.decision === "block")
     return fail(
-      `Refused by WAVE's safety screen (${verdict.decision === "block" ? "blocked" : "needs a human"}): ${verdict.reasons.join("; ") || "no reason given"}. Do not retry the same call; find another way or finish.`,
+      `Refused by WAVE's safety screen (blocked): ${verdict.reasons.join("; ") || "no reason given"}. Do not retry the same call; find another way or finish.`,
     );
 
   const started = performance.now();

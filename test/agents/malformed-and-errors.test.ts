@@ -1,3 +1,4 @@
+import type { ToolCall, ToolCallScreen } from "../../src/agents/screening.js";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropicClient } from "../../src/agents/anthropic-client.js";
@@ -104,6 +105,17 @@ describe("malformed model output never crashes the developer", () => {
     expect(outcome.status).toBe("done");
     expect(toolResults(fake, 1)[0]).toEqual({ content: expect.stringMatching(/Refused by WAVE's safety screen \(blocked\): network access/), is_error: true });
     expect(outcome.toolCalls[0]).toMatchObject({ decision: "block", reasons: ["network access is not allowed"], ruleIds: ["test.refuse"] });
+  });
+
+  it("runs an escalated call and flags it in the tool-call log", async () => {
+    const screen: ToolCallScreen & { seen: ToolCall[] } = {
+      seen: [],
+      screen: async () => ({ decision: "escalate", score: 0.8, reasons: ["unusual but not forbidden"], ruleIds: ["test.escalate"] }),
+    };
+    const { outcome, fake } = await developer({ script: [bash("echo flagged"), done()] }, {}, screen);
+    expect(outcome.status).toBe("done");
+    expect(toolResults(fake, 1)[0]).toEqual({ content: "flagged\n" });
+    expect(outcome.toolCalls[0]).toMatchObject({ decision: "escalate", reasons: ["unusual but not forbidden"], isError: false });
   });
 
   it("truncates a long tool result with a marker, and stops at the turn limit", async () => {
