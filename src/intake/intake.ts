@@ -1,7 +1,7 @@
 import { loadConfig } from "../config/load.js";
-import { repositoryRoles, type RepositoryRole } from "../config/sections/story.js";
 import type { SenderDirectory } from "../commands/github/sender-directory.js";
 import { isBot } from "../commands/is-bot.js";
+import { meets } from "../commands/permission-levels.js";
 import { createStory } from "../engine/create-story.js";
 import type { EngineDeps } from "../engine/deps.js";
 import { ConfigError } from "../errors.js";
@@ -25,10 +25,6 @@ export type IntakeOutcome =
   | { kind: "refused"; why: string }
   | { kind: "started"; storyId: string }
   | { kind: "already-live"; storyId: string };
-
-function rank(role: RepositoryRole): number {
-  return repositoryRoles.indexOf(role);
-}
 
 /**
  * G0 Intake: `issues.labeled` with the trigger label → the labeler's role is
@@ -61,7 +57,7 @@ export async function intake(deps: EngineDeps, octokit: GitHubClient & Parameter
   if (live) return { kind: "already-live", storyId: live.id };
 
   const role = await directory.role(octokit, { owner, repo }, payload.sender.login, 60);
-  if (rank(role) < rank(config.labeler_permission)) {
+  if (!meets(role, config.labeler_permission)) {
     const has = role === "none" ? "no role" : `the ${role} role`;
     await postReplyOnce(
       octokit,

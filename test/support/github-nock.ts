@@ -3,12 +3,6 @@ import { documentedRoute } from "./github-rest-routes.js";
 
 export const GITHUB = "https://api.github.com";
 
-/** Every request the app made to GitHub, as "METHOD /path", in order. */
-export interface RequestLog {
-  requests: string[];
-  stop(): void;
-}
-
 const seen: { method: string; path: string }[] = [];
 
 /** A persistent nock scope for GitHub whose every answered request is remembered for `watchUndocumentedRequests`. */
@@ -38,19 +32,6 @@ export function watchUndocumentedRequests(): { undocumented: string[]; stop(): v
     stop: () => void nock.emitter.removeListener("no match", listener as never),
   };
   return result;
-}
-
-export function recordGitHubRequests(): RequestLog {
-  const requests: string[] = [];
-  const listener = (req: { method?: string; path?: string; options?: { method?: string; path?: string } }) => {
-    const method = req.method ?? req.options?.method ?? "?";
-    const path = req.path ?? req.options?.path ?? "?";
-    requests.push(`${method} ${path.split("?")[0]}`);
-  };
-  nock.emitter.on("no match", () => undefined);
-  const scopeListener = (_: unknown, req: { method: string; path: string }) => listener(req);
-  nock.emitter.on("request", scopeListener as never);
-  return { requests, stop: () => nock.emitter.removeListener("request", scopeListener as never) };
 }
 
 const configPath = /\/contents\/\.github(%2F|\/)wave\.yml/;
@@ -111,16 +92,4 @@ export function nockIssue(owner: string, repo: string, issueNumber: number, stat
       return [200, []];
     });
   return state;
-}
-
-/** The repository's default branch, its head and the tarball of that commit. */
-export function nockRepository(owner: string, repo: string, options: { sha: string; tarball: Buffer; branch?: string }): void {
-  const branch = options.branch ?? "main";
-  githubScope()
-    .get(`/repos/${owner}/${repo}`)
-    .reply(200, { id: 1, name: repo, full_name: `${owner}/${repo}`, default_branch: branch, owner: { login: owner } })
-    .get(new RegExp(`/repos/${owner}/${repo}/git/ref/heads(%2F|/)${branch}$`))
-    .reply(200, { ref: `refs/heads/${branch}`, object: { sha: options.sha, type: "commit" } })
-    .get(`/repos/${owner}/${repo}/tarball/${options.sha}`)
-    .reply(200, options.tarball, { "content-type": "application/x-gzip" });
 }
