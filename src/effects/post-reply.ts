@@ -1,5 +1,6 @@
 import { callGitHub } from "../github/call-github.js";
 import type { GitHubClient } from "../github/client.js";
+import { findCommentByMarker } from "./find-comment.js";
 
 function replyMarker(key: string): string {
   return `<!-- wave:reply=${key} -->`;
@@ -13,10 +14,7 @@ export async function postReplyOnce(octokit: GitHubClient, where: { owner: strin
   const marker = replyMarker(key);
   // Retries happen within hours; comments since yesterday are enough to look through.
   const since = new Date(Date.now() - 24 * 3600_000).toISOString();
-  const recent = await callGitHub(() =>
-    octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, per_page: 100, since }),
-  );
-  if (recent.data.some((c) => c.body?.includes(marker))) return;
+  if ((await findCommentByMarker(octokit, where, marker, { since })) !== null) return;
   await callGitHub(() =>
     octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, body: `${body.trimEnd()}\n${marker}\n` }),
   );

@@ -3,6 +3,7 @@ import { callGitHub } from "../github/call-github.js";
 import type { GitHubClient } from "../github/client.js";
 import { GitHubNotFound } from "../github/errors.js";
 import { storyMarker } from "../github/story-marker.js";
+import { findCommentByMarker } from "./find-comment.js";
 import type { Pool } from "../store/db.js";
 import { updateStoryFacts, type StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
@@ -42,7 +43,7 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
       }
     }
     if (commentId === null) {
-      commentId = await findByMarker(octokit, story);
+      commentId = await findCommentByMarker(octokit, { ...repo, issueNumber: story.issueNumber }, storyMarker(story.id));
       if (commentId !== null) {
         const id = commentId;
         await callGitHub(() => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: id, body }));
@@ -69,17 +70,4 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
     }
     await updateStoryFacts(pool, story.id, { mirroredLabel: wanted });
   }
-}
-
-async function findByMarker(octokit: GitHubClient, story: StoryRow): Promise<number | null> {
-  const marker = storyMarker(story.id);
-  for (let page = 1; page <= 30; page++) {
-    const res = await callGitHub(() =>
-      octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: story.owner, repo: story.repo, issue_number: story.issueNumber, per_page: 100, page }),
-    );
-    const found = res.data.find((c) => c.body?.includes(marker));
-    if (found) return Number(found.id);
-    if (res.data.length < 100) return null;
-  }
-  return null;
 }
