@@ -8,6 +8,7 @@ import { networkCommandRule } from "../rules/command-network.js";
 import { privilegeCommandRule } from "../rules/command-privilege.js";
 import { secretsCommandRule } from "../rules/command-secrets.js";
 import { writesCommandRule } from "../rules/command-writes.js";
+import { checkCommandCode, undisguised } from "../rules/command-code.js";
 import { violation } from "../rules/violation.js";
 
 export const commandRules: CommandRule[] = [destructiveCommandRule, gitCommandRule, networkCommandRule, privilegeCommandRule, secretsCommandRule, writesCommandRule];
@@ -17,6 +18,14 @@ export function evaluateCommandLine(commandLine: string, context: CommandRuleCon
   const parsed = parseCommandLine(commandLine, { cwd: context.workspaceRoot });
   const out: Findings = { violations: [], uncertainties: [...parsed.uncertainties] };
   for (const command of parsed.commands) for (const rule of rules) rule(command, context, out);
+  checkCommandCode(commandLine, parsed.commands, out);
+  const plain = undisguised(commandLine);
+  if (plain !== null) {
+    // What the disguise hid is judged as if written plainly; the plain reading's own uncertainties are not added.
+    const seen = evaluateCommandLine(plain, context, rules);
+    out.violations.push(...seen.violations);
+    parsed.commands.push(...seen.commands);
+  }
   // Secrets are looked for in the text as written and in everything decoded from it.
   const texts = [commandLine, ...parsed.commands.map((c) => [...Object.entries(c.assignments).map(([k, v]) => `${k}=${v}`), c.name, ...c.args, c.stdin ?? ""].join(" "))];
   const seen = new Set<string>();
