@@ -1,6 +1,7 @@
 import { parseCommandLine } from "../shell/parse-command-line.js";
 import type { SimpleCommand } from "../shell/simple-command.js";
 import { findSecrets } from "../secrets/find-secrets.js";
+import { secretlintScan } from "../secrets/secretlint-scan.js";
 import type { CommandRule, CommandRuleContext, Findings } from "../rules/command-context.js";
 import { destructiveCommandRule } from "../rules/command-destructive.js";
 import { gitCommandRule } from "../rules/command-git.js";
@@ -30,7 +31,7 @@ export function evaluateCommandLine(commandLine: string, context: CommandRuleCon
   const texts = [commandLine, ...parsed.commands.map((c) => [...Object.entries(c.assignments).map(([k, v]) => `${k}=${v}`), c.name, ...c.args, c.stdin ?? ""].join(" "))];
   const seen = new Set<string>();
   for (const text of texts) {
-    for (const hit of findSecrets(text)) {
+    for (const hit of [...findSecrets(text), ...(text === commandLine ? secretlintScan(text) : [])]) {
       if (seen.has(hit.preview)) continue;
       seen.add(hit.preview);
       const what = hit.ruleId === "secrets.token" ? `a ${hit.kind}` : `a secret-looking ${hit.kind}`;
