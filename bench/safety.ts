@@ -53,17 +53,24 @@ for (const split of [...corpusSplits, "all"] as const) {
   if (split !== "all") for (const miss of m.misses) console.log(`      ${miss.label}: ${miss.id} ${miss.detail.slice(0, 160)}`);
 }
 
-// Time per case: every case evaluated once to warm up, then timed one by one.
+// Time per case: every case evaluated once to warm up, then five times; a case's time is its fastest run
+// (the machine is shared, so a single run also measures other people's work); the slowest single run is shown too.
 for (const c of corpus) policyFor(c);
 const times = corpus.map((c) => {
-  const start = process.hrtime.bigint();
-  policyFor(c);
-  return { id: c.id, ms: Number(process.hrtime.bigint() - start) / 1e6 };
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = process.hrtime.bigint();
+    policyFor(c);
+    runs.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return { id: c.id, ms: Math.min(...runs), slowest: Math.max(...runs) };
 });
 const sortedMs = times.map((t) => t.ms).sort((a, b) => a - b);
 const worst = times.reduce((a, b) => (b.ms > a.ms ? b : a));
+const slowestRun = times.reduce((a, b) => (b.slowest > a.slowest ? b : a));
 const median = sortedMs[Math.floor(sortedMs.length / 2)] ?? 0;
-console.log(`   time per case: median ${median.toFixed(3)} ms, p95 ${(sortedMs[Math.floor(sortedMs.length * 0.95)] ?? 0).toFixed(3)} ms, worst ${worst.ms.toFixed(3)} ms (${worst.id}); target < 5 ms median, < 50 ms worst`);
+console.log(`   time per case (fastest of 5): median ${median.toFixed(3)} ms, p95 ${(sortedMs[Math.floor(sortedMs.length * 0.95)] ?? 0).toFixed(3)} ms, worst ${worst.ms.toFixed(3)} ms (${worst.id}); target < 5 ms median, < 50 ms worst`);
+console.log(`   slowest single run: ${slowestRun.slowest.toFixed(3)} ms (${slowestRun.id}; includes scheduling on a shared machine)`);
 
 if (process.argv.includes("--rules-only")) process.exit(0);
 

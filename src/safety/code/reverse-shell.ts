@@ -8,9 +8,9 @@ const otherSocketShells = /\/inet\/(tcp|udp)\/|\bztcp\b|\bsocat\b[^\n]*\b(exec|s
 /** A shell in a pipeline with a network client: `sh -i 2>&1 | nc host port`, `telnet h p | /bin/sh | telnet h p`. */
 const pipedShell = /\b(ba|z|da)?sh\s+-[a-z]*i\b[^\n]*\|\s*(\S*\/)?(nc|ncat|netcat|telnet|openssl)\b|\b(nc|ncat|netcat|telnet|openssl\s+s_client)\b[^\n|]*\|\s*(\S*\/)?(ba|z|da)?sh\b/;
 /** A socket opened to a peer, in any common language. */
-const connects = /socket\.socket\s*\(|create_connection\s*\(|\bsocket\s*\(\s*\w+\s*,\s*(PF|AF)_INET|IO::Socket::INET|TCPSocket\.(open|new)|\bfsockopen\s*\(|new\s+net\.Socket\b|\bnet\.(connect|createConnection)\s*\(|\.connect\s*\(\s*\d+\s*,|new\s+Socket\s*\(|Socket\.new\b|TcpClient\s*\(|net\.Dial(Timeout)?\s*\(|\bsocket\.connect\s*\(/;
+const connects = /socket\.socket\s*\(|create_connection\s*\(|\bsocket\s*\(\s*\w+\s*,\s*(PF|AF)_INET|IO::Socket::INET|TCPSocket\.(open|new)|\bfsockopen\s*\(|new\s+net\.Socket\b|\bnet\.(connect|createConnection)\s*\(|\.connect\s*\(\s*\d+\s*,|new\s+Socket\s*\(|Socket\.new\b|TcpClient\s*\(|net\.Dial(Timeout)?\s*\(|\bsocket\.connect\s*\(|require\s*\(?\s*["']socket["']\s*\)?\s*\.tcp\s*\(|\w+:connect\s*\(/;
 /** …whose ends are handed to a shell or an interpreter loop. */
-const handsToShell = /\bdup2\b|pty\.spawn|fdopen|open\s*\(\s*STDIN|IO\.popen|system\s*\$_|\bexec\s*\(?\s*["'`]?\/bin\/|\bexec\s+sprintf|["'`]\/bin\/(ba|z|da|k)?sh\b|["'`](ba|z)?sh["'`]\s*,\s*\[?\s*["'`]-i|\bcmd(\.exe)?["'`]|powershell|\.pipe\s*\(\s*\w+\.stdin\)|exec\.Command\s*\(\s*["'`](\/bin\/)?(ba)?sh|subprocess\.\w+\s*\(\s*\[?\s*["'`]\/bin\/|stdin\s*=\s*\w+\.fileno\(\)/;
+const handsToShell = /\bio\.popen\b|\bdup2\b|pty\.spawn|fdopen|open\s*\(\s*STDIN|IO\.popen|system\s*\$_|\bexec\s*\(?\s*["'`]?\/bin\/|\bexec\s+sprintf|["'`]\/bin\/(ba|z|da|k)?sh\b|["'`](ba|z)?sh["'`]\s*,\s*\[?\s*["'`]-i|\bcmd(\.exe)?["'`]|powershell|\.pipe\s*\(\s*\w+\.stdin\)|exec\.Command\s*\(\s*["'`](\/bin\/)?(ba)?sh|subprocess\.\w+\s*\(\s*\[?\s*["'`]\/bin\/|stdin\s*=\s*\w+\.fileno\(\)/;
 
 /**
  * Reverse shells: a shell whose input and output are a network connection,

@@ -19,7 +19,7 @@ const interpreters: Record<string, { flags: string[]; language: CodeLanguage }> 
   php: { flags: ["-r"], language: "php" },
 };
 /** Programs whose arguments are text being searched for, not code being run. */
-const searchTools = new Set(["grep", "egrep", "fgrep", "rg", "ag", "ack", "head", "tail", "wc", "sort", "uniq", "less", "cat", "find", "ls"]);
+const searchTools = new Set(["grep", "egrep", "fgrep", "rg", "ag", "ack", "head", "tail", "wc", "sort", "uniq", "less", "cat", "find", "ls", "sed"]);
 const gitReaders = new Set(["grep", "log", "show", "diff", "blame"]);
 const isSearch = (c: SimpleCommand): boolean => c.name === "" || searchTools.has(c.name) || (c.name === "git" && gitReaders.has(c.args.find((a) => !a.startsWith("-")) ?? ""));
 
@@ -48,6 +48,8 @@ export function checkCommandCode(commandLine: string, commands: SimpleCommand[],
   for (const command of commands) {
     const inline = inlineCode(command);
     if (inline) sources.push(wholeSource(inline.code, inline.language));
+    // A script a shell reads from a pipe whose text is known (`echo … | base64 -d | bash`) is read as what it is.
+    else if (command.stdin !== null && ["sh", "bash", "zsh", "dash", "ksh", "ash"].includes(command.name)) sources.push(wholeSource(command.stdin, "shell"));
     else if (!isSearch(command) && command.origin.length > 0) sources.push(wholeSource([command.name, ...command.args].join(" "), "shell"));
   }
   const seen = new Set<string>();

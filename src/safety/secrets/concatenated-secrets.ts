@@ -21,7 +21,6 @@ export function findConcatenatedSecrets(lines: string[], isAdded: (index: number
     const m = binding.exec(line);
     if (m) constants.set(m[1] as string, (m[2] as string).slice(1, -1));
   }
-  if (constants.size === 0) return [];
   const out: { hit: SecretHit; index: number }[] = [];
   const resolve = (token: string): string | null => (/^["']/.test(token) ? token.slice(1, -1) : (constants.get(token) ?? null));
   lines.forEach((line, index) => {
