@@ -6,7 +6,7 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Loops with no end that create processes: `fork while fork`, `while True: os.fork()`, `loop { fork }`, `for(;;) fork(…)`, `while :; do … & done`. */
 const endlessForks = [
   /\bfork\s+while\s+fork\b|\bwhile\s*\(?\s*(1|true)?\s*\)?\s*\{?\s*fork\b/,
-  /(\bwhile\s*\(?\s*(true|True|1|:|\[\s*1\s*\])\s*\)?\s*:?|for\s*\(\s*;\s*;\s*\)|\bloop\s*(\{|do\b)|\bfor\s*\{\s*)[\s\S]{0,60}?(\bos\.fork\s*\(|\bfork\s*[({(]|\bProcess\.fork\b|\bfork\s*$|\bfork\s*\{|syscall\.ForkExec|spawn\s*\(\s*process\.(argv|execPath)|fork\s*\(\s*__filename)/m,
+  /(\bwhile\s*\(?\s*(true|True|1|:|\[\s*1\s*\])\s*\)?\s*:?|for\s*\(\s*;\s*;\s*\)|\bloop\s*(\{|do\b)|\bfor\s*\{\s*)[\s\S]{0,60}?(\bos\.fork\s*\(|\bfork\b|\bProcess\.fork\b|syscall\.ForkExec|spawn\s*\(\s*process\.(argv|execPath)|fork\s*\(\s*__filename)/m,
   /\bwhile\s+(true|:|\[\s*1\s*\])\s*;\s*do\b[^\n]*&\s*(done|;\s*done)/,
 ];
 

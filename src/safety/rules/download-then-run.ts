@@ -25,7 +25,8 @@ export function runsDownloadedFile(commands: SimpleCommand[]): boolean {
   for (const command of commands) {
     const base = command.name.split("/").pop() ?? command.name;
     if (fetched.has(base) && command.name !== "") return true;
-    if (runners.has(command.name) && command.args.some((a) => fetched.has(a.split("/").pop() ?? a))) return true;
+    // `rundll32 file.dll,entry` names the file before the comma.
+    if (runners.has(command.name) && command.args.some((a) => fetched.has((a.split("/").pop() ?? a).split(",")[0]?.toLowerCase() ?? ""))) return true;
     for (const f of downloadedFiles(command)) fetched.add(f.toLowerCase());
   }
   return false;
