@@ -35,7 +35,7 @@ describe("tool calls", () => {
 
   it("blocks on the rules alone without paying for the model", async () => {
     const v = await judgeToolCall({ tool: "bash", command: "echo cm0gLXJmIC8= | base64 -d | sh" }, story, deps);
-    expect(v).toMatchObject({ decision: "block", score: 0, ruleIds: ["destructive.recursive-delete-outside"] });
+    expect(v).toMatchObject({ decision: "block", score: 0, ruleIds: expect.arrayContaining(["destructive.recursive-delete-outside", "code.obfuscated-exec"]) });
     expect(fake.messageRequests()).toHaveLength(0);
   });
 

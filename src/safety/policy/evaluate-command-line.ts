@@ -8,11 +8,12 @@ import { gitCommandRule } from "../rules/command-git.js";
 import { networkCommandRule } from "../rules/command-network.js";
 import { privilegeCommandRule } from "../rules/command-privilege.js";
 import { secretsCommandRule } from "../rules/command-secrets.js";
+import { systemCommandRule } from "../rules/command-system.js";
 import { writesCommandRule } from "../rules/command-writes.js";
 import { checkCommandCode, undisguised } from "../rules/command-code.js";
 import { violation } from "../rules/violation.js";
 
-export const commandRules: CommandRule[] = [destructiveCommandRule, gitCommandRule, networkCommandRule, privilegeCommandRule, secretsCommandRule, writesCommandRule];
+export const commandRules: CommandRule[] = [destructiveCommandRule, gitCommandRule, networkCommandRule, privilegeCommandRule, secretsCommandRule, writesCommandRule, systemCommandRule];
 
 /** Findings for one command line, and the programs it runs (for the "plainly safe" test). */
 export function evaluateCommandLine(commandLine: string, context: CommandRuleContext, rules: CommandRule[] = commandRules): Findings & { commands: SimpleCommand[] } {
