@@ -187,3 +187,32 @@ describe("system-level actions a coding task never needs", () => {
     expect(ruleIdsOfCommand(command)).toEqual([]);
   });
 });
+
+describe("dependency sources, auto-run configs and smaller code classes", () => {
+  it.each([
+    ["package.json", ['    "left-pad": "git+https://github.com/someone/left-pad.git",'], ['  "dependencies": {'], "supply-chain.dependency-source"],
+    ["package.json", ['    "utils": "https://192.0.2.1/utils-1.0.0.tgz",'], ['  "dependencies": {'], "supply-chain.dependency-source"],
+    ["requirements.txt", ["--extra-index-url https://pypi.example.net/simple"], undefined, "supply-chain.dependency-source"],
+    [".npmrc", ["registry=https://npm.example.net/"], undefined, "supply-chain.dependency-source"],
+    ["go.mod", ["replace github.com/a/b => github.com/c/b v1.0.0"], undefined, "supply-chain.dependency-source"],
+    [".vscode/tasks.json", ['{ "tasks": [{ "command": "node x.js", "runOptions": { "runOn": "folderOpen" } }] }'], undefined, "supply-chain.lifecycle-script"],
+    ["app/api.py", ["data = pickle.loads(request.data)"], undefined, "code.exec-from-input"],
+    ["app/auth.py", ["claims = jwt.decode(token, options={'verify_signature': False})"], undefined, "auth.token-unverified"],
+    ["src/mine.js", ["spawn('./xmrig', ['-o', 'stratum+tcp://pool.example.net:3333']);"], undefined, "code.cryptominer"],
+    ["src/hook.js", ["window.fetch = async (...a) => { report(a); return orig(...a); };"], undefined, "code.api-hijack"],
+    ["src/keys.js", ["fs.appendFileSync(os.homedir() + '/.ssh/authorized_keys', key);"], undefined, "privilege.persistence"],
+    ["src/crypto.ts", ["export const hashPassword = (p: string) => createHash('md5').update(p).digest('hex');"], undefined, "security.weak-password-hash"],
+  ])("%s → %s", (path, add, context, rule) => {
+    expect(ruleIdsOfFile(path as string, add as string[], context ? { context: context as string[] } : {}).map((v) => v.ruleId)).toContain(rule);
+  });
+  it.each([
+    ["package.json", ['    "left-pad": "^1.3.0",', '    "homepage": "https://example.com",'], ['  "dependencies": {']],
+    ["requirements.txt", ["requests==2.31.0"], undefined],
+    ["app/api.py", ["data = json.loads(request.data)"], undefined],
+    ["app/auth.py", ["claims = jwt.decode(token, key, algorithms=['RS256'])"], undefined],
+    ["src/etag.ts", ["export const etag = (b: Buffer) => createHash('md5').update(b).digest('hex');"], undefined],
+    [".vscode/settings.json", ['{ "editor.formatOnSave": true }'], undefined],
+  ])("near-miss passes: %s", (path, add, context) => {
+    expect(ruleIdsOfFile(path as string, add as string[], context ? { context: context as string[] } : {})).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ const requestInput = /\b(req|request|ctx\.request|ctx)\.(query|body|params|heade
 const sqlCall = /\.(query|execute|executemany|raw|exec|prepare|run|all|get)\s*\(\s*|\b(query|execute|db\.Exec|db\.Query|mysql_query|mysqli_query|pg_query)\s*\(\s*/g;
 const sqlText = /\b(select\s.+\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b/i;
 /** Sinks that run a command or code from a string. */
-const execSink = /(\bos\.(system|popen)|\bsubprocess\.(run|call|Popen|check_output|check_call|getoutput|getstatusoutput)|\b(cp|child_process|childProcess)\.(exec|execSync)|(?<![\w.$])(execSync|exec|system|shell_exec|passthru|popen|proc_open|eval|zend_eval_string)|Runtime\.getRuntime\(\)\.exec|\bexec\.Command|\bKernel\.system|\.instance_eval)\s*\(/;
+const execSink = /(\bos\.(system|popen)|\bsubprocess\.(run|call|Popen|check_output|check_call|getoutput|getstatusoutput)|\b(cp|child_process|childProcess)\.(exec|execSync)|(?<![\w.$])(execSync|exec|system|shell_exec|passthru|popen|proc_open|eval|zend_eval_string)|\b(c?[Pp]ickle|marshal|dill|jsonpickle)\.loads?|\byaml\.(unsafe_)?load(?!\w)(?![^)]*SafeLoader)|(?<![\w.])unserialize|\bMarshal\.load|\bnew\s+ObjectInputStream|\b(c?[Pp]ickle|marshal|dill|jsonpickle)\.loads?|\byaml\.(unsafe_)?load(?![\w(]*[^)]*SafeLoader)|(?<![\w.])unserialize|\bMarshal\.load|\bnew\s+ObjectInputStream|Runtime\.getRuntime\(\)\.exec|\bexec\.Command|\bKernel\.system|\.instance_eval)\s*\(/;
 
 /** Names assigned from request input in the visible code: `q = request.GET.get('q')`, `(enc = …"HTTP_USER_AGENTT"…)`. */
 export function taintedNames(source: CodeSource): Set<string> {

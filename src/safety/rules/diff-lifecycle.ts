@@ -38,6 +38,13 @@ export const lifecycleDiffRule: DiffRule = (files, _context, out) => {
       }
     }
     if (/^(Makefile|GNUmakefile|makefile)$/.test(name)) checkDefaultTarget(file, out);
+    // Editors and dev environments that run commands on their own: VS Code tasks on folder open, dev container hooks, direnv, Python start-up files.
+    const autorun = file.lines.find((l) => l.kind === "add" && ((/(^|\/)\.vscode\/tasks\.json$/.test(file.path) && /folderOpen/.test(l.text)) || (/devcontainer(\.\w+)?\.json$/.test(file.path) && /"(postCreateCommand|postStartCommand|postAttachCommand|initializeCommand|onCreateCommand|updateContentCommand)"/.test(l.text)) || (/\.pth$/.test(file.path) && /^\s*import\b/.test(l.text))));
+    const autorunFile = file.status === "added" && /(^|\/)(\.envrc|sitecustomize\.py|usercustomize\.py)$/.test(file.path);
+    if (autorun || autorunFile) {
+      const line = autorun?.newLine ?? file.lines.find((l) => l.kind === "add")?.newLine ?? 1;
+      out.violations.push(violation("supply-chain.lifecycle-script", `Flagged: ${file.path}:${line} runs commands automatically when the project is opened or the interpreter starts.`, { path: file.path, line, evidence: autorun?.text ?? file.path }));
+    }
   }
 };
 
