@@ -18,6 +18,8 @@ const tokenPatterns: { kind: string; pattern: RegExp }[] = [
   { kind: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+  { kind: "Discord webhook", pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{6,}\/[A-Za-z0-9_-]{40,}/g },
+  { kind: "Azure storage or service bus key", pattern: /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{40,}={0,2}/g },
 ];
 
 export const secretName = /(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)/i;

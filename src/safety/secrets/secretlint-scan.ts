@@ -1,4 +1,5 @@
 import { rules as recommended } from "@secretlint/secretlint-rule-preset-recommend";
+import { looksFake } from "./find-secrets.js";
 import type { SecretHit } from "./find-secrets.js";
 
 interface ReportDescriptor {
@@ -35,6 +36,8 @@ export function secretlintScan(text: string, filePath = "input.txt"): SecretHit[
       report: (d: ReportDescriptor) => {
         const [start, end] = d.range;
         const value = text.slice(start, end);
+        // The same documented placeholder rule as the own patterns (`ghp_xxxx…` in a README is not a key).
+        if (looksFake(value)) return;
         const kind = /^found (.+?):/.exec(d.message.message)?.[1] ?? rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
         hits.push({ ruleId: "secrets.token", kind: `${kind} (secretlint)`, index: start, preview: `${value.slice(0, 4)}… (${value.length} chars)` });
       },
