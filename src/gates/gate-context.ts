@@ -10,6 +10,7 @@ import { postgresVerdictStore } from "../safety/index.js";
 import type { SafetyJudgeDeps } from "../safety/index.js";
 import type { StoryRow } from "../store/stories.js";
 import { baseTarball, resolveBase } from "./base-tarball.js";
+import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
 
 /** What every gate worker needs. */
@@ -17,7 +18,7 @@ export interface GateDeps extends EngineDeps {
   github: GitHubAuth;
   runner: Runner;
   env: NodeJS.ProcessEnv;
-  /** Where base tarballs are cached on this host. */
+  /** The host's cache directory (base tarballs under `tarballs/`), bounded by `WAVE_CACHE_MAX_MB`. */
   cacheDir: string;
 }
 
@@ -80,7 +81,8 @@ export async function storyBase(deps: GateDeps, story: StoryRow): Promise<{ bran
 export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string): Promise<Workspace> {
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
-  const tarball = await baseTarball(octokit, { owner: story.owner, repo: story.repo }, base.sha, deps.cacheDir);
+  const cache = tarballCache(deps.cacheDir, deps.env);
+  const tarball = await baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
   const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox }, tarball);
   const change = await loadChange(deps.pool, story.id);
   if (change && change.patch.trim()) {
