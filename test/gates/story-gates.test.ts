@@ -168,6 +168,22 @@ describe("gates 1 → 5 with the scripted model, the real sandbox, real Postgres
     }
   });
 
+  it("holds at the plan gate at once, before any download, when sandbox.image names an image the host does not offer", { timeout: 120_000 }, async () => {
+    github.configs.set("Codertocat/Hello-World", "sandbox:\n  image: rust\n");
+    const before = github.requests.filter((r) => r.path.includes("/tarball/")).length;
+    await label(25);
+    const s = await waitFor(async () => {
+      const row = await story(25);
+      return row && row.status === "held" ? row : undefined;
+    }, 60_000, "the story to hold");
+    expect(s.gate).toBe("plan");
+    const comments = () => github.comments.get("Codertocat/Hello-World#25") ?? [];
+    await waitFor(async () => comments()[0]?.body.includes("sandbox.image: rust"), 20_000, "the reason in the status comment");
+    expect(comments()[0]?.body).toContain("`sandbox.image: rust` is a WAVE image this host does not offer; it offers base.");
+    expect(comments()[0]?.body).toContain("WAVE_SANDBOX_IMAGES");
+    expect(github.requests.filter((r) => r.path.includes("/tarball/")).length).toBe(before);
+  });
+
   it("holds at the plan gate with a clear message when no model key is configured", { timeout: 120_000 }, async () => {
     const key = env.ANTHROPIC_API_KEY;
     delete env.ANTHROPIC_API_KEY;

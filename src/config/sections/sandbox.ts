@@ -8,6 +8,14 @@ import { z } from "zod";
  */
 export const sandboxSection = z
   .object({
+    image: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/, "an image name such as go, rust, java, ruby or polyglot")
+      .nullable()
+      .default(null)
+      .describe(
+        "The sandbox image by name, from those the host offers (`WAVE_SANDBOX_IMAGES`; WAVE's variants are go, rust, java with Maven and Gradle, ruby with Bundler, and polyglot); null is the host's default image (Node, npm, Python, C).",
+      ),
     memory_mb: z
       .number()
       .int()
