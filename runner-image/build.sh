@@ -75,6 +75,8 @@ trap 'rm -rf "$work"' EXIT
 
 say "building $image (version $version) from Debian $suite; this takes a few minutes"
 # SOURCE_DATE_EPOCH pins file times so the same packages give the same tarball.
+# man1 exists although man pages are excluded: update-alternatives (the JDK's postinst) fails
+# when it cannot place its man page link there.
 SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1735689600}" mmdebstrap \
   --quiet \
   --variant=apt \
@@ -84,6 +86,7 @@ SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1735689600}" mmdebstrap \
   --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --dpkgopt='path-exclude=/usr/share/locale/*' \
   --dpkgopt='path-exclude=/usr/share/info/*' \
+  --setup-hook='mkdir -p "$1/usr/share/man/man1"' \
   --customize-hook="sh '$here/customize.sh' \"\$1\"" \
   "$suite" "$work/rootfs.tar" \
   "deb $mirror $suite main" \

@@ -64,11 +64,14 @@ const projects: Record<string, Project> = {
   ruby: {
     files: {
       Gemfile: 'source "https://rubygems.org"\n',
-      "test/calc_test.rb": 'require "minitest/autorun"\n\nclass CalcTest < Minitest::Test\n  def test_add\n    assert_equal 5, 2 + 3\n  end\nend\n',
+      "ext/extconf.rb": 'require "mkmf"\ncreate_makefile("calc")\n',
+      "ext/calc.c":
+        '#include <ruby.h>\nstatic VALUE add(VALUE self, VALUE a, VALUE b) { return INT2NUM(NUM2INT(a) + NUM2INT(b)); }\nvoid Init_calc(void) { VALUE m = rb_define_module("Calc"); rb_define_module_function(m, "add", add, 2); }\n',
     },
     probes: [
       { what: "ruby + bundler versions", argv: sh("ruby -v && bundle -v"), expect: /ruby 3\.\d+.*Bundler version 2\.\d+/s },
-      { what: "bundle install --local + minitest", argv: sh("bundle config set --local path /tmp/bundle && bundle install --local && bundle exec ruby test/calc_test.rb"), expect: /1 runs, 1 assertions, 0 failures, 0 errors/ },
+      { what: "bundle install --local + exec", argv: sh("bundle config set --local path /tmp/bundle && bundle install --local && bundle exec ruby -e 'puts :bundled'"), expect: /bundled/ },
+      { what: "native extension (ruby-dev + gcc)", argv: sh("cd ext && ruby extconf.rb && make && ruby -I. -rcalc -e 'puts Calc.add(2, 3)'"), expect: /^5$/m },
     ],
   },
 };

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { diskCache, type DiskCache } from "../../src/cache/index.js";
 import { RepositoryTooLarge } from "../../src/errors.js";
 import { baseTarball } from "../../src/gates/base-tarball.js";
+import { cacheMaxBytes, tarballCache } from "../../src/gates/tarball-cache.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github-server.js";
 
 const MiB = 1_048_576;
@@ -106,5 +107,24 @@ describe("base tarball", () => {
     const whole = counted(4 * MiB);
     github.repos.set("acme/flaky", { branch: "main", sha: SHA, tarball: whole.make });
     expect((await read(await baseTarball(octokit, cache, source("flaky")))).length).toBe(4 * MiB);
+  });
+});
+
+describe("the host's tarball cache", () => {
+  it("is bounded by WAVE_CACHE_MAX_MB (8 GiB unset) and refuses a value that is not a whole number of MiB", () => {
+    expect(cacheMaxBytes({})).toBe(8192 * MiB);
+    expect(cacheMaxBytes({ WAVE_CACHE_MAX_MB: " 64 " })).toBe(64 * MiB);
+    for (const bad of ["0", "-1", "1.5", "64MB", "lots"]) expect(() => cacheMaxBytes({ WAVE_CACHE_MAX_MB: bad })).toThrow(/^WAVE_CACHE_MAX_MB must be a whole number of MiB/);
+  });
+
+  it("is one cache per directory in a process, so concurrent gates share one download", async () => {
+    const bytes = randomBytes(MiB);
+    github.repos.set("acme/shared", { branch: "main", sha: SHA, tarball: bytes });
+    const env = { WAVE_CACHE_MAX_MB: "16" };
+    expect(tarballCache(dir, env)).toBe(tarballCache(dir, env));
+    const reads = await Promise.all([1, 2, 3].map(async () => read(await baseTarball(octokit, tarballCache(dir, env), source("shared")))));
+    for (const r of reads) expect(r.equals(bytes)).toBe(true);
+    expect(downloads()).toBe(1);
+    expect(readdirSync(join(dir, "tarballs", "entries"))).toHaveLength(1);
   });
 });
