@@ -53,12 +53,17 @@ const projects: Record<string, Project> = {
   },
   java: {
     files: {
+      "gradle-project/settings.gradle": "rootProject.name = 'calc'\n",
+      "gradle-project/build.gradle": "apply plugin: 'java'\n",
+      "gradle-project/src/main/java/Calc.java": "public class Calc { static int add(int a, int b) { return a + b; } }\n",
       "src/Calc.java": 'public class Calc {\n  static int add(int a, int b) { return a + b; }\n  public static void main(String[] args) {\n    if (add(2, 3) != 5) throw new AssertionError("add");\n    System.out.println("calc ok");\n  }\n}\n',
     },
     probes: [
       { what: "javac + java", argv: sh("javac -d /tmp/classes src/Calc.java && java -cp /tmp/classes Calc && java -version 2>&1"), expect: /calc ok.*version "\d+/s },
       { what: "mvn -v", argv: ["mvn", "-v", "-B"], expect: /Apache Maven 3\.\d+/ },
       { what: "gradle --version", argv: sh("gradle --version --offline 2>&1"), expect: /Gradle \d+\.\d+/ },
+      // Debian's Gradle is 4.4.1 (2017); whether it can still build on Debian's JDK is the question.
+      { what: "gradle build (java plugin, offline)", argv: sh("cd gradle-project && gradle --offline --no-daemon -q build 2>&1 && ls build/libs"), expect: /calc\.jar/ },
     ],
   },
   ruby: {
