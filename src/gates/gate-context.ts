@@ -97,7 +97,11 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
   const octokit = await deps.github.forInstallation(story.installationId);
   const cache = tarballCache(deps.cacheDir, deps.env);
   const tarball = await baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
-  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, tarball);
+  // The stream holds an open file of the cache: close it when the sandbox never read it to the end.
+  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, tarball).catch((error: unknown) => {
+    tarball.destroy();
+    throw error;
+  });
   const change = await loadChange(deps.pool, story.id);
   if (change && change.patch.trim()) {
     const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
