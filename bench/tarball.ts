@@ -106,7 +106,7 @@ for (const [label, mode] of [
   ["in memory (before)", "memory"],
 ] as const) {
   const r = worst.get(mode)!;
-  console.log(`${label.padEnd(22)}${cell(r.maxRss, rest.maxRss).padStart(16)}${cell(r.heapUsed, rest.heapUsed).padStart(16)}${mb(r.arrayBuffers).padStart(14)}${`${(r.ms / 1000).toFixed(1)} s`.padStart(10)}`);
+  console.log(`${label.padEnd(22)}${cell(r.maxRss, rest.maxRss).padStart(16)}${cell(r.heapUsed, rest.heapUsed).padStart(16)}${mb(r.arrayBuffers).padStart(14)}${(mode === "rest" ? "—" : `${(r.ms / 1000).toFixed(1)} s`).padStart(10)}`);
 }
 const s = worst.get("stream")!;
 const m = worst.get("memory")!;
