@@ -25,8 +25,11 @@ type Project = { files: Record<string, string>; probes: Probe[] };
 const sh = (script: string) => ["sh", "-c", script];
 
 const python: Project = {
-  files: { "t/test_add.py": "def test_add():\n    assert 1 + 2 == 3\n" },
-  probes: [{ what: "python venv + pip", argv: sh("python3 -m venv /tmp/venv && /tmp/venv/bin/pip --version && /tmp/venv/bin/python -m unittest -q 2>&1; python3 --version"), expect: /pip \d+.*Python 3\.\d+/s }],
+  files: { "t/test_add.py": "import unittest\n\nclass AddTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(1 + 2, 3)\n" },
+  probes: [
+    { what: "python venv + pip", argv: sh("python3 -m venv /tmp/venv && /tmp/venv/bin/pip --version"), expect: /pip \d+\S* from \S+ \(python 3\.\d+\)/ },
+    { what: "unittest in the venv", argv: sh("cd t && /tmp/venv/bin/python -m unittest test_add 2>&1"), expect: /Ran 1 test/ },
+  ],
 };
 
 const projects: Record<string, Project> = {
