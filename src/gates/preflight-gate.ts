@@ -1,5 +1,6 @@
 import { developerBasePromptTokens } from "../agents/developer.js";
 import { priceFor } from "../agents/cost.js";
+import { describeHidden } from "../agents/sanitize-untrusted.js";
 import { preflightEstimate } from "../agents/preflight.js";
 import type { GateWorker } from "../engine/run-gate.js";
 import { judgePlan } from "../safety/index.js";
@@ -46,6 +47,9 @@ export function preflightGate(deps: GateDeps): GateWorker {
     const reason = verdict.reasons.join("; ") || "no reason given";
     if (verdict.decision === "block") return { type: "PREFLIGHT_FAILED", by: "wave", reason: `the plan's safety score is ${verdict.score.toFixed(2)}: ${reason}` };
     if (verdict.decision === "escalate") return { type: "PREFLIGHT_ESCALATED", by: "wave", score: verdict.score, reason };
+    // Hidden text in the issue waits for a maintainer's `/wave approve` when configured (the approval hold's owner).
+    const hidden = story.story.hiddenText ?? [];
+    if (hidden.length > 0 && story.config.safety.hold_on_hidden_text) return { type: "PREFLIGHT_ESCALATED", by: "wave", score: verdict.score, reason: `${describeHidden(hidden)} (safety.hold_on_hidden_text)` };
     return { type: "PREFLIGHT_PASSED", by: "wave", summary: `expected ${usd(estimate.expectedUsd)} of ${usd(estimate.remainingUsd)} left; plan safety ${verdict.score.toFixed(2)}` };
   };
 }

@@ -20,7 +20,8 @@ const verdict = (score: number, violations: { principle: string; explanation: st
 beforeEach(async () => {
   fake = await startFakeAnthropic();
   const config = defaultConfig().safety;
-  deps = { config: { ...config, scorer: { ...config.scorer, timeout_ms: 1_000 } }, anthropic: new Anthropic({ apiKey: "k", baseURL: fake.baseURL, maxRetries: 0 }) };
+  // A generous timeout: the machine is shared and loaded; the timeout test below sets its own short one.
+  deps = { config: { ...config, scorer: { ...config.scorer, timeout_ms: 15_000 } }, anthropic: new Anthropic({ apiKey: "k", baseURL: fake.baseURL, maxRetries: 0 }) };
 });
 afterEach(async () => {
   await fake.close();
@@ -35,7 +36,7 @@ describe("tool calls", () => {
 
   it("blocks on the rules alone without paying for the model", async () => {
     const v = await judgeToolCall({ tool: "bash", command: "echo cm0gLXJmIC8= | base64 -d | sh" }, story, deps);
-    expect(v).toMatchObject({ decision: "block", score: 0, ruleIds: ["destructive.recursive-delete-outside"] });
+    expect(v).toMatchObject({ decision: "block", score: 0, ruleIds: expect.arrayContaining(["destructive.recursive-delete-outside", "code.obfuscated-exec"]) });
     expect(fake.messageRequests()).toHaveLength(0);
   });
 
@@ -73,7 +74,7 @@ describe("fail closed", () => {
 
   it("blocks when the scorer is slow past its timeout", async () => {
     fake.setResponder(() => delayed(2_500, verdict(1)));
-    const v = await judgeToolCall(unsure, story, deps);
+    const v = await judgeToolCall(unsure, story, { ...deps, config: { ...deps.config, scorer: { ...deps.config.scorer, timeout_ms: 1_000 } } });
     expect(v).toMatchObject({ decision: "block", score: 0, scorer: { status: "unavailable" } });
     expect(v.reasons.join()).toMatch(/could not be reached/);
   });

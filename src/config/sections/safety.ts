@@ -81,6 +81,12 @@ export const safetySection = z
       .default({})
       .describe("Severity overrides by rule id (see docs/safety.md): `critical`, `high`, `medium`, `low`, or `off` to disable a rule."),
     severity_caps: capKeys,
+    hold_on_hidden_text: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Hold a story whose issue hid text from readers (HTML comments, invisible or tag characters, bidi controls, collapsed sections) for a human's `/wave approve` at pre-flight. The hidden text is always removed before any model reads the story and always named in the plan gate's status; off by default because issue templates leave HTML comments in most issues.",
+      ),
     principles: z.array(z.string().min(1)).min(1).default(defaultPrinciples).describe("The principles the constitutional scorer judges by."),
     scorer: scorerKeys,
     prices: z
