@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type Docker from "dockerode";
-import { SandboxTimeout, SandboxUnavailable, WaveError } from "../errors.js";
+import { PathOutsideWorkspace, SandboxTimeout, SandboxUnavailable, WaveError } from "../errors.js";
 import { RUNNER_RESERVED_PROCESSES } from "./container-config.js";
 import { binaryPaths, parseCatFileBatch, parseRawDiff } from "./diff-parse.js";
 import { dockerExec } from "./docker-exec.js";
@@ -9,8 +9,8 @@ import type { Release } from "./fifo-limiter.js";
 import { RUNNER_DIR, WORKSPACE_DIR } from "./labels.js";
 import type { SandboxLimits } from "./policy.js";
 import type { ChangedFile, ExecOptions, ExecResult, Workspace, WorkspaceChange } from "./runner.js";
-import { CAT_BLOBS, EXPORT_CHANGE, KILL_COMMAND, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
-import { readTar, singleFileTar } from "./tarball.js";
+import { EXPORT_CHANGE, KILL_COMMAND, OUTSIDE_EXIT, OUTSIDE_MARK, READ_FILE, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
+import { readTar } from "./tarball.js";
 import { workspaceRelativePath } from "./workspace-path.js";
 
 /** Why a sandbox container stopped before it was destroyed. */
@@ -108,8 +108,9 @@ export class DockerWorkspace implements Workspace {
 
   async readFile(path: string): Promise<Buffer> {
     const rel = workspaceRelativePath(path);
-    const outcome = await this.internal(["cat", "--", rel]);
+    const outcome = await this.internal(["/bin/sh", "-c", READ_FILE, "wave-read", rel]);
     if (outcome.exitCode !== 0) {
+      refuseOutside(rel, outcome);
       throw new WaveError(`Cannot read ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
     }
     if (outcome.stdout.truncated) throw new WaveError(`${rel} is larger than ${INTERNAL_OUTPUT_LIMIT} bytes; read it in parts with a command.`);
@@ -118,11 +119,10 @@ export class DockerWorkspace implements Workspace {
 
   async writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
     const rel = workspaceRelativePath(path);
-    const bytes = Buffer.from(content);
-    const mode = options.mode ?? 0o644;
-    const tar = await singleFileTar(rel, bytes, mode);
-    const outcome = await this.internal(["/bin/sh", "-c", WRITE_FILE, "wave-write", rel, options.mode === undefined ? "keep" : mode.toString(8)], tar);
+    const mode = options.mode === undefined ? "keep" : (options.mode & 0o7777).toString(8);
+    const outcome = await this.internal(["/bin/sh", "-c", WRITE_FILE, "wave-write", rel, mode], Buffer.from(content));
     if (outcome.exitCode !== 0) {
+      refuseOutside(rel, outcome);
       throw new WaveError(`Cannot write ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
     }
   }
@@ -137,8 +137,7 @@ export class DockerWorkspace implements Workspace {
     }
     const raw = parseRawDiff(parts.raw);
     const binary = binaryPaths(parts.numstat);
-    const oids = [...new Set(raw.flatMap((c) => (c.blob ? [c.blob] : [])))];
-    const blobs = oids.length === 0 ? new Map<string, Buffer>() : await this.blobs(oids);
+    const blobs = parts.blobs.length === 0 ? new Map<string, Buffer>() : parseCatFileBatch(parts.blobs);
     const files: ChangedFile[] = raw.map((change) => {
       const file: ChangedFile = { path: change.path, status: change.status, binary: binary.has(change.path) };
       if (change.previousPath !== undefined) file.previousPath = change.previousPath;
@@ -163,7 +162,7 @@ export class DockerWorkspace implements Workspace {
     }
   }
 
-  private async exportParts(mode: "text" | "binary"): Promise<{ patch: Buffer; raw: Buffer; numstat: Buffer }> {
+  private async exportParts(mode: "text" | "binary"): Promise<{ patch: Buffer; raw: Buffer; numstat: Buffer; blobs: Buffer }> {
     const outcome = await this.internal(["/bin/sh", "-c", EXPORT_CHANGE, "wave-export", this.parts.baseline, mode]);
     if (outcome.exitCode !== 0 || outcome.stdout.truncated) {
       const why = outcome.stdout.truncated ? `the change is larger than ${INTERNAL_OUTPUT_LIMIT} bytes` : outcome.stderr.text().trim();
@@ -171,15 +170,7 @@ export class DockerWorkspace implements Workspace {
     }
     const files = await readTar(outcome.stdout.bytes());
     const pick = (name: string) => files.get(name) ?? Buffer.alloc(0);
-    return { patch: pick("patch"), raw: pick("raw"), numstat: pick("numstat") };
-  }
-
-  private async blobs(oids: string[]): Promise<Map<string, Buffer>> {
-    const outcome = await this.internal(["/bin/sh", "-c", CAT_BLOBS, "wave-blobs"], Buffer.from(`${oids.join("\n")}\n`));
-    if (outcome.exitCode !== 0 || outcome.stdout.truncated) {
-      throw new WaveError(`Cannot read the changed files from the sandbox: ${outcome.stderr.text().trim() || "output too large"}.`);
-    }
-    return parseCatFileBatch(outcome.stdout.bytes());
+    return { patch: pick("patch"), raw: pick("raw"), numstat: pick("numstat"), blobs: pick("blobs") };
   }
 
   /** A runner command: no process-group wrapper, a generous timeout, a large output cap. */
@@ -251,6 +242,16 @@ export class DockerWorkspace implements Workspace {
         });
     }
   }
+}
+
+/** A runner script refused the path because it resolves outside the workspace: say so to the agent. */
+function refuseOutside(rel: string, outcome: DockerExecOutcome): void {
+  const stderr = outcome.stderr.text();
+  if (outcome.exitCode !== OUTSIDE_EXIT || !stderr.startsWith(OUTSIDE_MARK)) return;
+  const target = stderr.slice(OUTSIDE_MARK.length).trim();
+  throw new PathOutsideWorkspace(`The path ${rel} leads outside the workspace: a symbolic link in it resolves to ${target}.`, {
+    hint: "The file tools only touch the repository's own files; use a path whose links stay inside the repository.",
+  });
 }
 
 function sleep(ms: number): Promise<void> {
