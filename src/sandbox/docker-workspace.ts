@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Docker from "dockerode";
 import { PathOutsideWorkspace, SandboxTimeout, SandboxUnavailable, WaveError } from "../errors.js";
-import { RUNNER_RESERVED_PROCESSES } from "./container-config.js";
+import { KILL_ALL_SIGNAL, RUNNER_RESERVED_PROCESSES } from "./container-config.js";
 import { binaryPaths, parseCatFileBatch, parseRawDiff } from "./diff-parse.js";
 import { dockerExec } from "./docker-exec.js";
 import type { DockerExecOutcome, DockerExecRequest } from "./docker-exec.js";
@@ -21,6 +21,14 @@ const INTERNAL_OUTPUT_LIMIT = 256 * 1024 * 1024;
 /** A runner command (read, write, export) that takes longer than this is stuck, not slow. */
 const INTERNAL_TIMEOUT_SECONDS = 300;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * How often a running command's sandbox is counted for the process limit. Under gVisor's ptrace
+ * platform every sandboxed task costs the host dozens of threads, so a command forking without
+ * end is stopped within a few seconds rather than left to fill the host's pids cgroup.
+ */
+const PROCESS_WATCH_MS = 1500;
+/** Probes in a row at the limit before the command is killed: a build briefly at its cap is not a fork bomb. */
+const PROCESS_WATCH_HITS = 2;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface DockerWorkspaceParts {
@@ -80,10 +88,13 @@ export class DockerWorkspace implements Workspace {
         timeoutMs,
         // Alone in the sandbox, a timed-out command's escaped children (new sessions) die too.
         onTimeout: () => this.kill(pidFile, this.inFlight === 1 ? "all" : "group"),
+        watch: { everyMs: PROCESS_WATCH_MS, overLimit: this.processWatch(agentProcesses) },
       });
     } finally {
       this.inFlight -= 1;
     }
+
+    if (outcome.overLimit) await this.settleAfterRunaway(agentProcesses);
 
     // A command killed with SIGKILL may have died with its whole sandbox (deadline, OOM, reaper):
     // the exec stream can end before Docker's wait() tells us. Ask, so the answer is right.
@@ -94,8 +105,9 @@ export class DockerWorkspace implements Workspace {
     }
     const oomKilled = reason === "out-of-memory";
     if (reason !== undefined && !oomKilled) this.assertUsable();
-    const exitCode = outcome.timedOut ? 124 : oomKilled ? 137 : (outcome.exitCode ?? 137);
+    const exitCode = outcome.timedOut ? 124 : oomKilled || outcome.overLimit ? 137 : (outcome.exitCode ?? 137);
     return {
+      ...(outcome.overLimit && !oomKilled ? { killed: "process limit" as const } : {}),
       exitCode,
       stdout: outcome.stdout.text(),
       stderr: outcome.stderr.text(),
@@ -208,19 +220,71 @@ export class DockerWorkspace implements Workspace {
     });
   }
 
-  /** Kills a timed-out command; retried because a command that forks without end can starve the first attempt. */
+  /**
+   * Kills a timed-out (or runaway) command. Retried when a try ran and failed, never while one
+   * may still be running (a late `kill -1` from an abandoned try would kill the next command).
+   * When no exec can start at all (the sandbox is at its process limit, so even the kill cannot
+   * fork), PID 1, which already exists, is signalled to kill every process but itself.
+   */
   private async kill(pidFile: string, scope: "group" | "all"): Promise<void> {
-    for (let attempt = 0; attempt < 5 && this.stopReason === undefined; attempt++) {
+    for (let attempt = 0; attempt < 3 && this.stopReason === undefined; attempt++) {
       const outcome = await dockerExec(this.parts.container, {
         argv: ["/bin/sh", "-c", KILL_COMMAND, "wave-kill", pidFile, scope],
         stdoutLimit: 4096,
         stderrLimit: 4096,
         containerGone: this.parts.stopped,
-        timeoutMs: 5000,
+        timeoutMs: 30_000,
       }).catch(() => undefined);
-      if (outcome?.exitCode === 0) return;
+      if (outcome?.exitCode === 0 || outcome?.timedOut) return;
+      if (outcome === undefined || cannotStart(outcome)) break;
       await sleep(200);
     }
+    if (this.stopReason === undefined) await this.parts.container.kill({ signal: KILL_ALL_SIGNAL }).catch(() => undefined);
+  }
+
+  /**
+   * True once PROCESS_WATCH_HITS probes in a row find the sandbox's tasks (processes and threads,
+   * which RLIMIT_NPROC counts alike) at the command's limit: the command forks without end.
+   */
+  private processWatch(limit: number): () => Promise<boolean> {
+    let hits = 0;
+    return async () => {
+      const tasks = await this.countTasks();
+      hits = tasks !== undefined && tasks >= limit ? hits + 1 : 0;
+      return hits >= PROCESS_WATCH_HITS;
+    };
+  }
+
+  /**
+   * After a runaway command was killed, waits until the sandbox can start a command again (its
+   * killed processes reaped), signalling PID 1 again while nothing can start, so that the next
+   * command does not meet the dying command's processes.
+   */
+  private async settleAfterRunaway(limit: number): Promise<void> {
+    for (let attempt = 0; attempt < 40 && this.stopReason === undefined; attempt++) {
+      const tasks = await this.countTasks();
+      if (tasks !== undefined && tasks < limit) return;
+      if (tasks === Number.POSITIVE_INFINITY && attempt % 4 === 3) await this.parts.container.kill({ signal: KILL_ALL_SIGNAL }).catch(() => undefined);
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Tasks alive in the sandbox, the probe itself not counted; Infinity when the sandbox is so full
+   * that the probe cannot start; undefined when it failed otherwise.
+   */
+  private async countTasks(): Promise<number | undefined> {
+    const outcome = await dockerExec(this.parts.container, {
+      argv: ["ps", "-e", "-L", "-o", "lwp="],
+      stdoutLimit: 1024 * 1024,
+      stderrLimit: 4096,
+      containerGone: this.parts.stopped,
+      timeoutMs: 10_000,
+    }).catch(() => undefined);
+    if (outcome === undefined) return undefined;
+    if (cannotStart(outcome)) return Number.POSITIVE_INFINITY;
+    if (outcome.exitCode !== 0) return undefined;
+    return outcome.stdout.text().split("\n").filter((line) => line.trim() !== "").length - 1;
   }
 
   private assertUsable(): void {
@@ -242,6 +306,15 @@ export class DockerWorkspace implements Workspace {
         });
     }
   }
+}
+
+/**
+ * The exec could not start a process in the sandbox because it is at its process limit: runsc
+ * answers "try again" (EAGAIN) with exit code 126, and a shell that started says "Cannot fork".
+ */
+function cannotStart(outcome: DockerExecOutcome): boolean {
+  const text = `${outcome.stdout.text()}${outcome.stderr.text()}`;
+  return (outcome.exitCode === 126 && /try again/i.test(text)) || /cannot fork|fork: retry|resource temporarily unavailable/i.test(text);
 }
 
 /** A runner script refused the path because it resolves outside the workspace: say so to the agent. */
