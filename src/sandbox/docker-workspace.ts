@@ -29,6 +29,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PROCESS_WATCH_MS = 1500;
 /** Probes in a row at the limit before the command is killed: a build briefly at its cap is not a fork bomb. */
 const PROCESS_WATCH_HITS = 2;
+/**
+ * How close to the limit counts as at it: a shell fork bomb idles a few tasks below its cap
+ * (processes backing off between failed forks, zombies not yet reaped), measured at 4 below.
+ */
+const PROCESS_WATCH_MARGIN = 6;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface DockerWorkspaceParts {
@@ -100,8 +105,8 @@ export class DockerWorkspace implements Workspace {
     // the exec stream can end before Docker's wait() tells us. Ask, so the answer is right.
     let reason: StopReason | undefined;
     if (outcome.containerStopped) reason = await this.parts.stopped;
-    else if (!outcome.timedOut && (outcome.exitCode === 137 || outcome.exitCode === null)) {
-      reason = await Promise.race([this.parts.stopped, sleep(1000).then(() => undefined)]);
+    else if (!outcome.timedOut && !outcome.overLimit && (outcome.exitCode === 137 || outcome.exitCode === null)) {
+      reason = await this.stoppedUnlessAlive();
     }
     const oomKilled = reason === "out-of-memory";
     if (reason !== undefined && !oomKilled) this.assertUsable();
@@ -244,15 +249,34 @@ export class DockerWorkspace implements Workspace {
 
   /**
    * True once PROCESS_WATCH_HITS probes in a row find the sandbox's tasks (processes and threads,
-   * which RLIMIT_NPROC counts alike) at the command's limit: the command forks without end.
+   * which RLIMIT_NPROC counts alike) at the command's limit, within PROCESS_WATCH_MARGIN: the
+   * command forks without end.
    */
   private processWatch(limit: number): () => Promise<boolean> {
     let hits = 0;
     return async () => {
       const tasks = await this.countTasks();
-      hits = tasks !== undefined && tasks >= limit ? hits + 1 : 0;
+      hits = tasks !== undefined && tasks >= limit - PROCESS_WATCH_MARGIN ? hits + 1 : 0;
       return hits >= PROCESS_WATCH_HITS;
     };
+  }
+
+  /**
+   * After a command died of SIGKILL: undefined when the sandbox still runs a command (the command
+   * was killed on its own), else why the sandbox stopped. Asking the sandbox, not waiting a fixed
+   * time for Docker's wait(), keeps the answer right on a loaded host, where Docker can take
+   * seconds to report an out-of-memory death.
+   */
+  private async stoppedUnlessAlive(): Promise<StopReason | undefined> {
+    const probe = await dockerExec(this.parts.container, {
+      argv: ["true"],
+      stdoutLimit: 1024,
+      stderrLimit: 4096,
+      containerGone: this.parts.stopped,
+      timeoutMs: 30_000,
+    }).catch(() => undefined);
+    if (probe !== undefined && probe.exitCode === 0 && !probe.containerStopped) return undefined;
+    return Promise.race([this.parts.stopped, sleep(30_000).then(() => undefined)]);
   }
 
   /**
