@@ -215,8 +215,9 @@ export class DockerWorkspace implements Workspace {
 
   private run(request: Omit<DockerExecRequest, "containerGone">): Promise<DockerExecOutcome> {
     return dockerExec(this.parts.container, { ...request, containerGone: this.parts.stopped }).catch(async (error: unknown) => {
-      // "Container is not running": Docker knew before our wait() did; learn why before answering.
-      if ((error as { statusCode?: number }).statusCode === 409) await Promise.race([this.parts.stopped, sleep(5000)]);
+      // "Container is not running" (409) or already removed (404): Docker knew before our wait() did.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 409 || status === 404) await Promise.race([this.parts.stopped, sleep(5000)]);
       if (this.stopReason !== undefined || this.destroyed) this.assertUsable();
       throw new SandboxUnavailable(`The sandbox ${this.id} did not run the command: ${error instanceof Error ? error.message : String(error)}.`, {
         hint: "The container may have been removed; start a new workspace.",

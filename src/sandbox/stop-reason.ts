@@ -22,7 +22,7 @@ const KILL_ALL_SIGNAL_NUMBER = "10";
 /** A `kill` event for the container, other than the runner's own signal to PID 1. */
 async function killedThroughDocker(docker: Docker, id: string, since: number): Promise<boolean> {
   const stream = await docker
-    .getEvents({ since: Math.floor(since / 1000), until: Math.ceil(Date.now() / 1000) + 1, filters: { container: [id], event: ["kill"] } })
+    .getEvents({ since: Math.floor(since / 1000), until: Math.ceil(Date.now() / 1000), filters: { container: [id], event: ["kill"] } })
     .catch(() => undefined);
   // Without the event log the safer answer is "killed from outside": never claim memory without evidence.
   if (stream === undefined) return true;
