@@ -203,6 +203,8 @@ d=\${r%/*}
 [ -d "$d" ] || mkdir -p -- "$d"
 if [ "$m" = keep ]; then m=$(stat -c %a -- "$r" 2>/dev/null || echo 644); fi
 t="$d/.wave-write.$$"
+# A failed write (a full disk) must not leave its partial file in the workspace, to be exported.
+trap 'rm -f -- "$t"' EXIT
 cat >"$t"
 chmod "$m" -- "$t"
 mv -f -T -- "$t" "$r"`;

@@ -395,6 +395,12 @@ describe("escape suite", () => {
       expect(r.stdout).toBe("real/f.txt\nreal\n");
     });
 
+    it("leaves no partial file behind when a write fails (the workspace is full)", async () => {
+      await expect(ws.writeFile("huge.bin", Buffer.alloc(80 * 1024 * 1024))).rejects.toThrow(/Cannot write huge\.bin in the sandbox: .*No space left/);
+      const r = await ws.exec(["sh", "-c", "ls -a; df -m /workspace | tail -1"]);
+      expect(r.stdout).not.toMatch(/wave-write|huge\.bin/);
+    });
+
     it("replaces a read-only file on write, as an editor would, keeping its mode", async () => {
       await ws.exec(["sh", "-c", "printf 'ro\\n' >ro.txt && chmod 444 ro.txt"]);
       await ws.writeFile("ro.txt", "rewritten\n");
