@@ -36,10 +36,10 @@ export const RUNNER_RESERVED_PROCESSES = 16;
  * ever ran it: 12 host tasks per idle process, 35 to 67 per process measured during a fork bomb.
  * When the cgroup is full the sentry cannot start a thread and panics, killing the whole sandbox
  * (exit code 2), so this must stay above what the capped processes can reach before the runner's
- * process watch kills them.
+ * process watch kills them, on a loaded host too (64 per process + 1024 once fell short there).
  */
 export function hostPidsLimit(pidsLimit: number): number {
-  return pidsLimit * 64 + 1024;
+  return pidsLimit * 80 + 2048;
 }
 
 /**

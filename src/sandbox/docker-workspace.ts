@@ -26,8 +26,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * platform every sandboxed task costs the host dozens of threads, so a command forking without
  * end is stopped within a few seconds rather than left to fill the host's pids cgroup.
  */
-const PROCESS_WATCH_MS = 1500;
-/** Probes in a row at the limit before the command is killed: a build briefly at its cap is not a fork bomb. */
+const PROCESS_WATCH_MS = 1000;
+/**
+ * Counts in a row at the limit before the command is killed: a build briefly at its cap is not a
+ * fork bomb. A probe that cannot even start (the sandbox is full) is enough on its own.
+ */
 const PROCESS_WATCH_HITS = 2;
 /**
  * How close to the limit counts as at it: a shell fork bomb idles a few tasks below its cap
@@ -257,6 +260,7 @@ export class DockerWorkspace implements Workspace {
     let hits = 0;
     return async () => {
       const tasks = await this.countTasks();
+      if (tasks === Number.POSITIVE_INFINITY) return true;
       hits = tasks !== undefined && tasks >= limit - PROCESS_WATCH_MARGIN ? hits + 1 : 0;
       return hits >= PROCESS_WATCH_HITS;
     };
