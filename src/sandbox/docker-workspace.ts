@@ -108,7 +108,8 @@ export class DockerWorkspace implements Workspace {
     // the exec stream can end before Docker's wait() tells us. Ask, so the answer is right.
     let reason: StopReason | undefined;
     if (outcome.containerStopped) reason = await this.parts.stopped;
-    else if (!outcome.timedOut && !outcome.overLimit && (outcome.exitCode === 137 || outcome.exitCode === null)) {
+    // 126 too: an exec whose container died under it can end with Docker's "cannot execute" code.
+    else if (!outcome.timedOut && !outcome.overLimit && (outcome.exitCode === 137 || outcome.exitCode === 126 || outcome.exitCode === null)) {
       reason = await this.stoppedUnlessAlive();
     }
     const oomKilled = reason === "out-of-memory";
@@ -267,8 +268,8 @@ export class DockerWorkspace implements Workspace {
   }
 
   /**
-   * After a command died of SIGKILL: undefined when the sandbox still runs a command (the command
-   * was killed on its own), else why the sandbox stopped. Asking the sandbox, not waiting a fixed
+   * After a command died of SIGKILL (or could not be executed): undefined when the sandbox still
+   * runs a command (it was the command alone), else why the sandbox stopped. Asking the sandbox, not waiting a fixed
    * time for Docker's wait(), keeps the answer right on a loaded host, where Docker can take
    * seconds to report an out-of-memory death.
    */
