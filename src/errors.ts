@@ -42,6 +42,9 @@ export class SandboxTimeout extends WaveError {}
 /** The sandbox could not be used at all (Docker down, runtime missing, image missing). */
 export class SandboxUnavailable extends WaveError {}
 
+/** A file tool's path leads out of the workspace (through a symbolic link); refused, the agent is told why. */
+export class PathOutsideWorkspace extends WaveError {}
+
 /** A model call could overrun what is left of the budget, so it was not made. */
 export class BudgetExceeded extends WaveError {}
 

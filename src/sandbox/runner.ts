@@ -59,6 +59,11 @@ export interface ExecResult {
   oomKilled: boolean;
   truncated: boolean;
   durationMs: number;
+  /**
+   * Set when the runner killed the command itself, other than for a timeout or memory: "process
+   * limit" when it kept the sandbox at its process limit (a fork bomb); the exit code is 137.
+   */
+  killed?: "process limit";
 }
 
 /** One file's change in an exported patch. */
