@@ -18,8 +18,9 @@
  * case < 5 ms median, < 50 ms worst. `--rules-only` stops after part 1.
  */
 import Anthropic from "@anthropic-ai/sdk";
+import { memoryBudgetLedger } from "./memory-ledger.js";
 import { defaultConfig } from "../src/config/schema.js";
-import { defaultScorerPrices } from "../src/config/sections/safety.js";
+import { builtInPrices } from "../src/config/sections/budget.js";
 import { judgeDiff, judgeToolCall } from "../src/safety/judge.js";
 import type { SafetyJudgeDeps } from "../src/safety/judge.js";
 import { scoreWithModel } from "../src/safety/scorer/score-with-model.js";
@@ -90,8 +91,10 @@ function scripted(c: CorpusCase): FakeReply {
 const fake = await startFakeAnthropic();
 const config = defaultConfig().safety;
 const client = new Anthropic({ apiKey: "bench", baseURL: fake.baseURL, maxRetries: 0 });
-const deps: SafetyJudgeDeps = { config: { ...config, scorer: { ...config.scorer, always_score: true, timeout_ms: 500 } }, anthropic: client };
-const settings = { model: config.scorer.model, maxTokens: config.scorer.max_tokens, timeoutMs: 2_000, prices: config.prices };
+// Metered like every scorer call; the bench's own ledger in memory, with caps it cannot reach.
+const model = { client, ledger: memoryBudgetLedger(), scope: { storyId: "bench-safety", repoId: 1, storyCapUsd: 1e6, repoCapUsd: 1e6 }, prices: defaultConfig().budget.prices };
+const deps: SafetyJudgeDeps = { config: { ...config, scorer: { ...config.scorer, always_score: true, timeout_ms: 500 } }, model };
+const settings = { model: config.scorer.model, maxTokens: config.scorer.max_tokens, timeoutMs: 2_000 };
 
 function subjectOf(c: CorpusCase): string {
   if (c.kind === "diff") return renderDiff({ diff: c.diff ?? "", toolCalls: [] });
@@ -114,7 +117,7 @@ let outputTokens = 0;
 for (const c of corpus) {
   fake.setResponder(() => scripted(c));
   const findings = policyFor(c);
-  const outcome = await scoreWithModel(client, { kind: c.kind === "diff" ? "diff" : "tool-call", subject: subjectOf(c), principles: config.principles, findings, maxSubjectChars: config.scorer.max_subject_chars }, settings);
+  const outcome = await scoreWithModel(model, { kind: c.kind === "diff" ? "diff" : "tool-call", subject: subjectOf(c), principles: config.principles, findings, maxSubjectChars: config.scorer.max_subject_chars }, settings);
   calls++;
   if (outcome.status === "scored" || outcome.status === "unparsed") {
     inputTokens += outcome.usage.inputTokens + outcome.usage.cacheReadTokens + outcome.usage.cacheWriteTokens;
@@ -149,7 +152,7 @@ for (const [name, fault] of faults) {
 }
 await fake.close();
 
-const prices: Record<string, { input: number; output: number }> = { ...defaultScorerPrices, ...config.prices };
+const prices: Record<string, { input: number; output: number }> = { ...builtInPrices, ...defaultConfig().budget.prices };
 const price = prices[config.scorer.model] ?? { input: 0, output: 0 };
 const meanIn = inputTokens / calls;
 const meanOut = outputTokens / calls;

@@ -1,5 +1,3 @@
-import type Anthropic from "@anthropic-ai/sdk";
-import { createAnthropicClient } from "../agents/anthropic-client.js";
 import { modelDepsFor } from "../agents/deps.js";
 import type { ModelDeps } from "../agents/model-call.js";
 import type { EngineDeps } from "../engine/deps.js";
@@ -45,19 +43,20 @@ export function modelDepsOrFailure<T extends "PLAN_FAILED" | "PREFLIGHT_FAILED" 
   }
 }
 
-/** The scorer's client, or null without a key: the safety layer then blocks whatever needs the scorer (fail closed). */
-function scorerClient(deps: GateDeps, story: StoryRow): Anthropic | null {
+/** The scorer's metered model access, or null without a key: the safety layer then blocks whatever needs the scorer (fail closed). */
+function scorerModel(deps: GateDeps, story: StoryRow): ModelDeps | null {
   try {
-    return createAnthropicClient(story.config.agents.api, deps.env);
-  } catch {
-    return null;
+    return modelDeps(deps, story);
+  } catch (error) {
+    if (error instanceof ModelUnavailable) return null;
+    throw error;
   }
 }
 
 export function safetyDeps(deps: GateDeps, story: StoryRow): SafetyJudgeDeps {
   return {
     config: story.config.safety,
-    anthropic: scorerClient(deps, story),
+    model: scorerModel(deps, story),
     store: postgresVerdictStore(deps.pool),
     domainPaths: story.story.domains.flatMap((d) => d.paths),
     workspaceRoot: "/workspace",
