@@ -10,6 +10,8 @@ import { postgresVerdictStore } from "../safety/index.js";
 import type { SafetyJudgeDeps } from "../safety/index.js";
 import type { StoryRow } from "../store/stories.js";
 import { baseTarball, resolveBase } from "./base-tarball.js";
+import { restoreDependencies } from "../sandbox/setup/restore-dependencies.js";
+import { prepareDependencies, type SetupDeps } from "./setup-phase.js";
 import { loadChange } from "./story-change.js";
 
 /** What every gate worker needs. */
@@ -19,6 +21,8 @@ export interface GateDeps extends EngineDeps {
   env: NodeJS.ProcessEnv;
   /** Where base tarballs are cached on this host. */
   cacheDir: string;
+  /** The setup phase (dependency install through the egress proxy, cached); without it no gate installs anything. */
+  setup?: SetupDeps;
 }
 
 export function modelDeps(deps: GateDeps, story: StoryRow): ModelDeps {
@@ -75,20 +79,27 @@ export async function storyBase(deps: GateDeps, story: StoryRow): Promise<{ bran
 /**
  * A fresh sandbox holding the story's base commit plus the change kept so
  * far. Gates never rely on a sandbox surviving between jobs: any replica can
- * pick up any gate.
+ * pick up any gate. With `setup`, the repository's dependencies are installed
+ * first (in a separate setup sandbox, or from the cache) and restored into it,
+ * so the agent's sandbox never has a channel out; a failed setup throws SetupFailed.
  */
-export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string): Promise<Workspace> {
+export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string, options: { setup?: boolean } = {}): Promise<Workspace> {
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
-  const tarball = await baseTarball(octokit, { owner: story.owner, repo: story.repo }, base.sha, deps.cacheDir);
-  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox }, tarball);
+  const tarball = () => baseTarball(octokit, { owner: story.owner, repo: story.repo }, base.sha, deps.cacheDir);
   const change = await loadChange(deps.pool, story.id);
-  if (change && change.patch.trim()) {
-    const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
-    if (applied.exitCode !== 0) {
-      await ws.destroy();
-      throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
+  const setup = deps.setup;
+  const prepared = options.setup && setup ? await prepareDependencies({ ...deps, setup }, story, jobId, tarball, change) : null;
+  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox }, await tarball());
+  try {
+    if (change && change.patch.trim()) {
+      const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
+      if (applied.exitCode !== 0) throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
     }
+    if (prepared) await restoreDependencies(ws, prepared.archive, prepared.plan.installed);
+  } catch (error) {
+    await ws.destroy();
+    throw error;
   }
   return ws;
 }
