@@ -38,7 +38,7 @@ export class SetupFailed extends WaveError {
     super(
       `the setup phase failed: \`${command}\` ${outcome.timedOut ? "timed out" : `exited with ${outcome.exitCode}`} after ${(outcome.durationMs / 1000).toFixed(1)} s` +
         (refused.length > 0 ? `; the egress proxy refused ${refused.join(", ")} (not an allowed registry)` : "") +
-        `. Log tail:\n\`\`\`\n${outcome.logTail.replace(/```/g, "ˋˋˋ")}\n\`\`\``,
+        `. Log tail:\n${outcome.logTail}`,
       { hint: "Fix the lockfile or set `sandbox.setup_command` (and `sandbox.registries`) in .github/wave.yml, then `/wave retry`." },
     );
   }
