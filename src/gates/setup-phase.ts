@@ -80,7 +80,7 @@ export async function prepareDependencies(
 
   let install: InstallOutcome | undefined;
   const archive = await deps.setup.cache.put(key, async (tmp) => {
-    const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId: `${jobId}-setup`, limits: sandbox }, await tarball());
+    const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: sandbox }, await tarball());
     try {
       await writeOverlay(ws, overlay);
       install = await installDependencies(ws, plan, tmp, {
