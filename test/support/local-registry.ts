@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "./app-harness.js";
+import { waitFor } from "./test-keys.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/registry", import.meta.url));
 const VERDACCIO = fileURLToPath(new URL("../../node_modules/verdaccio/bin/verdaccio", import.meta.url));
