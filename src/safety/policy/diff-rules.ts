@@ -1,4 +1,5 @@
 import type { DiffRule } from "../rules/diff-context.js";
+import { dependenciesDiffRule } from "../rules/diff-dependencies.js";
 import { lintersDiffRule } from "../rules/diff-linters.js";
 import { pathsDiffRule, scopeDiffRule } from "../rules/diff-paths.js";
 import { scriptsDiffRule } from "../rules/diff-scripts.js";
@@ -7,4 +8,4 @@ import { sqlDiffRule } from "../rules/diff-sql.js";
 import { testsDiffRule } from "../rules/diff-tests.js";
 
 /** Every rule that reads a change, in the order findings are reported. */
-export const diffRules: DiffRule[] = [secretsDiffRule, pathsDiffRule, scopeDiffRule, testsDiffRule, lintersDiffRule, sqlDiffRule, scriptsDiffRule];
+export const diffRules: DiffRule[] = [secretsDiffRule, pathsDiffRule, scopeDiffRule, testsDiffRule, lintersDiffRule, sqlDiffRule, scriptsDiffRule, dependenciesDiffRule];
