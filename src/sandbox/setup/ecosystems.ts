@@ -151,7 +151,7 @@ export const ECOSYSTEMS: readonly Ecosystem[] = [
   {
     id: "gradle",
     markers: ["build.gradle", "build.gradle.kts"],
-    inputs: ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.lockfile", "gradle/libs.versions.toml"],
+    inputs: ["build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.lockfile"],
     unless: ["pom.xml"],
     command: 'if [ -x ./gradlew ]; then g=./gradlew; else g=gradle; fi; "$g" --no-daemon --console=plain dependencies',
     installed: [`${HOME}/.gradle/caches`, `${HOME}/.gradle/wrapper`],
