@@ -25,7 +25,7 @@ import { FORWARDER_PORT, FORWARDER_READY, FORWARDER_SCRIPT } from "../src/egress
 import { bridgeToProxy } from "../src/egress/stdio-bridge.js";
 import { createDockerRunner } from "../src/sandbox/docker-runner.js";
 import type { Workspace } from "../src/sandbox/runner.js";
-import { diskDependencyCache } from "../src/sandbox/setup/dependency-cache.js";
+import { diskCache, type DiskCache } from "../src/cache/index.js";
 import { detectSetup } from "../src/sandbox/setup/detect-setup.js";
 import { DEPENDENCY_FILES } from "../src/sandbox/setup/ecosystems.js";
 import { installDependencies } from "../src/sandbox/setup/install-dependencies.js";
@@ -49,16 +49,16 @@ const imageId = (await runner.docker.getImage(runner.policy.image).inspect()).Id
 const auth = { [registry.host]: registry.authorization };
 
 /** One gate's dependency step; returns its duration and whether the cache answered. */
-async function dependencies(cache: ReturnType<typeof diskDependencyCache>, agent: Workspace): Promise<{ ms: number; hit: boolean }> {
+async function dependencies(cache: DiskCache, agent: Workspace): Promise<{ ms: number; hit: boolean }> {
   const t = performance.now();
   const { names, contents } = await readRootFiles(tarball(), (n) => DEPENDENCY_FILES.has(n));
   const plan = detectSetup(names, { setupCommand: null, scriptPackages: [], registries: [{ name: "npm", url: registry.url }] });
   if (!plan) throw new Error("greet-js should need a setup");
   const key = setupKey(plan, contents, imageId);
-  let archive = cache.get(key);
+  let archive = await cache.open(key);
   const hit = archive !== null;
   if (!archive) {
-    archive = await cache.put(key, async (tmp) => {
+    await cache.put(key, async (tmp) => {
       const ws = await runner.createWorkspace(job, tarball());
       try {
         const outcome = await installDependencies(ws, plan, tmp, { timeoutMs: 300_000, auth });
@@ -67,6 +67,8 @@ async function dependencies(cache: ReturnType<typeof diskDependencyCache>, agent
         await ws.destroy();
       }
     });
+    archive = await cache.open(key);
+    if (!archive) throw new Error("the entry was evicted at once");
   }
   await restoreDependencies(agent, archive, plan.installed);
   const ms = performance.now() - t;
@@ -79,7 +81,7 @@ const cold: number[] = [];
 const warm: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const dir = mkdtempSync(join(tmpdir(), "wave-bench-deps-"));
-  const cache = diskDependencyCache({ dir, maxBytes: 512 * 1024 * 1024 });
+  const cache = diskCache({ dir, maxBytes: 512 * 1024 * 1024 });
   for (const [samples, expectHit] of [
     [cold, false],
     [warm, true],

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
+import { diskCache } from "../cache/index.js";
 import { WaveError } from "../errors.js";
 import type { SetupDeps } from "../gates/setup-phase.js";
 import type { DockerRunner } from "../sandbox/docker-runner.js";
-import { diskDependencyCache } from "../sandbox/setup/dependency-cache.js";
 
 /**
  * The setup phase's host side from the operator's environment: the dependency cache under
@@ -15,7 +15,7 @@ export function setupDepsFromEnv(env: NodeJS.ProcessEnv, runner: DockerRunner): 
   if (!Number.isFinite(maxMb) || maxMb < 64) throw new WaveError(`WAVE_DEPENDENCY_CACHE_MB must be a number of MiB, at least 64 (got ${JSON.stringify(env.WAVE_DEPENDENCY_CACHE_MB)}).`);
   let imageId: Promise<string> | undefined;
   return {
-    cache: diskDependencyCache({ dir: resolve(env.WAVE_DATA_DIR ?? ".wave", "dependencies"), maxBytes: maxMb * 1024 * 1024 }),
+    cache: diskCache({ dir: resolve(env.WAVE_DATA_DIR ?? ".wave", "dependencies"), maxBytes: maxMb * 1024 * 1024 }),
     imageId: () => (imageId ??= runner.docker.getImage(runner.policy.image).inspect().then((i) => i.Id)),
     ...(env.WAVE_EGRESS_AUTH ? { auth: parseEgressAuth(env.WAVE_EGRESS_AUTH) } : {}),
   };

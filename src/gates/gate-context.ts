@@ -98,6 +98,7 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
     }
     if (prepared) await restoreDependencies(ws, prepared.archive, prepared.plan.installed);
   } catch (error) {
+    prepared?.archive.destroy();
     await ws.destroy();
     throw error;
   }

@@ -1,7 +1,7 @@
 import type { EgressLogEntry } from "../egress/egress-proxy.js";
 import { WaveError } from "../errors.js";
 import type { Workspace } from "../sandbox/runner.js";
-import type { DependencyCache } from "../sandbox/setup/dependency-cache.js";
+import type { DiskCache } from "../cache/index.js";
 import { detectSetup, type SetupPlan } from "../sandbox/setup/detect-setup.js";
 import { DEPENDENCY_FILES } from "../sandbox/setup/ecosystems.js";
 import { installDependencies, type InstallOutcome } from "../sandbox/setup/install-dependencies.js";
@@ -10,11 +10,13 @@ import { setupKey } from "../sandbox/setup/setup-key.js";
 import type { StoryRow } from "../store/stories.js";
 import type { StoredChange } from "./story-change.js";
 import type { GateDeps } from "./gate-context.js";
+import type { ReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 
 /** What the setup phase needs from the host: the dependency cache, the image's id, the operator's registry credentials. */
 export interface SetupDeps {
-  cache: DependencyCache;
+  /** The host's bounded, evicting dependency cache (src/cache), shared by the replicas on the host. */
+  cache: DiskCache;
   /** The sandbox image's content id (not its tag), so a rebuilt image never reuses another's install. */
   imageId(): Promise<string>;
   /** Host → Authorization header (WAVE_EGRESS_AUTH), added by the egress proxy, never seen by a sandbox. */
@@ -23,7 +25,8 @@ export interface SetupDeps {
 
 /** The installed dependencies ready to restore into an agent's workspace. */
 export interface PreparedDependencies {
-  archive: string;
+  /** The archive, opened (eviction after this cannot take it from the reader). */
+  archive: ReadStream;
   plan: SetupPlan;
   key: string;
   /** Restored from the cache rather than installed now. */
@@ -72,14 +75,14 @@ export async function prepareDependencies(
   const plan = detectSetup(names, { setupCommand: sandbox.setup_command, scriptPackages: sandbox.setup_scripts, registries: sandbox.registries });
   if (!plan) return null;
   const key = setupKey(plan, contents, await deps.setup.imageId());
-  const hit = deps.setup.cache.get(key);
+  const hit = await deps.setup.cache.open(key);
   if (hit) {
     deps.log.info({ storyId: story.id, key, ecosystems: plan.ecosystems }, "setup: dependencies restored from the cache");
     return { archive: hit, plan, key, cached: true };
   }
 
   let install: InstallOutcome | undefined;
-  const archive = await deps.setup.cache.put(key, async (tmp) => {
+  await deps.setup.cache.put(key, async (tmp) => {
     const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: sandbox }, await tarball());
     try {
       await writeOverlay(ws, overlay);
@@ -95,6 +98,8 @@ export async function prepareDependencies(
     if (install.exitCode !== 0) throw new SetupFailed(install, plan.command);
   });
   deps.log.info({ storyId: story.id, key, ecosystems: plan.ecosystems, durationMs: install?.durationMs }, "setup: dependencies installed");
+  const archive = await deps.setup.cache.open(key);
+  if (!archive) throw new WaveError(`The dependency archive ${key.slice(0, 12)} was evicted as soon as it was stored.`, { hint: "Raise WAVE_DEPENDENCY_CACHE_MB: the dependency cache is smaller than one repository's dependencies." });
   return { archive, plan, key, cached: false, ...(install ? { install } : {}) };
 }
 

@@ -11,7 +11,7 @@ import { gateStatusFacts } from "../../src/gates/status-facts.js";
 import { pullRequestHandlers } from "../../src/pull-requests/index.js";
 import { SUBMIT_REVIEW_TOOL } from "../../src/review/reviewer.js";
 import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
-import { diskDependencyCache } from "../../src/sandbox/setup/dependency-cache.js";
+import { diskCache } from "../../src/cache/index.js";
 import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
 import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
@@ -90,7 +90,7 @@ beforeAll(async () => {
   const tarballs = mkdtempSync(join(tmpdir(), "wave-e2e-tarballs-"));
   cacheDir = mkdtempSync(join(tmpdir(), "wave-e2e-deps-"));
   const setup = {
-    cache: diskDependencyCache({ dir: cacheDir, maxBytes: 256 * 1024 * 1024 }),
+    cache: diskCache({ dir: cacheDir, maxBytes: 256 * 1024 * 1024 }),
     imageId: async () => (await runner.docker.getImage(runner.policy.image).inspect()).Id,
     // The operator's credential for the private registry: only the app's egress proxy holds it.
     auth: { [registry.host]: registry.authorization },
@@ -158,7 +158,7 @@ it("label → setup through the egress proxy → build (network cut) → verify 
   expect(probe).not.toContain(registry.authorization.slice("Bearer ".length));
 
   // Build installed once into the cache; verify restored the same entry instead of installing again.
-  expect(readdirSync(cacheDir).filter((f) => f.endsWith(".tar"))).toHaveLength(1);
+  expect(readdirSync(join(cacheDir, "entries"))).toHaveLength(1);
 
   // The PR holds exactly the developer's change: node_modules stayed out of it.
   const fg = github.fake;

@@ -6,7 +6,7 @@ import { silentLog } from "../../src/engine/deps.js";
 import type { GateDeps } from "../../src/gates/gate-context.js";
 import { prepareDependencies, type SetupDeps } from "../../src/gates/setup-phase.js";
 import type { StoredChange } from "../../src/gates/story-change.js";
-import { diskDependencyCache } from "../../src/sandbox/setup/dependency-cache.js";
+import { diskCache } from "../../src/cache/index.js";
 import { restoreDependencies } from "../../src/sandbox/setup/restore-dependencies.js";
 import type { StoryRow } from "../../src/store/stories.js";
 import { startLocalRegistry, type LocalRegistry } from "../support/local-registry.js";
@@ -21,7 +21,7 @@ let story: StoryRow;
 beforeAll(async () => {
   registry = await startLocalRegistry();
   const setup: SetupDeps = {
-    cache: diskDependencyCache({ dir: tempDir("setup-phase-cache"), maxBytes: 64 * 1024 * 1024 }),
+    cache: diskCache({ dir: tempDir("setup-phase-cache"), maxBytes: 64 * 1024 * 1024 }),
     imageId: async () => (await runner.docker.getImage(runner.policy.image).inspect()).Id,
     auth: { [registry.host]: registry.authorization },
   };
@@ -52,14 +52,17 @@ describe("the setup phase of a gate", () => {
     expect(first?.install?.egress.some((e) => e.allowed && e.authenticated)).toBe(true);
 
     const second = await prepareDependencies(deps, story, "job-2", async () => tarballOf(fixture), null);
-    expect(second).toMatchObject({ cached: true, key: first?.key, archive: first?.archive });
+    expect(second).toMatchObject({ cached: true, key: first?.key });
+    first?.archive.destroy();
+    second?.archive.destroy();
 
     const changed = await prepareDependencies(deps, story, "job-3", async () => tarballOf(fixture), uninstallHooked());
     expect(changed?.cached).toBe(false);
     expect(changed?.key).not.toBe(first?.key);
     const ws = await runner.createWorkspace({ storyId: story.id, jobId: "job-3" }, tarballOf(fixture));
     try {
-      await restoreDependencies(ws, changed?.archive ?? "", changed?.plan.installed ?? []);
+      if (!changed) throw new Error("no setup");
+      await restoreDependencies(ws, changed.archive, changed.plan.installed);
       expect((await ws.exec(["test", "-d", "node_modules/wave-fx-shout"])).exitCode).toBe(0);
       expect((await ws.exec(["test", "-e", "node_modules/wave-fx-hooked"])).exitCode).toBe(1);
     } finally {

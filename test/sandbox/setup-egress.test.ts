@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -53,7 +53,7 @@ describe("the setup phase on a real registry, through the egress proxy", () => {
     expect(setupView.stdout).not.toContain(token);
 
     const agentWs = await workspace();
-    await restoreDependencies(agentWs, archive, plan.installed);
+    await restoreDependencies(agentWs, createReadStream(archive), plan.installed);
     const used = await agentWs.exec(["node", "-e", "console.log(require('wave-fx-shout')('ok', 5))"]);
     expect(used.stdout.trimEnd(), used.stderr).toBe("  OK!");
     // Lifecycle scripts were off: the postinstall of wave-fx-hooked did not run.
