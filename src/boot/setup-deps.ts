@@ -13,10 +13,22 @@ import type { DockerRunner } from "../sandbox/docker-runner.js";
 export function setupDepsFromEnv(env: NodeJS.ProcessEnv, runner: DockerRunner): SetupDeps {
   const maxMb = Number(env.WAVE_DEPENDENCY_CACHE_MB ?? 4096);
   if (!Number.isFinite(maxMb) || maxMb < 64) throw new WaveError(`WAVE_DEPENDENCY_CACHE_MB must be a number of MiB, at least 64 (got ${JSON.stringify(env.WAVE_DEPENDENCY_CACHE_MB)}).`);
-  let imageId: Promise<string> | undefined;
+  const ids = new Map<string, Promise<string>>();
   return {
     cache: diskCache({ dir: resolve(env.WAVE_DATA_DIR ?? ".wave", "dependencies"), maxBytes: maxMb * 1024 * 1024 }),
-    imageId: () => (imageId ??= runner.docker.getImage(runner.policy.image).inspect().then((i) => i.Id)),
+    imageId: (image = runner.policy.image) => {
+      let id = ids.get(image);
+      if (!id) {
+        id = runner.docker
+          .getImage(image)
+          .inspect()
+          .then((i) => i.Id);
+        // A failed lookup (image being rebuilt) is asked again next time.
+        id.catch(() => ids.delete(image));
+        ids.set(image, id);
+      }
+      return id;
+    },
     ...(env.WAVE_EGRESS_AUTH ? { auth: parseEgressAuth(env.WAVE_EGRESS_AUTH) } : {}),
   };
 }

@@ -17,8 +17,11 @@ import type { Readable } from "node:stream";
 export interface SetupDeps {
   /** The host's bounded, evicting dependency cache (src/cache), shared by the replicas on the host. */
   cache: DiskCache;
-  /** The sandbox image's content id (not its tag), so a rebuilt image never reuses another's install. */
-  imageId(): Promise<string>;
+  /**
+   * The content id (not the tag) of the sandbox image the setup runs in — `image`, or the host's
+   * default when absent — so a rebuilt or different image never reuses another's install.
+   */
+  imageId(image?: string): Promise<string>;
   /** Host → Authorization header (WAVE_EGRESS_AUTH), added by the egress proxy, never seen by a sandbox. */
   auth?: Record<string, string>;
 }
