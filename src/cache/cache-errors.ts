@@ -8,7 +8,7 @@ export class CacheEntryTooLarge extends WaveError {
     readonly dir: string,
   ) {
     super(`A cache entry of ${bytes} bytes does not fit in the cache at ${dir}, which holds at most ${maxBytes} bytes.`, {
-      hint: "Raise the cache's size limit (WAVE_CACHE_MAX_BYTES) or lower the size cap of what is cached.",
+      hint: "Raise the cache's size limit (WAVE_CACHE_MAX_MB) or lower the size cap of what is cached.",
     });
   }
 }

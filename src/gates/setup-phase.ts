@@ -62,6 +62,8 @@ export async function prepareDependencies(
   jobId: string,
   tarball: () => Promise<Readable>,
   change: StoredChange | null,
+  /** The story's image variant (`sandbox.image`), when not the host's default. */
+  image?: string,
 ): Promise<PreparedDependencies | null> {
   const { names, contents } = await readRootFiles(await tarball(), (name) => DEPENDENCY_FILES.has(name));
   const overlay = changedDependencyFiles(change);
@@ -77,7 +79,7 @@ export async function prepareDependencies(
   const sandbox = story.config.sandbox;
   const plan = detectSetup(names, { setupCommand: sandbox.setup_command, scriptPackages: sandbox.setup_scripts, registries: sandbox.registries });
   if (!plan) return null;
-  const key = setupKey(plan, contents, await deps.setup.imageId());
+  const key = setupKey(plan, contents, await deps.setup.imageId(image));
   const hit = await deps.setup.cache.open(key);
   if (hit) {
     deps.log.info({ storyId: story.id, key, ecosystems: plan.ecosystems }, "setup: dependencies restored from the cache");
@@ -86,7 +88,7 @@ export async function prepareDependencies(
 
   let install: InstallOutcome | undefined;
   await deps.setup.cache.put(key, async (tmp) => {
-    const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: sandbox }, await tarball());
+    const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: sandbox, ...(image ? { image } : {}) }, await tarball());
     try {
       await writeOverlay(ws, overlay);
       install = await installDependencies(ws, plan, tmp, {
