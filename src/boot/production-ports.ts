@@ -13,6 +13,7 @@ import { checkSandboxReady } from "../sandbox/readiness.js";
 import { startReaper } from "../sandbox/reaper.js";
 import { stopStorySandboxes } from "../sandbox/story-sandboxes.js";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
+import { setupDepsFromEnv } from "./setup-deps.js";
 
 export interface ProductionPorts {
   sandbox: SandboxControl;
@@ -49,10 +50,11 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     onError: (error) => deps.log.warn({ err: error }, "sandbox reaper pass failed"),
   });
   const cacheDir = resolve(env.WAVE_DATA_DIR ?? ".wave", "cache");
+  const setup = setupDepsFromEnv(env, runner);
   return {
     sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
     facts: gateStatusFacts(deps.pool),
-    gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir }),
+    gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir, setup }),
     handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env) }),
   };
 }

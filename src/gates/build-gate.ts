@@ -5,6 +5,7 @@ import { userMessage } from "../errors.js";
 import { createToolCallScreen } from "../safety/index.js";
 import { changeTooLarge, saveChange } from "./story-change.js";
 import { modelDepsOrFailure, openWorkspace, safetyDeps, storyBase, type GateDeps } from "./gate-context.js";
+import { SetupFailed } from "./setup-phase.js";
 import { storedPlan } from "./stored-plan.js";
 
 /**
@@ -18,7 +19,13 @@ export function buildGate(deps: GateDeps): GateWorker {
     const { model, failed } = modelDepsOrFailure(deps, story, "BUILD_FAILED");
     if (failed) return failed;
     const base = await storyBase(deps, story);
-    const ws = await openWorkspace(deps, story, job.id);
+    let ws;
+    try {
+      ws = await openWorkspace(deps, story, job.id, { setup: true });
+    } catch (error) {
+      if (error instanceof SetupFailed) return { type: "BUILD_FAILED", by: "wave", reason: userMessage(error) };
+      throw error;
+    }
     try {
       const feedback = snapshot.context.feedback;
       // Test output from a failed verify goes in as the failure; a person's recycle note as feedback.

@@ -10,6 +10,8 @@ import { postgresVerdictStore } from "../safety/index.js";
 import type { SafetyJudgeDeps } from "../safety/index.js";
 import type { StoryRow } from "../store/stories.js";
 import { baseTarball, resolveBase } from "./base-tarball.js";
+import { restoreDependencies } from "../sandbox/setup/restore-dependencies.js";
+import { prepareDependencies, type SetupDeps } from "./setup-phase.js";
 import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
 
@@ -20,6 +22,8 @@ export interface GateDeps extends EngineDeps {
   env: NodeJS.ProcessEnv;
   /** The host's cache directory (base tarballs under `tarballs/`), bounded by `WAVE_CACHE_MAX_MB`. */
   cacheDir: string;
+  /** The setup phase (dependency install through the egress proxy, cached); without it no gate installs anything. */
+  setup?: SetupDeps;
 }
 
 export function modelDeps(deps: GateDeps, story: StoryRow): ModelDeps {
@@ -88,26 +92,36 @@ export function storyImage(deps: Pick<GateDeps, "env">, story: Pick<StoryRow, "c
 /**
  * A fresh sandbox holding the story's base commit plus the change kept so
  * far. Gates never rely on a sandbox surviving between jobs: any replica can
- * pick up any gate.
+ * pick up any gate. With `setup`, the repository's dependencies are installed
+ * first (in a separate setup sandbox, or from the cache) and restored into it,
+ * so the agent's sandbox never has a channel out; a failed setup throws SetupFailed.
  */
-export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string): Promise<Workspace> {
+export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string, options: { setup?: boolean } = {}): Promise<Workspace> {
   const image = storyImage(deps, story);
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
   const cache = tarballCache(deps.cacheDir, deps.env);
-  const tarball = await baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
+  const tarball = () => baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
+  const change = await loadChange(deps.pool, story.id);
+  const setup = deps.setup;
+  const prepared = options.setup && setup ? await prepareDependencies({ ...deps, setup }, story, jobId, tarball, change, image) : null;
+  const stream = await tarball();
   // The stream holds an open file of the cache: close it when the sandbox never read it to the end.
-  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, tarball).catch((error: unknown) => {
-    tarball.destroy();
+  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, stream).catch((error: unknown) => {
+    stream.destroy();
+    prepared?.archive.destroy();
     throw error;
   });
-  const change = await loadChange(deps.pool, story.id);
-  if (change && change.patch.trim()) {
-    const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
-    if (applied.exitCode !== 0) {
-      await ws.destroy();
-      throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
+  try {
+    if (change && change.patch.trim()) {
+      const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
+      if (applied.exitCode !== 0) throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
     }
+    if (prepared) await restoreDependencies(ws, prepared.archive, prepared.plan.installed);
+  } catch (error) {
+    prepared?.archive.destroy();
+    await ws.destroy();
+    throw error;
   }
   return ws;
 }

@@ -1,6 +1,8 @@
 import { runVerify } from "../agents/verify.js";
 import type { GateWorker } from "../engine/run-gate.js";
 import { openWorkspace, type GateDeps } from "./gate-context.js";
+import { userMessage } from "../errors.js";
+import { SetupFailed } from "./setup-phase.js";
 import { storedPlan } from "./stored-plan.js";
 
 /** G4 Verify: the repository's test command in the sandbox; its exit code decides, not the model. */
@@ -8,7 +10,14 @@ export function verifyGate(deps: GateDeps): GateWorker {
   return async (story, _snapshot, job) => {
     const plan = storedPlan(story);
     if (!plan.test_command) return { type: "GATE_FAILED", by: "wave", reason: "the plan has no test command; set `test_command` in .github/wave.yml" };
-    const ws = await openWorkspace(deps, story, job.id);
+    let ws;
+    try {
+      ws = await openWorkspace(deps, story, job.id, { setup: true });
+    } catch (error) {
+      // A setup that fails is not a test failure: the story holds with the log instead of recycling.
+      if (error instanceof SetupFailed) return { type: "GATE_FAILED", by: "wave", reason: userMessage(error) };
+      throw error;
+    }
     try {
       const limits = story.config.agents.limits;
       const result = await runVerify(ws, plan.test_command, { timeoutMs: limits.test_timeout_seconds * 1000, maxOutputChars: limits.max_failure_chars });

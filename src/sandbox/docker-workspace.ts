@@ -4,11 +4,12 @@ import { PathOutsideWorkspace, SandboxTimeout, SandboxUnavailable, WaveError } f
 import { KILL_ALL_SIGNAL, RUNNER_RESERVED_PROCESSES } from "./container-config.js";
 import { binaryPaths, parseCatFileBatch, parseRawDiff } from "./diff-parse.js";
 import { dockerExec } from "./docker-exec.js";
+import { dockerStream } from "./docker-stream.js";
 import type { DockerExecOutcome, DockerExecRequest } from "./docker-exec.js";
 import type { Release } from "./fifo-limiter.js";
 import { RUNNER_DIR, WORKSPACE_DIR } from "./labels.js";
 import type { SandboxLimits } from "./policy.js";
-import type { ChangedFile, ExecOptions, ExecResult, Workspace, WorkspaceChange } from "./runner.js";
+import type { ChangedFile, ExecOptions, ExecResult, Workspace, WorkspaceChange, WorkspaceStream } from "./runner.js";
 import { EXPORT_CHANGE, KILL_COMMAND, OUTSIDE_EXIT, OUTSIDE_MARK, READ_FILE, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
 import { readTar } from "./tarball.js";
 import { workspaceRelativePath } from "./workspace-path.js";
@@ -171,6 +172,15 @@ export class DockerWorkspace implements Workspace {
       return file;
     });
     return { patch: patchText, files };
+  }
+
+  async openStream(argv: string[], options: { env?: Record<string, string> } = {}): Promise<WorkspaceStream> {
+    this.assertUsable();
+    const env = Object.entries(options.env ?? {}).map(([name, value]) => {
+      if (!ENV_NAME.test(name)) throw new WaveError(`${JSON.stringify(name)} is not a valid environment variable name.`);
+      return `${name}=${value}`;
+    });
+    return dockerStream(this.parts.container, argv, env);
   }
 
   async destroy(): Promise<void> {

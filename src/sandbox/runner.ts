@@ -92,5 +92,22 @@ export interface Workspace {
   writeFile(path: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
   /** The change against the baseline, made exact by git inside the sandbox. */
   exportChange(): Promise<WorkspaceChange>;
+  /**
+   * Starts a program with its stdin and stdout as open streams (no timeout, no output cap, no
+   * process-group wrapper): the setup phase's egress channel and its dependency archives. Only the
+   * app's own setup code calls it, never an agent. Optional: a backend without it has no setup phase.
+   */
+  openStream?(argv: string[], options?: { env?: Record<string, string> }): Promise<WorkspaceStream>;
   destroy(): Promise<void>;
+}
+
+/** A running program's open streams (see Workspace.openStream). */
+export interface WorkspaceStream {
+  stdin: NodeJS.WritableStream & { end(): void };
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** Its exit code once its stream ended (null if Docker could not say). */
+  exit: Promise<number | null>;
+  /** Ends stdin and drops the stream; the program is left to exit (or to die with its sandbox). */
+  close(): void;
 }

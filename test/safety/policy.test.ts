@@ -136,7 +136,7 @@ describe("diff rules", () => {
 
   it("flags lockfiles changed without their manifest, not with it", () => {
     expect(diffRules(fileDiff("go.sum", ["x v1.0.0 h1:abc="]))).toContain("lockfile.without-manifest");
-    expect(diffRules([fileDiff("go.mod", ["require x v1.0.0"]), fileDiff("go.sum", ["x v1.0.0 h1:abc="])].join("\n"))).toEqual([]);
+    expect(diffRules([fileDiff("go.mod", ["require x v1.0.0"]), fileDiff("go.sum", ["x v1.0.0 h1:abc="])].join("\n"))).toEqual(["dependencies.changed", "dependencies.changed"]);
   });
 
   it("flags DROP in an up migration but not in its down half", () => {

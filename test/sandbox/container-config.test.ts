@@ -72,8 +72,13 @@ describe("sandbox policy and config", () => {
       command_timeout_seconds: 600,
       job_deadline_minutes: 60,
       output_limit_kb: 256,
+      setup_command: null,
+      setup_scripts: [],
+      setup_timeout_seconds: 900,
+      registries: null,
     });
     expect(() => waveConfigSchema.parse({ sandbox: { network: "host" } })).toThrow();
+    expect(() => waveConfigSchema.parse({ sandbox: { registries: [{ name: "npm", url: "not a url" }] } })).toThrow();
     expect(() => waveConfigSchema.parse({ sandbox: { memory_mb: 10 } })).toThrow();
     expect(() => waveConfigSchema.parse({ sandbox: { tarball_mb: 0 } })).toThrow();
     expect(() => waveConfigSchema.parse({ sandbox: { tarball_mb: 16_385 } })).toThrow();

@@ -57,6 +57,26 @@ export const sandboxSection = z
       .max(16_384)
       .default(256)
       .describe("KiB of stdout and of stderr kept per command; the rest is dropped with a visible `…[truncated N bytes]` marker."),
+    setup_command: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe(
+        "Shell command that installs the repository's dependencies in the setup phase, before any agent command (the only step with registry egress). Unset: detected from the lockfiles present, frozen, lifecycle scripts off.",
+      ),
+    setup_scripts: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Packages whose install (lifecycle) scripts run after the setup phase's install; every other package's scripts stay off."),
+    setup_timeout_seconds: z.number().int().min(10).max(7200).default(900).describe("Seconds the setup phase may take before it is killed and the story holds."),
+    registries: z
+      .array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), url: z.url() }).strict())
+      .nullable()
+      .default(null)
+      .describe(
+        "Package registries the setup phase may reach, replacing the per-ecosystem defaults (e.g. internal mirrors: `{name: npm, url: https://npm.internal.example}`). Set it in the organisation's .github repository; tokens are never configured here (the operator's WAVE_EGRESS_AUTH adds them in the app).",
+      ),
   })
   .strict()
   .prefault({})

@@ -26,6 +26,7 @@ export const ruleCatalogue = {
   "paths.git-internals": { severity: "high", summary: "writing git internals (hooks, config)" },
   "lockfile.without-manifest": { severity: "medium", summary: "lockfile changed without its manifest" },
   "lockfile.hand-edit": { severity: "medium", summary: "lockfile edited by hand" },
+  "dependencies.changed": { severity: "low", summary: "a dependency manifest or lockfile changed (re-installed by the setup phase)" },
   "tests.deleted": { severity: "high", summary: "test file deleted" },
   "tests.skipped": { severity: "high", summary: "test skipped or disabled" },
   "tests.trivial-assertion": { severity: "high", summary: "assertion that cannot fail" },
