@@ -6,6 +6,8 @@ CREATE TABLE wave_installations (
   account_login        text NOT NULL,
   account_type         text NOT NULL,
   repository_selection text NOT NULL,
+  -- The organisation's trigger label when it was installed (its .github repository's wave.yml), for the labels of new repositories.
+  trigger_label        text NOT NULL,
   created_at           timestamptz NOT NULL DEFAULT now(),
   suspended_at         timestamptz,
   deleted_at           timestamptz
@@ -19,6 +21,7 @@ CREATE TABLE wave_onboarding (
   owner           text NOT NULL,
   repo            text NOT NULL,
   node_id         text,
+  trigger_label   text NOT NULL,
   queued_at       timestamptz NOT NULL DEFAULT now(),
   done_at         timestamptz,
   outcome         text,
