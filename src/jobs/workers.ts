@@ -74,8 +74,13 @@ export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options
   }
   const onboard = { github: ports.router.github, pace: options.contentPace ?? contentPaceFromEnv({}) };
   for (let i = 0; i < (options.onboardConcurrency ?? 2); i++) {
-    await boss.work<OnboardJob>(QUEUES.onboard, poll, async ([job]) => {
-      if (job) return onboardRepository(deps, onboard, job.data);
+    let id = "";
+    id = await boss.work<OnboardJob>(QUEUES.onboard, poll, async ([job]) => {
+      if (!job) return;
+      const outcome = await onboardRepository(deps, onboard, job.data);
+      // A thousand repositories queue at once: fetch the next job now, not after the polling interval.
+      boss.notifyWorker(id);
+      return outcome;
     });
   }
   return {

@@ -190,6 +190,10 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     ...fake,
+    // A number would be copied by the spread; the getter reads the live count.
+    get secondaryLimited() {
+      return fake.secondaryLimited;
+    },
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     close: () =>
