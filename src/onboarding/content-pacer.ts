@@ -85,3 +85,19 @@ export async function reserveContentSlot(
     client.release();
   }
 }
+
+/**
+ * How long until a request of this installation would fit, without reserving anything:
+ * lets a job that would only wait skip its reads and reschedule at once.
+ */
+export async function peekContentSlot(pool: Pool, installationId: number, windows: readonly PaceWindow[]): Promise<number> {
+  const res = await pool.query(
+    `SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now,
+            coalesce(array_agg((extract(epoch FROM at) * 1000)::float8 ORDER BY at) FILTER (WHERE at IS NOT NULL), '{}') AS planned
+     FROM wave_content_requests WHERE installation_id = $1`,
+    [installationId],
+  );
+  const now = Number(res.rows[0]?.now ?? Date.now());
+  const planned = ((res.rows[0]?.planned ?? []) as (number | string)[]).map(Number);
+  return Math.max(0, nextSlot(planned, windows, now) - now);
+}

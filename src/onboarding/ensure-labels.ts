@@ -24,14 +24,15 @@ function graphqlFailure(error: unknown): GraphqlErrorLike | undefined {
 /** GitHub's answer when a label of that name is already there (created meanwhile, by someone else or an earlier attempt). */
 const ALREADY_THERE = /already (been )?taken|already exists/i;
 
-/**
- * Makes sure a repository has WAVE's labels, in at most two GitHub requests: one read
- * (is it archived, which of the labels exist) and, when any is missing, one GraphQL
- * request creating all of them. `beforeWrite` is awaited before that write, for pacing;
- * it is not called when nothing needs creating. An existing label is never changed, so
- * a maintainer's colours and wording stay.
- */
-export async function ensureLabels(ctx: RepoContext, labels: readonly LabelSpec[], beforeWrite: () => Promise<void>): Promise<EnsureLabelsResult> {
+/** What one read tells about a repository's labels: whether it is there, archived, and which of `labels` it lacks. */
+export interface LabelsFound {
+  outcome: "present" | "archived" | "gone";
+  repositoryNodeId?: string;
+  missing: LabelSpec[];
+}
+
+/** One GraphQL read: the repository's id, whether it is archived, and which of the labels exist (by name, as GitHub compares them). */
+export async function findLabels(ctx: RepoContext, labels: readonly LabelSpec[]): Promise<LabelsFound> {
   const vars: Record<string, string> = { owner: ctx.owner, name: ctx.repo };
   labels.forEach((l, i) => (vars[`l${i}`] = l.name));
   const read = `query($owner: String!, $name: String!, ${labels.map((_, i) => `$l${i}: String!`).join(", ")}) {
@@ -43,15 +44,28 @@ export async function ensureLabels(ctx: RepoContext, labels: readonly LabelSpec[
     found = data.repository;
   } catch (error) {
     const failure = graphqlFailure(error);
-    if (failure?.errors?.every((e) => e.type === "NOT_FOUND")) return { outcome: "gone", created: [], requests: 1 };
+    if (failure?.errors?.every((e) => e.type === "NOT_FOUND")) return { outcome: "gone", missing: [] };
     throw error;
   }
-  if (!found) return { outcome: "gone", created: [], requests: 1 };
-  if (found.isArchived === true) return { outcome: "archived", created: [], requests: 1 };
-  const missing = labels.filter((_, i) => !found[`l${i}`]);
+  if (!found) return { outcome: "gone", missing: [] };
+  if (found.isArchived === true) return { outcome: "archived", missing: [] };
+  return { outcome: "present", repositoryNodeId: String(found.id), missing: labels.filter((_, i) => !found[`l${i}`]) };
+}
+
+/**
+ * Makes sure a repository has WAVE's labels, in at most two GitHub requests: one read
+ * (is it archived, which of the labels exist) and, when any is missing, one GraphQL
+ * request creating all of them. `beforeWrite` is awaited before that write, for pacing;
+ * it is not called when nothing needs creating. An existing label is never changed, so
+ * a maintainer's colours and wording stay.
+ */
+export async function ensureLabels(ctx: RepoContext, labels: readonly LabelSpec[], beforeWrite: () => Promise<void>): Promise<EnsureLabelsResult> {
+  const found = await findLabels(ctx, labels);
+  if (found.outcome !== "present") return { outcome: found.outcome, created: [], requests: 1 };
+  const missing = found.missing;
   if (missing.length === 0) return { outcome: "labelled", created: [], requests: 1 };
 
-  const input: Record<string, string> = { repositoryId: String(found.id) };
+  const input: Record<string, string> = { repositoryId: String(found.repositoryNodeId) };
   missing.forEach((l, i) => Object.assign(input, { [`n${i}`]: l.name, [`c${i}`]: l.color, [`d${i}`]: l.description }));
   const write = `mutation($repositoryId: ID!, ${missing.map((_, i) => `$n${i}: String!, $c${i}: String!, $d${i}: String!`).join(", ")}) {
   ${missing.map((_, i) => `c${i}: createLabel(input: { repositoryId: $repositoryId, name: $n${i}, color: $c${i}, description: $d${i} }) { label { name } }`).join("\n  ")}

@@ -3,7 +3,7 @@ import type { GitHubAuth } from "../engine/ports.js";
 import { GitHubRateLimited } from "../github/errors.js";
 import { QUEUES } from "../jobs/queue.js";
 import type { Tx } from "../store/db.js";
-import { reserveContentSlot, type PaceWindow } from "./content-pacer.js";
+import { peekContentSlot, reserveContentSlot, type PaceWindow } from "./content-pacer.js";
 import { ensureLabels } from "./ensure-labels.js";
 import { waveLabels } from "./labels.js";
 
@@ -58,12 +58,16 @@ export async function onboardRepository(deps: EngineDeps, ports: OnboardPorts, j
   if (row.deleted_at) return markDone(deps, job.repositoryId, "skipped: installation removed");
   if (row.suspended_at) return "waiting: installation suspended";
 
-  const octokit = await ports.github.forInstallation(row.installation_id);
+  const maxWaitMs = ports.maxPaceWaitMs ?? 10_000;
   const sleep = ports.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let tx: Tx | undefined;
   try {
+    // A job that would only wait for its write reschedules before reading, so its read is not made twice.
+    const ahead = await peekContentSlot(deps.pool, row.installation_id, ports.pace);
+    if (ahead > maxWaitMs) throw new PaceLater(ahead);
+    const octokit = await ports.github.forInstallation(row.installation_id);
     const result = await ensureLabels({ octokit, owner: row.owner, repo: row.repo, retry: { maxWaitSeconds: 10 } }, waveLabels(row.trigger_label), async () => {
-      const slot = await reserveContentSlot(deps.pool, row.installation_id, ports.pace, ports.maxPaceWaitMs ?? 10_000);
+      const slot = await reserveContentSlot(deps.pool, row.installation_id, ports.pace, maxWaitMs);
       if ("later" in slot) throw new PaceLater(slot.later);
       await sleep(slot.waitMs);
       tx = await deps.pool.connect();

@@ -27,6 +27,8 @@ export interface FakeGitHub {
   repos: Map<string, { branch: string; sha: string; tarball: Buffer }>;
   /** The installation's repositories (GET /installation/repositories, and the GraphQL label calls), by "owner/repo". */
   installationRepos: Map<string, { id: number; name: string; full_name: string; node_id: string; archived: boolean }>;
+  /** The app's installations (GET /app/installations). */
+  appInstallations: { id: number; account: { login: string }; repository_selection: string; suspended_at: string | null }[];
   /** Repository labels by "owner/repo", as created through GraphQL `createLabel`. */
   repoLabels: Map<string, Map<string, { color: string; description: string }>>;
   /** Every `createLabel` GitHub carried out or refused as a duplicate, in order ("owner/repo:name"). */
@@ -65,6 +67,7 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
   const contentTimes: number[] = [];
   const fake: Omit<FakeGitHub, "url" | "host" | "close"> = {
     installationRepos: new Map(),
+    appInstallations: [],
     repoLabels: new Map(),
     labelCreations: [],
     secondaryLimited: 0,
@@ -105,10 +108,15 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       const query = String((body as { query?: string } | undefined)?.query ?? "");
       if (path === "/graphql" && (/isArchived/.test(query) || /createLabel/.test(query))) return json(res, 200, labelGraphql(fake, query, (body as { variables?: Record<string, string> }).variables ?? {}));
       let m: RegExpMatchArray | null;
+      if (path === "/app/installations" && method === "GET") {
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        return json(res, 200, fake.appInstallations.slice((page - 1) * perPage, page * perPage));
+      }
       if (path === "/installation/repositories" && method === "GET") {
         const page = Number(url.searchParams.get("page") ?? 1);
         const perPage = Number(url.searchParams.get("per_page") ?? 30);
-        const all = [...fake.installationRepos.values()];
+        const all = [...fake.installationRepos.values()].map((r) => ({ ...r, owner: { login: r.full_name.split("/")[0] } }));
         return json(res, 200, { total_count: all.length, repositories: all.slice((page - 1) * perPage, page * perPage) });
       }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
