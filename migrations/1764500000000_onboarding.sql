@@ -29,6 +29,13 @@ CREATE TABLE wave_onboarding (
 );
 CREATE INDEX wave_onboarding_installation ON wave_onboarding (installation_id);
 
+-- Repositories taken out of an installation (installation_repositories.removed): no GitHub request is made for their stories.
+CREATE TABLE wave_removed_repositories (
+  repository_id   bigint PRIMARY KEY,
+  installation_id bigint NOT NULL,
+  removed_at      timestamptz NOT NULL DEFAULT now()
+);
+
 -- When each content-creating request to GitHub was (or will be) sent, per installation: the pacer
 -- keeps these under GitHub's secondary limits across replicas.
 CREATE TABLE wave_content_requests (
@@ -47,6 +54,7 @@ CREATE TABLE wave_config_checks (
 );
 
 -- Down Migration
+DROP TABLE wave_removed_repositories;
 DROP TABLE wave_config_checks;
 DROP TABLE wave_content_requests;
 DROP TABLE wave_onboarding;

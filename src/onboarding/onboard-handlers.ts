@@ -6,6 +6,7 @@ import { callGitHub } from "../github/call-github.js";
 import type { GitHubClient } from "../github/client.js";
 import { withTransaction } from "../store/db.js";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
+import { leaveHandlers } from "./leave-handlers.js";
 import { installationTriggerLabel, queueOnboarding, recordInstallation, type InstalledRepository } from "./onboarding-store.js";
 
 interface InstallationPayload {
@@ -78,6 +79,8 @@ export const handleRepositoriesAdded: DeliveryHandler = async (delivery, { deps,
       repositorySelection: p.installation.repository_selection,
       triggerLabel: label,
     });
+    // Added back after a removal: its stories may reach GitHub again.
+    await tx.query(`DELETE FROM wave_removed_repositories WHERE repository_id = ANY($1::bigint[])`, [repos.map((r) => r.id)]);
     return queueOnboarding(tx, deps.boss, p.installation.id, label, repos);
   });
   return `installation ${p.installation.id}: ${queued} of ${repos.length} added repositories queued for onboarding`;
@@ -94,9 +97,10 @@ export const handleRepositoryCreated: DeliveryHandler = async (delivery, { deps 
   return queued ? `${p.repository.full_name} queued for onboarding` : `${p.repository.full_name} already onboarded`;
 };
 
-/** The onboarding handlers, keyed "event.action" for `RouterPorts.handlers`. */
+/** The onboarding and leaving handlers, keyed "event.action" for `RouterPorts.handlers`. */
 export function onboardingHandlers(): Record<string, DeliveryHandler> {
   return {
+    ...leaveHandlers(),
     "installation.created": handleInstallationCreated,
     "installation_repositories.added": handleRepositoriesAdded,
     "repository.created": handleRepositoryCreated,
