@@ -32,7 +32,7 @@ async function storedRecord(pool: Pool, repositoryId: number, sha: string, path:
  */
 export async function publishConfigCheck(pool: Pool, ctx: RepoContext, repositoryId: number, sha: string, path: string): Promise<string> {
   const text = await readFileAt(ctx, path, sha);
-  const payload = renderConfigCheck(path, text === null ? { removed: true } : validateConfigText(text));
+  const payload = renderConfigCheck(path, text === null ? { removed: true } : validateConfigText(text, { organisationRepository: ctx.repo === ".github" }));
   const stored = await storedRecord(pool, repositoryId, sha, path);
   const written = await writeCheckRun(ctx, { headSha: sha, payload, ...(stored ? { stored } : {}) });
   await pool.query(

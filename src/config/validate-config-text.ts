@@ -94,7 +94,7 @@ function issueProblems(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
  * node that caused it (the key itself for an unknown key, with "did you mean").
  * Pure; the `wave/config` check and the doctor render its answer.
  */
-export function validateConfigText(text: string): ConfigValidation {
+export function validateConfigText(text: string, options: { organisationRepository?: boolean } = {}): ConfigValidation {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -120,6 +120,14 @@ export function validateConfigText(text: string): ConfigValidation {
   const result = waveConfigSchema.safeParse(raw);
   const problems: ConfigProblem[] = [];
   if (extendsProblem) problems.push({ ...rangeOf(nodeAt(doc, ["_extends"], false), lines, text), key: "_extends", message: "`_extends` names the repository whose file this one extends.", example: "_extends: .github" });
+  if ("org_policy" in raw && !options.organisationRepository) {
+    problems.push({
+      ...rangeOf(nodeAt(doc, ["org_policy"], true), lines, text),
+      key: "org_policy",
+      message: "`org_policy` may only be set in the organisation's .github repository; here, set the key itself to be stricter (it can only tighten the policy).",
+      example: "budget: { story_cap_usd: 2 }",
+    });
+  }
   if (!result.success) for (const issue of result.error.issues) problems.push(...issueProblems(issue, doc, lines, text));
   if (problems.length > 0 || !result.success) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { ok: true, config: result.data, raw };

@@ -59,7 +59,7 @@ export async function installationChecks(github: AppGitHub): Promise<DoctorCheck
     try {
       const octokit = await github.forInstallation(installation.id);
       const orgText = await readFileAt({ octokit, owner, repo: ".github" }, CONFIG_PATH).catch(() => null);
-      const orgConfig = orgText === null ? undefined : validateConfigText(orgText);
+      const orgConfig = orgText === null ? undefined : validateConfigText(orgText, { organisationRepository: true });
       const trigger = orgConfig?.ok ? orgConfig.config.trigger_label : defaultConfig().trigger_label;
       const repos = await pages((page) => callGitHub(() => octokit.request("GET /installation/repositories", { per_page: 100, page })).then((r) => r.data.repositories as { name: string; full_name: string; archived?: boolean; owner: { login: string } }[]));
       const unlabelled: string[] = [];
@@ -69,7 +69,7 @@ export async function installationChecks(github: AppGitHub): Promise<DoctorCheck
         const labels = await findLabels(ctx, waveLabels(trigger).slice(0, 1));
         if (labels.outcome === "present" && labels.missing.length > 0) unlabelled.push(repo.full_name);
         const text = await readFileAt(ctx, CONFIG_PATH);
-        const validation = text === null ? undefined : validateConfigText(text);
+        const validation = text === null ? undefined : validateConfigText(text, { organisationRepository: repo.name === ".github" });
         if (validation && !validation.ok) {
           const first = validation.problems[0];
           invalid.push(`${repo.full_name}:${CONFIG_PATH} line ${first?.line ?? 1}: ${first?.message ?? "invalid"}${validation.problems.length > 1 ? ` (+${validation.problems.length - 1} more)` : ""}`);

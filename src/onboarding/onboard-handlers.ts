@@ -27,7 +27,7 @@ interface RepositoryPayload {
  */
 async function organisationTriggerLabel(octokit: GitHubClient, account: string): Promise<string> {
   const text = await readFileAt({ octokit, owner: account, repo: ".github" }, CONFIG_PATH).catch(() => null);
-  const validation = text === null ? undefined : validateConfigText(text);
+  const validation = text === null ? undefined : validateConfigText(text, { organisationRepository: true });
   return validation?.ok ? validation.config.trigger_label : defaultConfig().trigger_label;
 }
 

@@ -6,8 +6,8 @@ import { summarizeChanges } from "../../src/config/config-summary.js";
 import { validateConfigText, type ConfigProblem } from "../../src/config/validate-config-text.js";
 import { nearestKey } from "../../src/config/nearest-key.js";
 
-function problems(text: string): ConfigProblem[] {
-  const result = validateConfigText(text);
+function problems(text: string, organisationRepository = false): ConfigProblem[] {
+  const result = validateConfigText(text, { organisationRepository });
   if (result.ok) throw new Error(`expected problems in:\n${text}`);
   return result.problems;
 }
@@ -64,7 +64,8 @@ describe("validateConfigText: problems at the line and column the user wrote", (
           const typo = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
           if (typo === key || knownKeysAt(section).includes(typo)) return;
           const text = `${"\n".repeat(blankLines)}${nested(section, typo)} 1\n`;
-          const [p, ...rest] = problems(text);
+          // org_policy belongs in the organisation's .github repository.
+          const [p, ...rest] = problems(text, section[0] === "org_policy");
           expect(rest).toEqual([]);
           expect(p?.line).toBe(blankLines + 1 + section.length);
           expect(p?.column).toBe(1 + 2 * section.length);
