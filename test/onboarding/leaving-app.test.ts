@@ -40,7 +40,7 @@ async function settled(): Promise<void> {
     const pending = await app.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`);
     const deliveries = await app.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`);
     return pending.rows[0].n === 0 && deliveries.rows[0].n === 0;
-  }, 30_000, "deliveries processed and effects delivered");
+  }, 90_000, "deliveries processed and effects delivered");
 }
 async function processed(deliveryId: string): Promise<string> {
   return waitFor(async () => (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId])).rows[0]?.outcome as string | undefined, 30_000, deliveryId);

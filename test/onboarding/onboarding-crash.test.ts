@@ -11,7 +11,7 @@ import { installationCreated, knowRepositories } from "./installation-payloads.j
 /**
  * The app as a real process (`npm start`'s entry), killed with SIGKILL in the middle of
  * onboarding and started again on the same database: it resumes where it stopped and
- * no label is created twice. Pacing is tight (4 content requests per 2.1 s) so the kill
+ * no label is created twice. Pacing is tight (10 content requests per 10.5 s) so the kill
  * lands while jobs are waiting for their slot or talking to GitHub.
  */
 describe("onboarding survives SIGKILL", () => {
@@ -19,13 +19,14 @@ describe("onboarding survives SIGKILL", () => {
   let client: pg.Client;
   let github: FakeGitHub;
   const running: AppProcess[] = [];
-  const env = { WAVE_PACE_TIME_SCALE: "30", WAVE_CONTENT_PER_MINUTE: "4", WAVE_ONBOARD_CONCURRENCY: "2", WAVE_ONBOARD_EXPIRE_SECONDS: "4" };
+  // GitHub's minute lasts 10 s here: the pacer's 5 % margin (500 ms) then outlasts the arrival jitter of a loaded machine.
+  const env = { WAVE_PACE_TIME_SCALE: "6", WAVE_CONTENT_PER_MINUTE: "10", WAVE_ONBOARD_CONCURRENCY: "2", WAVE_ONBOARD_EXPIRE_SECONDS: "4" };
 
   beforeAll(async () => {
     db = await freshDatabase();
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    github = await startFakeGitHub({ contentLimits: [{ max: 4, windowMs: 2000 }] });
+    github = await startFakeGitHub({ contentLimits: [{ max: 10, windowMs: 10_000 }] });
   });
   afterAll(async () => {
     for (const app of running) await app.stop().catch(() => undefined);
