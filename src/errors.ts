@@ -59,3 +59,20 @@ export function userMessage(error: unknown): string {
   if (error instanceof WaveError) return error.hint ? `${error.message} ${error.hint}` : error.message;
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The base commit's tarball is over the configured size cap; retrying cannot shrink it, so the story holds at once. */
+export class RepositoryTooLarge extends WaveError {
+  constructor(
+    readonly repo: string,
+    readonly sha: string,
+    /** The tarball's size when GitHub declared it, else the bytes received before the cap stopped the download. */
+    readonly bytes: number,
+    readonly exact: boolean,
+    readonly capMb: number,
+  ) {
+    const mb = (bytes / 1_048_576).toFixed(1);
+    super(`The tarball of ${repo} at ${sha.slice(0, 7)} is ${exact ? "" : "more than "}${mb} MB, over the ${capMb} MB cap set by \`sandbox.tarball_mb\`.`, {
+      hint: "Raise `sandbox.tarball_mb` in .github/wave.yml (at most 16384, and within the host's cache, WAVE_CACHE_MAX_MB), then `/wave retry`.",
+    });
+  }
+}

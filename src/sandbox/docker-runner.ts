@@ -43,10 +43,12 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
   const policy = sandboxPolicy(options.policy);
   const docker = options.docker ?? createDockerClient();
   const limiter = options.limiter ?? new FifoLimiter(policy.maxConcurrent);
-  const context = { image: policy.image, runtime: policy.runtime, socket: socketOf(docker) };
 
   async function createWorkspace(spec: WorkspaceSpec, tarball: Readable): Promise<Workspace> {
     const limits = sandboxSection.parse({ ...policy.limits, ...spec.limits });
+    // The repository's chosen image (a toolchain variant); every other setting stays the host's.
+    const imagePolicy = spec.image ? { ...policy, image: spec.image } : policy;
+    const context = { image: imagePolicy.image, runtime: policy.runtime, socket: socketOf(docker) };
     const release = await limiter.acquire();
     let container: Docker.Container | undefined;
     let deadlineTimer: NodeJS.Timeout | undefined;
@@ -66,7 +68,7 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
       const who = { instance: options.instance, ...(options.deployment ? { deployment: options.deployment } : {}), storyId: spec.storyId, jobId: spec.jobId, deadlineAt };
       const init = ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""];
       const created: Docker.Container = await docker
-        .createContainer(containerCreateOptions(policy, limits, who, init))
+        .createContainer(containerCreateOptions(imagePolicy, limits, who, init))
         .catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
       container = created;
 

@@ -26,6 +26,8 @@ export interface WorkspaceSpec {
   deadlineMs?: number;
   /** The repository's `sandbox:` section of .github/wave.yml (resource limits); host defaults when absent. */
   limits?: Partial<SandboxLimits>;
+  /** The Docker image, already checked against the host's allowlist (`chooseImage`); the policy's image when absent. */
+  image?: string;
 }
 
 export interface ExecOptions {
