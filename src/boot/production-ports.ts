@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { commandHandlers } from "../commands/handle-command-event.js";
+import { handleConfigPush } from "../config/config-check-handler.js";
+import { onboardingHandlers } from "../onboarding/onboard-handlers.js";
 import type { EngineDeps } from "../engine/deps.js";
 import type { GateWorkers } from "../engine/run-gate.js";
 import type { GitHubAuth, SandboxControl, StatusFacts } from "../engine/ports.js";
@@ -55,6 +57,6 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
     facts: gateStatusFacts(deps.pool),
     gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir, setup }),
-    handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env) }),
+    handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env), ...onboardingHandlers(), "push.": handleConfigPush }),
   };
 }

@@ -16,6 +16,8 @@ import { FIX_COMMANDS } from "../sandbox/docker-errors.js";
 import { BASE_IMAGE, IMAGE_VARIANTS, parseImageAllowlist, variantTag, type ImageAllowlist } from "../sandbox/image-allowlist.js";
 import { sandboxPolicyFromEnv } from "../sandbox/policy.js";
 import { checkSandboxReady } from "../sandbox/readiness.js";
+import { appGitHubFromEnv } from "../onboarding/app-github-from-env.js";
+import { installationChecks } from "../onboarding/installation-doctor.js";
 import { buildCommand, renderImageTable, type ImageRow } from "./image-table.js";
 
 interface Check {
@@ -160,12 +162,24 @@ function render(checks: Check[]): string {
     .join("\n");
 }
 
+/** The installation check: needs the app's credentials; without them, says how to register the app. */
+export async function doctorInstallations(env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
+  const github = await appGitHubFromEnv(env).catch((error: unknown) => error as Error);
+  if (github instanceof Error) return [{ name: "installations", ok: false, detail: userMessage(github), fix: "Check PRIVATE_KEY (or PRIVATE_KEY_PATH): it must be the app's PEM private key." }];
+  if (!github) return [{ name: "installations", ok: true, detail: "not checked: no APP_ID and PRIVATE_KEY (run `npm start` and register the app first, see README)" }];
+  try {
+    return await installationChecks(github);
+  } catch (error) {
+    return [{ name: "installations", ok: false, detail: userMessage(error), fix: "Check APP_ID and PRIVATE_KEY (and GHE_HOST for GitHub Enterprise Server) against the app's settings page." }];
+  }
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const checks = await doctor();
+  const checks = [...(await doctor()), ...(await doctorInstallations())];
   console.log(render(checks));
   const rows = await imageRows(process.env).catch(() => null);
   if (rows) console.log(renderImageTable(rows));
   const failed = checks.filter((c) => !c.ok).length;
-  console.log(failed === 0 ? "wave doctor: the sandbox is ready." : `wave doctor: ${failed} problem(s); run the fix commands above, then npm run doctor again.`);
+  console.log(failed === 0 ? "wave doctor: the sandbox and the installations are ready." : `wave doctor: ${failed} problem(s); run the fix commands above, then npm run doctor again.`);
   process.exitCode = failed === 0 ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import { ConfigError } from "../errors.js";
+import { applyOrgPolicy } from "./org-policy.js";
 import { waveConfigSchema, type WaveConfig } from "./schema.js";
 
 export const CONFIG_PATH = ".github/wave.yml";
@@ -32,6 +33,11 @@ function hasPath(obj: unknown, path: PropertyKey[]): boolean {
   return true;
 }
 
+/** `owner/.github:…`: the organisation's defaults and policy. */
+export function isOrganisationFile(location: string): boolean {
+  return /^[^/]+\/\.github:/.test(location);
+}
+
 export interface LoadedFile {
   /** `owner/repo:path`, where the user will find the file. */
   location: string;
@@ -44,10 +50,27 @@ export interface LoadedFile {
  */
 export function validateConfig(files: LoadedFile[]): WaveConfig {
   const present = files.filter((f): f is LoadedFile & { config: Plain } => f.config !== null);
+  // Only the organisation's .github repository decides its policy; a repository's file naming it is refused, not merged.
+  const usurper = present.find((f) => !isOrganisationFile(f.location) && "org_policy" in f.config);
+  if (usurper) {
+    throw new ConfigError(`${usurper.location}: \`org_policy\` may only be set in the organisation's .github repository.`, usurper.location, [{ key: "org_policy", message: "only the organisation's .github repository may set it" }], {
+      hint: "Remove `org_policy` from this file; to be stricter than the organisation, set the key itself (e.g. `budget.story_cap_usd`).",
+    });
+  }
   const merged = deepMerge(...present.map((f) => f.config));
   delete merged._extends;
   const result = waveConfigSchema.safeParse(merged);
-  if (result.success) return result.data;
+  if (result.success) {
+    const policy = applyOrgPolicy(result.data, result.data.org_policy);
+    const [first] = policy.problems;
+    const location = present[present.length - 1]?.location ?? CONFIG_PATH;
+    if (first) {
+      throw new ConfigError(`${location}: \`${first.key}\`: ${first.message}`, location, policy.problems, {
+        hint: "Choose an allowed model, or ask an organisation owner to allow it in the .github repository's `org_policy.allowed_models`.",
+      });
+    }
+    return policy.config;
+  }
   const issues = result.error.issues.map((issue) => {
     const path = issue.path;
     const key = issue.code === "unrecognized_keys" ? [...path.map(String), ...issue.keys].join(".") : path.map(String).join(".") || "(top level)";

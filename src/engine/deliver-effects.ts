@@ -5,6 +5,7 @@ import { syncChecks } from "../publish/sync-checks.js";
 import { markAttemptFailed, markDelivered, pendingEffects, type OutboxRow } from "../store/outbox.js";
 import { loadStory } from "../store/stories.js";
 import { orgStop } from "../store/org-controls.js";
+import { githubCutOff } from "../onboarding/github-cut-off.js";
 import type { EngineDeps } from "./deps.js";
 import type { GitHubAuth, SandboxControl, StatusFacts } from "./ports.js";
 
@@ -24,6 +25,14 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
   if (pending.length === 0) return 0;
   const story = await loadStory(deps.pool, storyId);
   if (!story) throw new Error(`story ${storyId} does not exist`);
+  const cutOff = await githubCutOff(deps.pool, story.installationId, story.repoId);
+  if (cutOff) {
+    // No GitHub request (not even a token) for a suspended or removed installation: the sandbox still stops, the rest is dropped.
+    if (pending.some((row) => row.effect.kind === "stop-sandbox")) await ports.sandbox.stopStory(storyId);
+    await markDelivered(deps.pool, pending.map((row) => row.id));
+    deps.log.info({ storyId, cutOff, dropped: pending.length }, "effects not sent to GitHub");
+    return 0;
+  }
   const octokit = await ports.github.forInstallation(story.installationId);
   const done = new Set<string>();
   let delivered = 0;

@@ -15,6 +15,8 @@ export const QUEUES = {
   effects: "wave-effects",
   /** Do the work of the story's current gate (plan, build, verify…). One queued and one active per story. */
   gate: "wave-gate",
+  /** Create WAVE's labels in one repository of a new installation. One job per repository. */
+  onboard: "wave-onboard",
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -29,6 +31,8 @@ export interface QueueTuning {
   effectsExpireSeconds: number;
   gateExpireSeconds: number;
   deliveryExpireSeconds: number;
+  /** Optional so callers that predate onboarding keep their tuning; 60 s when absent. */
+  onboardExpireSeconds?: number;
 }
 
 export function queueTuningFromEnv(env: NodeJS.ProcessEnv = process.env): QueueTuning {
@@ -40,6 +44,7 @@ export function queueTuningFromEnv(env: NodeJS.ProcessEnv = process.env): QueueT
     effectsExpireSeconds: num("WAVE_EFFECTS_EXPIRE_SECONDS", 60),
     gateExpireSeconds: num("WAVE_GATE_EXPIRE_SECONDS", 3600),
     deliveryExpireSeconds: num("WAVE_DELIVERY_EXPIRE_SECONDS", 120),
+    onboardExpireSeconds: num("WAVE_ONBOARD_EXPIRE_SECONDS", 60),
   };
 }
 
@@ -48,6 +53,7 @@ function queueDefinitions(t: QueueTuning): PgBoss.Queue[] {
     { name: QUEUES.delivery, policy: "standard", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: t.deliveryExpireSeconds },
     { name: QUEUES.effects, policy: "stately", retryLimit: 12, retryDelay: 2, retryBackoff: true, expireInSeconds: t.effectsExpireSeconds },
     { name: QUEUES.gate, policy: "stately", retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: t.gateExpireSeconds },
+    { name: QUEUES.onboard, policy: "standard", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: t.onboardExpireSeconds ?? 60 },
   ];
 }
 

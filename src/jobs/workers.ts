@@ -3,6 +3,8 @@ import type { EngineDeps } from "../engine/deps.js";
 import { deliverEffects, type EffectPorts } from "../engine/deliver-effects.js";
 import { runGateJob, type GateJob, type GateWorkers } from "../engine/run-gate.js";
 import { processDelivery, type RouterPorts } from "../webhooks/route-delivery.js";
+import { contentPaceFromEnv, type PaceWindow } from "../onboarding/content-pacer.js";
+import { onboardRepository, type OnboardJob } from "../onboarding/onboard-repository.js";
 import { QUEUES } from "./queue.js";
 
 export interface WorkerPorts {
@@ -21,6 +23,9 @@ export interface WorkerOptions {
   deliveryConcurrency?: number;
   effectsConcurrency?: number;
   gateConcurrency?: number;
+  onboardConcurrency?: number;
+  /** GitHub's secondary limits for content-creating requests, as onboarding paces them. */
+  contentPace?: PaceWindow[];
   pollingIntervalSeconds?: number;
 }
 
@@ -37,6 +42,8 @@ export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Work
     deliveryConcurrency: count("WAVE_DELIVERY_CONCURRENCY", 2),
     effectsConcurrency: count("WAVE_EFFECTS_CONCURRENCY", 2),
     gateConcurrency: count("WAVE_GATE_CONCURRENCY", 2),
+    onboardConcurrency: count("WAVE_ONBOARD_CONCURRENCY", 2),
+    contentPace: contentPaceFromEnv(env),
   };
 }
 
@@ -63,6 +70,17 @@ export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options
   for (let i = 0; i < (options.gateConcurrency ?? 2); i++) {
     await boss.work<GateJob>(QUEUES.gate, poll, async ([job]) => {
       if (job) return runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id });
+    });
+  }
+  const onboard = { github: ports.router.github, pace: options.contentPace ?? contentPaceFromEnv({}) };
+  for (let i = 0; i < (options.onboardConcurrency ?? 2); i++) {
+    let id = "";
+    id = await boss.work<OnboardJob>(QUEUES.onboard, poll, async ([job]) => {
+      if (!job) return;
+      const outcome = await onboardRepository(deps, onboard, job.data);
+      // A thousand repositories queue at once: fetch the next job now, not after the polling interval.
+      boss.notifyWorker(id);
+      return outcome;
     });
   }
   return {

@@ -37,7 +37,10 @@ export type StoryEvent =
   | { type: "BUDGET_EXHAUSTED"; by: string; reason: string }
   | { type: "BUDGET_RAISED"; by: string; usd: number }
   | { type: "EMERGENCY_STOP"; by: string }
-  | { type: "EMERGENCY_RESUME"; by: string };
+  | { type: "EMERGENCY_RESUME"; by: string }
+  /** GitHub suspended the app's installation: hold until it is unsuspended (src/onboarding/leave-handlers.ts). */
+  | { type: "INSTALLATION_SUSPENDED"; by: string }
+  | { type: "INSTALLATION_UNSUSPENDED"; by: string };
 
 export type StoryEventType = StoryEvent["type"];
 
@@ -72,4 +75,6 @@ export const sampleEvents: { [K in StoryEventType]: Extract<StoryEvent, { type: 
   BUDGET_RAISED: { type: "BUDGET_RAISED", by: "maintainer", usd: 2 },
   EMERGENCY_STOP: { type: "EMERGENCY_STOP", by: "owner" },
   EMERGENCY_RESUME: { type: "EMERGENCY_RESUME", by: "owner" },
+  INSTALLATION_SUSPENDED: { type: "INSTALLATION_SUSPENDED", by: "owner" },
+  INSTALLATION_UNSUSPENDED: { type: "INSTALLATION_UNSUSPENDED", by: "owner" },
 };

@@ -12,14 +12,15 @@ import type { Holds, StoryContext } from "./machine.js";
  * - a gate's hold: `/wave retry` or `/wave recycle` by write and above, or
  *   `/wave unhold` by maintain and above;
  * - the budget's hold: raising the budget;
- * - the emergency stop: `/wave resume-all`.
+ * - the emergency stop: `/wave resume-all`;
+ * - the installation's suspension: GitHub's `installation.unsuspend` (an owner unsuspends the app).
  *
  * `role` on an event is the authority the commands layer granted the sender
  * (their standing, or the rule's level when a user or team entry let them in);
  * an event without one has none, so a caller that forgets it lifts nothing
  * that needs a role.
  */
-export type HoldKind = "person" | "gate" | "budget" | "emergency";
+export type HoldKind = "person" | "gate" | "budget" | "emergency" | "installation";
 
 /** One hold still in place, for the status comment. */
 export interface HoldInPlace {
@@ -65,16 +66,17 @@ export function holdsAfter(holds: Holds, event: StoryEvent): Holds {
   if (holds.gate && liftsGateHold(event)) delete next.gate;
   if (holds.budget && event.type === "BUDGET_RAISED") delete next.budget;
   if (holds.emergency && event.type === "EMERGENCY_RESUME") delete next.emergency;
+  if (holds.installation && event.type === "INSTALLATION_UNSUSPENDED") delete next.installation;
   return next;
 }
 
 export function holdsEmpty(holds: Holds): boolean {
-  return !holds.people?.length && !holds.gate && !holds.budget && !holds.emergency;
+  return !holds.people?.length && !holds.gate && !holds.budget && !holds.emergency && !holds.installation;
 }
 
 /** How many holds are in place (each person's counts once). */
 export function holdCount(holds: Holds): number {
-  return (holds.people?.length ?? 0) + (holds.gate ? 1 : 0) + (holds.budget ? 1 : 0) + (holds.emergency ? 1 : 0);
+  return (holds.people?.length ?? 0) + (holds.gate ? 1 : 0) + (holds.budget ? 1 : 0) + (holds.emergency ? 1 : 0) + (holds.installation ? 1 : 0);
 }
 
 /** Adds or replaces `by`'s own hold, keeping everyone else's. */
@@ -88,6 +90,7 @@ export const liftedBy: Record<HoldInPlace["kind"], string> = {
   gate: "`/wave retry` (write and above), or `/wave unhold` by maintain and above",
   budget: "`/wave budget +<usd>` (maintain and above by default)",
   emergency: "an organisation owner with `/wave resume-all`",
+  installation: "an organisation owner, by unsuspending the app's installation on GitHub",
   escalation: "`/wave approve` (write and above, not the story's starter)",
 };
 
@@ -96,6 +99,7 @@ export function holdsInPlace(context: Pick<StoryContext, "holds" | "step">): Hol
   const { holds } = context;
   const list: HoldInPlace[] = [];
   if (holds.emergency) list.push({ kind: "emergency", placedBy: `@${holds.emergency.by}`, reason: "organisation emergency stop", liftedBy: liftedBy.emergency });
+  if (holds.installation) list.push({ kind: "installation", placedBy: `@${holds.installation.by}`, reason: "the app's installation is suspended", liftedBy: liftedBy.installation });
   if (holds.budget) list.push({ kind: "budget", placedBy: "the budget", reason: holds.budget.reason, liftedBy: liftedBy.budget });
   if (holds.gate) list.push({ kind: "gate", placedBy: `the ${holds.gate.gate} gate`, reason: holds.gate.reason, liftedBy: liftedBy.gate });
   for (const hold of holds.people ?? []) list.push({ kind: "person", placedBy: `@${hold.by}`, reason: hold.reason, liftedBy: liftedBy.person });

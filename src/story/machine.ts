@@ -75,6 +75,8 @@ export interface Holds {
   gate?: { gate: Gate; reason: string };
   budget?: { reason: string };
   emergency?: { by: string };
+  /** GitHub suspended the app's installation; only unsuspending it lifts this. */
+  installation?: { by: string };
 }
 
 export interface StoryContext {
@@ -205,6 +207,13 @@ export const storyMachine = setup({
       actions: assign(({ context, event }) => ({
         holds: { ...context.holds, emergency: { by: event.by } },
         decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: "organisation emergency stop" }),
+      })),
+    },
+    INSTALLATION_SUSPENDED: {
+      target: "#story.held",
+      actions: assign(({ context, event }) => ({
+        holds: { ...context.holds, installation: { by: event.by } },
+        decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: "the app's installation was suspended" }),
       })),
     },
     GATE_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, gateOfStep[context.step], event.by, event.reason)) },
@@ -359,6 +368,11 @@ export const storyMachine = setup({
         GATE_FAILED: { actions: [] },
         BUDGET_EXHAUSTED: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, budget: { reason: event.reason } } })) },
         EMERGENCY_STOP: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, emergency: { by: event.by } } })) },
+        INSTALLATION_SUSPENDED: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, installation: { by: event.by } } })) },
+        INSTALLATION_UNSUSPENDED: [
+          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "installation unsuspended")) },
+          { actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event) })) },
+        ],
         // An unhold lifts what its sender may lift and nothing else; one that lifts nothing does not apply.
         UNHOLD: [
           { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "unhold")) },

@@ -10,4 +10,8 @@ export const subscribedEvents = [
   "check_run",
   "installation",
   "installation_repositories",
+  // A change to .github/wave.yml is checked where it was pushed (wave/config).
+  "push",
+  // New repositories of an all-repositories installation are onboarded.
+  "repository",
 ] as const;

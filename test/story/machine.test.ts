@@ -40,6 +40,8 @@ function mayLift(kind: string, placer: string | null, event: StoryEvent): boolea
       return event.type === "BUDGET_RAISED";
     case "emergency":
       return event.type === "EMERGENCY_RESUME";
+    case "installation":
+      return event.type === "INSTALLATION_UNSUSPENDED";
     default:
       return false;
   }
@@ -47,7 +49,7 @@ function mayLift(kind: string, placer: string | null, event: StoryEvent): boolea
 /** Each hold as `kind:placer`, so two people's holds are two holds. */
 function holdKeys(s: StoredSnapshot): string[] {
   const h = s.context.holds;
-  return [...(h.people ?? []).map((p) => `person:${p.by}`), ...(h.gate ? ["gate:"] : []), ...(h.budget ? ["budget:"] : []), ...(h.emergency ? ["emergency:"] : [])].sort();
+  return [...(h.people ?? []).map((p) => `person:${p.by}`), ...(h.gate ? ["gate:"] : []), ...(h.budget ? ["budget:"] : []), ...(h.emergency ? ["emergency:"] : []), ...(h.installation ? ["installation:"] : [])].sort();
 }
 
 /**
@@ -199,7 +201,7 @@ describe("story statechart: every reachable state × every event", () => {
       }
       // Not vacuous: every kind of hold was lifted somewhere in the walk.
       expect(lifted).toBeGreaterThan(0);
-      expect([...liftedKinds].sort()).toEqual(["budget", "emergency", "gate", "person"]);
+      expect([...liftedKinds].sort()).toEqual(["budget", "emergency", "gate", "installation", "person"]);
     });
 
     it("resumes a held story only once no hold is left, and only through an event that may lift the last one", () => {

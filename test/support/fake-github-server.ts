@@ -30,7 +30,29 @@ export interface FakeGitHub {
    * GitHub's codeload often does).
    */
   repos: Map<string, { branch: string; sha: string; tarball: Buffer | (() => Readable) }>;
+  /** The installation's repositories (GET /installation/repositories, and the GraphQL label calls), by "owner/repo". */
+  installationRepos: Map<string, { id: number; name: string; full_name: string; node_id: string; archived: boolean }>;
+  /** The app's installations (GET /app/installations). */
+  appInstallations: { id: number; account: { login: string }; repository_selection: string; suspended_at: string | null }[];
+  /** Repository labels by "owner/repo", as created through GraphQL `createLabel`. */
+  repoLabels: Map<string, Map<string, { color: string; description: string }>>;
+  /** Every `createLabel` GitHub carried out or refused as a duplicate, in order ("owner/repo:name"). */
+  labelCreations: string[];
+  /** Answers of 403 "secondary rate limit" given because a content limit was exceeded. */
+  secondaryLimited: number;
   close(): Promise<void>;
+}
+
+/** GitHub's secondary limit on content-creating requests: at most `max` in any `windowMs`. */
+export interface ContentLimit {
+  max: number;
+  windowMs: number;
+}
+
+/** POST/PATCH/PUT/DELETE and GraphQL mutations create content; token requests do not. */
+function createsContent(method: string, path: string, body: unknown): boolean {
+  if (path === "/graphql") return /^\s*mutation\b/.test(String((body as { query?: string } | undefined)?.query ?? ""));
+  return method !== "GET" && method !== "HEAD" && !/^\/app\/installations\/\d+\/access_tokens$/.test(path);
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -45,9 +67,15 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Promise<FakeGitHub> {
+export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimits?: ContentLimit[] } = {}): Promise<FakeGitHub> {
   let nextId = 5000;
+  const contentTimes: number[] = [];
   const fake: Omit<FakeGitHub, "url" | "host" | "close"> = {
+    installationRepos: new Map(),
+    appInstallations: [],
+    repoLabels: new Map(),
+    labelCreations: [],
+    secondaryLimited: 0,
     requests: [],
     undocumented: [],
     comments: new Map(),
@@ -73,7 +101,29 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
         fake.undocumented.push(`${method} ${path}`);
         return json(res, 400, { message: `${method} ${path} is not in GitHub's REST API description` });
       }
+      if (options.contentLimits && createsContent(method, path, body)) {
+        const now = Date.now();
+        if (options.contentLimits.some((l) => contentTimes.filter((t) => t > now - l.windowMs).length >= l.max)) {
+          fake.secondaryLimited++;
+          res.writeHead(403, { "content-type": "application/json; charset=utf-8", "retry-after": "60" });
+          return res.end(JSON.stringify({ message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }));
+        }
+        contentTimes.push(now);
+      }
+      const query = String((body as { query?: string } | undefined)?.query ?? "");
+      if (path === "/graphql" && (/isArchived/.test(query) || /createLabel/.test(query))) return json(res, 200, labelGraphql(fake, query, (body as { variables?: Record<string, string> }).variables ?? {}));
       let m: RegExpMatchArray | null;
+      if (path === "/app/installations" && method === "GET") {
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        return json(res, 200, fake.appInstallations.slice((page - 1) * perPage, page * perPage));
+      }
+      if (path === "/installation/repositories" && method === "GET") {
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const perPage = Number(url.searchParams.get("per_page") ?? 30);
+        const all = [...fake.installationRepos.values()].map((r) => ({ ...r, owner: { login: r.full_name.split("/")[0] } }));
+        return json(res, 200, { total_count: all.length, repositories: all.slice((page - 1) * perPage, page * perPage) });
+      }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
         const key = `${m[1]}/${m[2]}#${m[3]}`;
         const list = fake.comments.get(key) ?? [];
@@ -157,6 +207,10 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
   const port = typeof address === "object" && address ? address.port : 0;
   return {
     ...fake,
+    // A number would be copied by the spread; the getter reads the live count.
+    get secondaryLimited() {
+      return fake.secondaryLimited;
+    },
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     close: () =>
@@ -165,4 +219,49 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
         server.close(() => r());
       }),
   };
+}
+
+/**
+ * GitHub's GraphQL answers for the two label calls onboarding makes: the read (repository
+ * id, `isArchived`, `label(name:)` aliases) and aliased `createLabel` mutations, where a
+ * name already taken is an UNPROCESSABLE error on its alias and the others go through.
+ */
+function labelGraphql(fake: Omit<FakeGitHub, "url" | "host" | "close">, query: string, variables: Record<string, string>): unknown {
+  const byNodeId = (id: string) => [...fake.installationRepos.entries()].find(([, r]) => r.node_id === id)?.[0];
+  if (/^\s*mutation\b/.test(query)) {
+    const data: Record<string, unknown> = {};
+    const errors: unknown[] = [];
+    for (const m of query.matchAll(/(\w+): createLabel\(input: \{ repositoryId: \$(\w+), name: \$(\w+), color: \$(\w+), description: \$(\w+) \}\)/g)) {
+      const [, alias = "", repoVar = "", nameVar = "", colorVar = "", descVar = ""] = m;
+      const key = byNodeId(variables[repoVar] ?? "");
+      if (!key) {
+        data[alias] = null;
+        errors.push({ type: "NOT_FOUND", path: [alias], message: "Could not resolve to a node" });
+        continue;
+      }
+      const labels = fake.repoLabels.get(key) ?? new Map<string, { color: string; description: string }>();
+      fake.repoLabels.set(key, labels);
+      const name = variables[nameVar] ?? "";
+      fake.labelCreations.push(`${key}:${name}`);
+      if ([...labels.keys()].some((l) => l.toLowerCase() === name.toLowerCase())) {
+        data[alias] = null;
+        errors.push({ type: "UNPROCESSABLE", path: [alias], message: "Name has already been taken" });
+        continue;
+      }
+      labels.set(name, { color: variables[colorVar] ?? "", description: variables[descVar] ?? "" });
+      data[alias] = { label: { name } };
+    }
+    return errors.length ? { data, errors } : { data };
+  }
+  const key = `${variables.owner}/${variables.name}`;
+  const repo = fake.installationRepos.get(key);
+  if (!repo) return { data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"], message: `Could not resolve to a Repository with the name '${key}'.` }] };
+  const labels = fake.repoLabels.get(key) ?? new Map();
+  const answer: Record<string, unknown> = { id: repo.node_id, isArchived: repo.archived };
+  for (const m of query.matchAll(/(\w+): label\(name: \$(\w+)\)/g)) {
+    const wanted = (variables[m[2] ?? ""] ?? "").toLowerCase();
+    const hit = [...labels.keys()].find((l: string) => l.toLowerCase() === wanted);
+    answer[m[1] ?? ""] = hit ? { name: hit } : null;
+  }
+  return { data: { repository: answer } };
 }
