@@ -33,6 +33,8 @@ export interface Pull {
   body: string;
   draft: boolean;
   state: "open" | "closed";
+  /** Set when a test merges the PR (GitHub's `merged`). */
+  merged?: boolean;
 }
 export interface RecordedRequest {
   method: string;
@@ -205,6 +207,10 @@ export class GitRepoFake {
       this.pulls.push(pull);
       return [201, this.pullJson(pull)];
     }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)$/.exec(route))) {
+      const pull = this.pulls.find((p) => p.number === Number(m?.[1]));
+      return pull ? [200, this.pullJson(pull)] : notFound;
+    }
     if (method === "PATCH" && (m = /^\/pulls\/(\d+)$/.exec(route))) {
       const pull = this.pulls.find((p) => p.number === Number(m?.[1]));
       if (!pull) return notFound;
@@ -248,7 +254,7 @@ export class GitRepoFake {
 
   private pullJson(p: Pull): Record<string, unknown> {
     const headSha = this.refs.get(`refs/heads/${p.head}`) ?? "";
-    return { number: p.number, node_id: p.node_id, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, draft: p.draft, title: p.title, body: p.body, state: p.state, head: { ref: p.head, sha: headSha } };
+    return { number: p.number, node_id: p.node_id, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, draft: p.draft, title: p.title, body: p.body, state: p.state, merged: p.merged === true, head: { ref: p.head, sha: headSha } };
   }
 
   private graphql(b: Record<string, unknown>): [number, unknown] {
