@@ -1,5 +1,6 @@
 import { run } from "probot";
 import { startDatabase } from "./boot/database.js";
+import { WaveOctokit } from "./github/octokit-options.js";
 import { startQueue } from "./jobs/queue.js";
 import { workerOptionsFromEnv } from "./jobs/workers.js";
 import { createPool } from "./store/db.js";
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const boss = await startQueue(db.url);
   const deps = { pool, boss, log };
   const ports = await productionPorts(deps, process.env);
-  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log });
+  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log, Octokit: WaveOctokit });
 }
 
 main().catch((error: unknown) => {
