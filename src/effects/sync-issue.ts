@@ -11,7 +11,7 @@ import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
 import { mirrorLabel, mirrorLabels, renderStatusComment, type StatusCommentInput } from "./render-status-comment.js";
 
-export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop">;
+export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop" | "problems">;
 
 /**
  * Brings the issue in line with the story: the one status comment (found by

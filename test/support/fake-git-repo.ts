@@ -218,6 +218,14 @@ export class GitRepoFake {
       if (typeof b.body === "string") pull.body = b.body;
       return [200, this.pullJson(pull)];
     }
+    if (method === "GET" && (m = /^\/commits\/([0-9a-f]{40})\/check-runs$/.exec(route))) {
+      const name = url.searchParams.get("check_name");
+      const runs = [...this.checkRuns]
+        .map(([id, writes]) => ({ id, first: writes[0] as { name: string; head_sha: string; external_id?: string } }))
+        .filter((r) => r.first.head_sha === m?.[1] && (!name || r.first.name === name))
+        .map((r) => ({ id: r.id, name: r.first.name, head_sha: r.first.head_sha, external_id: r.first.external_id ?? null }));
+      return [200, { total_count: runs.length, check_runs: runs }];
+    }
     if (method === "POST" && route === "/check-runs") {
       const id = 5000 + this.checkRuns.size;
       this.checkRuns.set(id, [b]);

@@ -25,8 +25,17 @@ export interface FakeGitHub {
   configs: Map<string, string>;
   /** Repositories by "owner/repo": default branch, its head commit and that commit's tarball. */
   repos: Map<string, { branch: string; sha: string; tarball: Buffer }>;
+  /** GitHub's failures, decided per request: refused outright, or applied and then answered badly. */
+  fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
+  /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
+  faulted: string[];
   close(): Promise<void>;
 }
+
+/** One failure GitHub may give: an answer instead of the work, or the work done and a bad answer. */
+export type GitHubFault =
+  | { kind: "refuse"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "applied-then"; status: number };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -51,6 +60,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
     roles: new Map(),
     configs: new Map(),
     repos: new Map(),
+    fault: undefined,
+    faulted: [],
   };
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -67,6 +78,24 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
       if (!documentedRoute(method, path)) {
         fake.undocumented.push(`${method} ${path}`);
         return json(res, 400, { message: `${method} ${path} is not in GitHub's REST API description` });
+      }
+      // The installation token is the app's own business; faults are for the API it then calls.
+      const fault = path.endsWith("/access_tokens") ? undefined : fake.fault?.({ method, path });
+      if (fault?.kind === "refuse") {
+        fake.faulted.push(`${fault.status} ${method} ${path}`);
+        res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...fault.headers });
+        return res.end(JSON.stringify(fault.body));
+      }
+      if (fault?.kind === "applied-then") {
+        // The write is done below; whatever it answers, the app hears a gateway error.
+        fake.faulted.push(`applied+${fault.status} ${method} ${path}`);
+        const end = res.end.bind(res);
+        res.writeHead = ((() => res) as unknown) as typeof res.writeHead;
+        res.end = ((() => {
+          res.statusCode = fault.status;
+          res.setHeader("content-type", "application/json; charset=utf-8");
+          return end(JSON.stringify({ message: "Bad Gateway" }));
+        }) as unknown) as typeof res.end;
       }
       let m: RegExpMatchArray | null;
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
