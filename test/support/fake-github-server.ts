@@ -175,8 +175,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    ...fake,
+  // The same object the server reads, so a test can set `fault` after the start.
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     close: () =>
@@ -184,5 +184,5 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
         server.closeAllConnections();
         server.close(() => r());
       }),
-  };
+  });
 }
