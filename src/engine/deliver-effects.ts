@@ -1,7 +1,6 @@
-import { postReplyOnce } from "../effects/post-reply.js";
 import { stateDerived, type Effect } from "../effects/effect.js";
-import { syncIssue } from "../effects/sync-issue.js";
-import { syncChecks } from "../publish/sync-checks.js";
+import type { GitHubClient } from "../github/client.js";
+import { gitHubPort, type GitHubPort } from "../github/port.js";
 import { describeRefusal, isPermanentRefusal } from "../github/refusal.js";
 import { deadLetterReasons, markAttemptFailed, markDeadLettered, markDelivered, pendingEffects, type OutboxRow } from "../store/outbox.js";
 import { loadStory } from "../store/stories.js";
@@ -11,6 +10,8 @@ import type { GitHubAuth, SandboxControl, StatusFacts } from "./ports.js";
 
 export interface EffectPorts {
   github: GitHubAuth;
+  /** The GitHub port over an installation's client; `gitHubPort` unless a test passes a fake. */
+  port?: (client: GitHubClient) => GitHubPort;
   sandbox: SandboxControl;
   facts: StatusFacts;
 }
@@ -35,7 +36,7 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
   if (pending.length === 0) return 0;
   const story = await loadStory(deps.pool, storyId);
   if (!story) throw new Error(`story ${storyId} does not exist`);
-  const octokit = await ports.github.forInstallation(story.installationId);
+  const github = (ports.port ?? ((client) => gitHubPort(client, deps.pool)))(await ports.github.forInstallation(story.installationId));
   const done = new Set<string>();
   let delivered = 0;
   let transient: unknown;
@@ -52,11 +53,11 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
         const stop = await orgStop(deps.pool, fresh.owner);
         const extras = await ports.facts.extras(fresh);
         const problems = await deadLetterReasons(deps.pool, storyId);
-        await syncIssue(octokit, deps.pool, fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null, problems });
+        await github.ensureStatusComment(fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null, problems });
       }, async () => {
         const fresh = (await loadStory(deps.pool, storyId)) ?? story;
-        await syncChecks(octokit, deps.pool, fresh);
-      }, ports, octokit, story.owner, story.repo);
+        await github.ensureCheckRuns(fresh);
+      }, ports, github, story.owner, story.repo);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (isPermanentRefusal(error)) {
@@ -85,7 +86,7 @@ async function deliverOne(
   sync: () => Promise<void>,
   syncPullRequest: () => Promise<void>,
   ports: EffectPorts,
-  octokit: Awaited<ReturnType<GitHubAuth["forInstallation"]>>,
+  github: GitHubPort,
   owner: string,
   repo: string,
 ): Promise<void> {
@@ -97,6 +98,6 @@ async function deliverOne(
     case "stop-sandbox":
       return ports.sandbox.stopStory(row.storyId);
     case "reply":
-      return postReplyOnce(octokit, { owner, repo, issueNumber: effect.issueNumber }, effect.key, effect.body);
+      return github.reply({ owner, repo, issueNumber: effect.issueNumber }, effect.key, effect.body);
   }
 }

@@ -46,7 +46,8 @@ function queueDefinitions(t: QueueTuning): PgBoss.Queue[] {
   return [
     { name: QUEUES.delivery, policy: "standard", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: t.deliveryExpireSeconds },
     { name: QUEUES.effects, policy: "stately", retryLimit: 12, retryDelay: 2, retryBackoff: true, expireInSeconds: t.effectsExpireSeconds },
-    { name: QUEUES.gate, policy: "stately", retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInSeconds: t.gateExpireSeconds },
+    // A crash takeover uses one try too, so a gate gets a few more than one bad answer needs.
+    { name: QUEUES.gate, policy: "stately", retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: t.gateExpireSeconds },
   ];
 }
 

@@ -9,7 +9,7 @@ import { deadLetterReasons } from "../store/outbox.js";
 import type { StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
-import { markReadyForReview } from "./mark-ready.js";
+import { markReadyForReview } from "../github/mark-ready.js";
 import { loadPullRequestFacts, saveCheckRunRecord, saveDraft } from "./pr-facts.js";
 import { safetyCheckPayload, storedDiffVerdict } from "./stored-diff-verdict.js";
 import { storySpendRows } from "./story-spend.js";

@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
-import { callGitHub } from "../github/call-github.js";
-import { createOnce } from "../github/create-once.js";
-import type { GitHubClient } from "../github/client.js";
-import { GitHubNotFound } from "../github/errors.js";
-import { storyMarker } from "../github/story-marker.js";
+import { callGitHub } from "./call-github.js";
+import { createOnce } from "./create-once.js";
+import type { GitHubClient } from "./client.js";
+import { GitHubNotFound } from "./errors.js";
+import { storyMarker } from "./story-marker.js";
 import { findCommentByMarker } from "./find-comment.js";
 import type { Pool } from "../store/db.js";
 import { updateStoryFacts, type StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
-import { mirrorLabel, mirrorLabels, renderStatusComment, type StatusCommentInput } from "./render-status-comment.js";
+import { mirrorLabel, mirrorLabels, renderStatusComment, type StatusCommentInput } from "../effects/render-status-comment.js";
 
 export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop" | "problems">;
 

@@ -1,6 +1,6 @@
-import { callGitHub } from "../github/call-github.js";
-import { createOnce } from "../github/create-once.js";
-import type { GitHubClient } from "../github/client.js";
+import { callGitHub } from "./call-github.js";
+import { createOnce } from "./create-once.js";
+import type { GitHubClient } from "./client.js";
 import { findCommentByMarker } from "./find-comment.js";
 
 function replyMarker(key: string): string {

@@ -1,15 +1,15 @@
 import { WaveError } from "../errors.js";
-import { callGitHub } from "../github/call-github.js";
-import { createOnce } from "../github/create-once.js";
-import type { RepoContext } from "../github/client.js";
-import { GitHubNotFound, GitHubValidationFailed } from "../github/errors.js";
-import { waveRef } from "../github/wave-ref.js";
+import { callGitHub } from "./call-github.js";
+import { createOnce } from "./create-once.js";
+import type { RepoContext } from "./client.js";
+import { GitHubNotFound, GitHubValidationFailed } from "./errors.js";
+import { waveRef } from "./wave-ref.js";
 import type { ChangedFile } from "../sandbox/runner.js";
-import { changedSince } from "./base-changes.js";
-import { blobContent, touchedPaths } from "./blob-content.js";
-import { gitBlobSha } from "./git-blob-sha.js";
-import { BranchTakenOver, EmptyChange, PublishConflict } from "./errors.js";
-import { treeEntries } from "./tree-entries.js";
+import { changedSince } from "../publish/base-changes.js";
+import { blobContent, touchedPaths } from "../publish/blob-content.js";
+import { gitBlobSha } from "../publish/git-blob-sha.js";
+import { BranchTakenOver, EmptyChange, PublishConflict } from "../publish/errors.js";
+import { treeEntries } from "../publish/tree-entries.js";
 
 export interface PublishChangeInput {
   storyId: string;

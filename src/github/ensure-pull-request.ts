@@ -1,8 +1,8 @@
-import { createOnce } from "../github/create-once.js";
-import { callGitHub } from "../github/call-github.js";
-import type { RepoContext } from "../github/client.js";
-import { GitHubValidationFailed } from "../github/errors.js";
-import { waveRef } from "../github/wave-ref.js";
+import { createOnce } from "./create-once.js";
+import { callGitHub } from "./call-github.js";
+import type { RepoContext } from "./client.js";
+import { GitHubValidationFailed } from "./errors.js";
+import { waveRef } from "./wave-ref.js";
 
 export interface EnsurePullRequestInput {
   branch: string;
