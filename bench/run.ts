@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const names = ["webhooks", "sandbox", "agents", "safety", "commands"];
+const names = ["webhooks", "sandbox", "agents", "safety", "commands", "tarball"];
 const name = process.argv[2];
 if (!name || !names.includes(name) || !existsSync(`bench/${name}.ts`)) {
   console.log(`usage: npm run bench <${names.join("|")}> [args…]`);

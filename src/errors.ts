@@ -42,6 +42,9 @@ export class SandboxTimeout extends WaveError {}
 /** The sandbox could not be used at all (Docker down, runtime missing, image missing). */
 export class SandboxUnavailable extends WaveError {}
 
+/** A file tool's path leads out of the workspace (through a symbolic link); refused, the agent is told why. */
+export class PathOutsideWorkspace extends WaveError {}
+
 /** A model call could overrun what is left of the budget, so it was not made. */
 export class BudgetExceeded extends WaveError {}
 
@@ -58,4 +61,21 @@ export class SnapshotVersionError extends WaveError {}
 export function userMessage(error: unknown): string {
   if (error instanceof WaveError) return error.hint ? `${error.message} ${error.hint}` : error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The base commit's tarball is over the configured size cap; retrying cannot shrink it, so the story holds at once. */
+export class RepositoryTooLarge extends WaveError {
+  constructor(
+    readonly repo: string,
+    readonly sha: string,
+    /** The tarball's size when GitHub declared it, else the bytes received before the cap stopped the download. */
+    readonly bytes: number,
+    readonly exact: boolean,
+    readonly capMb: number,
+  ) {
+    const mb = (bytes / 1_048_576).toFixed(1);
+    super(`The tarball of ${repo} at ${sha.slice(0, 7)} is ${exact ? "" : "more than "}${mb} MB, over the ${capMb} MB cap set by \`sandbox.tarball_mb\`.`, {
+      hint: "Raise `sandbox.tarball_mb` in .github/wave.yml (at most 16384, and within the host's cache, WAVE_CACHE_MAX_MB), then `/wave retry`.",
+    });
+  }
 }

@@ -204,7 +204,9 @@ export async function runDeveloper(deps: DeveloperDeps, input: DeveloperInput): 
     messages.push({ role: "assistant", content });
     const results: ToolResultBlockParam[] = [];
     for (const use of uses) {
-      const r = await executeToolCall(
+      let r;
+      try {
+        r = await executeToolCall(
         deps.workspace,
         use,
         out.turns,
@@ -217,6 +219,11 @@ export async function runDeveloper(deps: DeveloperDeps, input: DeveloperInput): 
           workspaceRoot: root,
         },
       );
+      } catch (error) {
+        // The screen's scorer call is metered too: one the budget cannot cover is not made, and the run stops on its budget.
+        if (error instanceof BudgetExceeded) return finish("budget_exhausted", error.message, error);
+        throw error;
+      }
       out.toolCalls.push(r.log);
       out.sandboxMs += r.log.sandboxMs;
       results.push({ type: "tool_result", tool_use_id: use.id, content: r.content, ...(r.isError ? { is_error: true } : {}) });

@@ -7,6 +7,9 @@ import type { BudgetLedger, BudgetScope } from "./ledger.js";
 import type { AgentRole } from "../config/sections/agents.js";
 import type { ModelPrice } from "../config/sections/budget.js";
 
+/** The SDK's per-request options (timeout, retries, abort signal). */
+type RequestOptions = Parameters<Anthropic["messages"]["create"]>[1];
+
 /** Everything a metered model call needs; the lead builds one per story job. */
 export interface ModelDeps {
   client: Anthropic;
@@ -25,18 +28,20 @@ export interface MeteredResult {
 }
 
 /**
- * The only way agents call the model: the worst case is reserved in the ledger
- * first (a call that could overrun a cap throws `BudgetExceeded` and is not
- * made), then the call runs, then its real usage and cost are recorded.
+ * The only way anything calls the model (planner, developer, reviewer and the
+ * safety scorer): the worst case is reserved in the ledger first (a call that
+ * could overrun a cap throws `BudgetExceeded` and is not made), then the call
+ * runs, then its real usage and cost are recorded. `options` are the SDK's
+ * request options (the scorer bounds its call with a timeout and a signal).
  */
-export async function meteredCall(deps: ModelDeps, role: AgentRole, params: MessageCreateParamsNonStreaming): Promise<MeteredResult> {
+export async function meteredCall(deps: ModelDeps, role: AgentRole, params: MessageCreateParamsNonStreaming, options?: RequestOptions): Promise<MeteredResult> {
   const price = priceFor(params.model, deps.prices);
   const worstCaseUsd = worstCaseCost(estimateInputTokens(params), params.max_tokens, price);
   const id = await deps.ledger.reserve(deps.scope, { role, model: params.model, worstCaseUsd });
   const started = performance.now();
   let message: Message;
   try {
-    message = await deps.client.messages.create(params);
+    message = await deps.client.messages.create(params, options);
   } catch (error) {
     const latencyMs = performance.now() - started;
     await deps.ledger.fail(id, { error: error instanceof Error ? error.message : String(error), latencyMs });

@@ -1,3 +1,4 @@
+import { PathOutsideWorkspace, userMessage } from "../errors.js";
 import type { ExecResult, Workspace } from "../sandbox/runner.js";
 import type { ScreenVerdict, ScreeningContext, ToolCall, ToolCallScreen } from "./screening.js";
 import { insertAt, numberedView, strReplace } from "./text-edits.js";
@@ -107,6 +108,7 @@ async function runBash(ws: Workspace, command: string, limits: ToolLimits, log: 
   const parts = [r.stdout, r.stderr ? `[stderr]\n${r.stderr}` : ""].filter((p) => p !== "");
   if (r.timedOut) parts.push(`[killed after ${Math.round(limits.commandTimeoutMs / 1000)} s: the command timed out]`);
   else if (r.oomKilled) parts.push("[killed: out of memory]");
+  else if (r.killed === "process limit") parts.push("[killed: process limit: the command kept the sandbox at its process and thread limit (a fork bomb?)]");
   else if (r.exitCode !== 0) parts.push(`[exit code ${r.exitCode}]`);
   const text = parts.join("\n");
   return r.exitCode === 0 && !r.timedOut ? { ok: true, text, message: "" } : { ok: false, error: text };
@@ -128,7 +130,8 @@ function editorCall(i: EditorInput, path: string): ToolCall {
 
 async function runEdit(ws: Workspace, i: EditorInput, path: string, limits: ToolLimits): Promise<EditResult> {
   if (i.command === "create") {
-    await ws.writeFile(path, i.file_text);
+    const refused = await outsideRefusal(() => ws.writeFile(path, i.file_text));
+    if (refused) return refused;
     return { ok: true, text: `File created successfully at ${path}.`, message: "" };
   }
   if (i.command === "view") {
@@ -141,7 +144,8 @@ async function runEdit(ws: Workspace, i: EditorInput, path: string, limits: Tool
   let text: string;
   try {
     text = (await ws.readFile(path)).toString("utf8");
-  } catch {
+  } catch (error) {
+    if (error instanceof PathOutsideWorkspace) return { ok: false, error: userMessage(error) };
     return { ok: false, error: `The path ${path} does not exist (paths are relative to the repository root).` };
   }
   if (i.command === "view") {
@@ -150,8 +154,20 @@ async function runEdit(ws: Workspace, i: EditorInput, path: string, limits: Tool
   }
   const edit = i.command === "str_replace" ? strReplace(text, i.old_str, i.new_str ?? "", path) : insertAt(text, i.insert_line, i.insert_text ?? i.new_str ?? "", path);
   if (!edit.ok) return edit;
-  await ws.writeFile(path, edit.text);
+  const refused = await outsideRefusal(() => ws.writeFile(path, edit.text));
+  if (refused) return refused;
   return { ok: true, text: edit.message, message: edit.message };
+}
+
+/** A write the sandbox refused because its path leads out of the workspace, as the agent's error; other failures still throw. */
+async function outsideRefusal(write: () => Promise<void>): Promise<EditResult | undefined> {
+  try {
+    await write();
+    return undefined;
+  } catch (error) {
+    if (error instanceof PathOutsideWorkspace) return { ok: false, error: userMessage(error) };
+    throw error;
+  }
 }
 
 /** A repository-relative path, or why the model's path is not acceptable. */

@@ -48,7 +48,7 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     onResult: (r) => r.removed.length && deps.log.info({ removed: r.removed }, "reaped sandboxes whose job is gone"),
     onError: (error) => deps.log.warn({ err: error }, "sandbox reaper pass failed"),
   });
-  const cacheDir = resolve(env.WAVE_DATA_DIR ?? ".wave", "tarballs");
+  const cacheDir = resolve(env.WAVE_DATA_DIR ?? ".wave", "cache");
   return {
     sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
     facts: gateStatusFacts(deps.pool),

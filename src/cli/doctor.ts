@@ -1,8 +1,9 @@
 /**
  * `npm run doctor`: is this host ready to run sandboxes? Checks that Docker answers, that the
  * gVisor runtime is registered and really in use (the kernel seen inside the sandbox is
- * gVisor's), and that the sandbox image exists and matches the recipe. Prints the command that
- * fixes each failure; exits non-zero when anything failed.
+ * gVisor's), and that the sandbox image, and every image offered in WAVE_SANDBOX_IMAGES, exists
+ * and matches the recipe. Prints the command that fixes each failure, then every image variant
+ * with its size or the command that builds it; exits non-zero when anything failed.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,8 +13,10 @@ import { userMessage } from "../errors.js";
 import { createDockerClient, dockerEndpoint } from "../sandbox/docker-client.js";
 import { createDockerRunner } from "../sandbox/docker-runner.js";
 import { FIX_COMMANDS } from "../sandbox/docker-errors.js";
+import { BASE_IMAGE, IMAGE_VARIANTS, parseImageAllowlist, variantTag, type ImageAllowlist } from "../sandbox/image-allowlist.js";
 import { sandboxPolicyFromEnv } from "../sandbox/policy.js";
 import { checkSandboxReady } from "../sandbox/readiness.js";
+import { buildCommand, renderImageTable, type ImageRow } from "./image-table.js";
 
 interface Check {
   name: string;
@@ -54,10 +57,66 @@ export async function doctor(env: NodeJS.ProcessEnv = process.env): Promise<Chec
       ...(current ? {} : { fix: FIX_COMMANDS.build }),
     });
   }
+  checks.push(...(await offeredImageChecks(env)));
   if (runtimeProblem || imageProblem) return checks;
 
   checks.push(await gvisorInUse(env));
   return checks;
+}
+
+/** WAVE_SANDBOX_IMAGES, or the check that says what is wrong with it. */
+function allowlistOf(env: NodeJS.ProcessEnv): { allowlist: ImageAllowlist } | { check: Check } {
+  try {
+    return { allowlist: parseImageAllowlist(env.WAVE_SANDBOX_IMAGES, sandboxPolicyFromEnv(env).image) };
+  } catch (error) {
+    return { check: { name: "WAVE_SANDBOX_IMAGES", ok: false, detail: userMessage(error), fix: "correct that entry of WAVE_SANDBOX_IMAGES" } };
+  }
+}
+
+/** Every image beyond the default that repositories may choose must be built, and current when it is one of WAVE's variants. */
+async function offeredImageChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const parsed = allowlistOf(env);
+  if ("check" in parsed) return [parsed.check];
+  const rows = await imageRows(env, parsed.allowlist);
+  return rows
+    .filter((r) => r.allowed && r.name !== BASE_IMAGE)
+    .map((r): Check => {
+      const name = `image ${r.ref} (sandbox.image: ${r.name})`;
+      if (!r.built) return { name, ok: false, detail: "offered in WAVE_SANDBOX_IMAGES but not built", fix: r.build };
+      const current = r.recipeVersion === undefined || r.recipeVersion === r.built.version;
+      return current
+        ? { name, ok: true, detail: `version ${r.built.version ?? "(none)"}, ${Math.round(r.built.bytes / 1e6)} MB` }
+        : { name, ok: false, detail: `version ${r.built.version ?? "(none)"}, but the recipe in runner-image/ is ${r.recipeVersion}`, fix: r.build };
+    });
+}
+
+/**
+ * The default image, each of WAVE's variants (under the tag WAVE_SANDBOX_IMAGES gives it, else
+ * its default tag) and any other image the host offers: built or not, size, version.
+ */
+export async function imageRows(env: NodeJS.ProcessEnv, allowlist?: ImageAllowlist): Promise<ImageRow[]> {
+  const policy = sandboxPolicyFromEnv(env);
+  const docker = createDockerClient(env);
+  const offered = allowlist ?? parseImageAllowlist(env.WAVE_SANDBOX_IMAGES, policy.image);
+  const names = [BASE_IMAGE, ...IMAGE_VARIANTS, ...[...offered.keys()].filter((n) => n !== BASE_IMAGE && !(IMAGE_VARIANTS as readonly string[]).includes(n))];
+  return Promise.all(
+    names.map(async (name): Promise<ImageRow> => {
+      const variant = name === BASE_IMAGE ? null : (IMAGE_VARIANTS as readonly string[]).includes(name) ? name : undefined;
+      const ref = offered.get(name) ?? (variant ? variantTag(variant) : policy.image);
+      const info = await docker
+        .getImage(ref)
+        .inspect()
+        .catch(() => null);
+      return {
+        name,
+        ref,
+        allowed: offered.has(name),
+        built: info ? { bytes: info.Size, version: info.Config.Labels?.["wave.image.version"] } : null,
+        recipeVersion: variant === undefined ? undefined : await recipeVersion(variant),
+        build: variant === undefined ? `build ${ref} from the recipe in runner-image/` : buildCommand(variant, ref, variant ? variantTag(variant) : "wave-runner:latest"),
+      };
+    }),
+  );
 }
 
 /** Starts a real sandbox and looks at the kernel it sees: gVisor's `dmesg` says so. */
@@ -84,10 +143,10 @@ async function gvisorInUse(env: NodeJS.ProcessEnv): Promise<Check> {
   }
 }
 
-async function recipeVersion(): Promise<string | undefined> {
+async function recipeVersion(variant: string | null = null): Promise<string | undefined> {
   const script = new URL("../../runner-image/build.sh", import.meta.url).pathname;
   if (!existsSync(script)) return undefined;
-  const { stdout } = await promisify(execFile)("bash", [script, "--print-version"]);
+  const { stdout } = await promisify(execFile)("bash", [script, "--print-version", ...(variant ? ["--variant", variant] : [])]);
   return stdout.trim();
 }
 
@@ -104,6 +163,8 @@ function render(checks: Check[]): string {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const checks = await doctor();
   console.log(render(checks));
+  const rows = await imageRows(process.env).catch(() => null);
+  if (rows) console.log(renderImageTable(rows));
   const failed = checks.filter((c) => !c.ok).length;
   console.log(failed === 0 ? "wave doctor: the sandbox is ready." : `wave doctor: ${failed} problem(s); run the fix commands above, then npm run doctor again.`);
   process.exitCode = failed === 0 ? 0 : 1;

@@ -1,7 +1,7 @@
 import { commandAliases, commandNames, commandUsage, type Command, type CommandName } from "./command-catalog.js";
 import { closestCommand } from "./closest-command.js";
 import { findConflicts, withoutRepeats, type Conflict } from "./contradictions.js";
-import { stripNonProse } from "./strip-non-prose.js";
+import { proseLines } from "./prose-lines.js";
 
 /** Why one `/wave` line could not be understood. */
 export type LineProblem =
@@ -39,11 +39,11 @@ const startsLikeCommand = /^ {0,3}\/wave(?:\s|$)/i;
 
 /**
  * Finds the `/wave` commands of a comment, review or similar text: one per
- * line, at the start of the line (up to three spaces before it), in any case,
- * after code, quotes and HTML comments are removed.
+ * line, at the start of a line of rendered paragraph prose (prose-lines.ts),
+ * in any case; never in code, HTML, quotes, lists, tables or details.
  */
 export function parseCommands(body: string, options: ParseOptions = defaultParseOptions): ParseResult {
-  const lines = stripNonProse(body).filter((line) => startsLikeCommand.test(line));
+  const lines = commandLines(body);
   if (lines.length === 0) return { kind: "none" };
   if (lines.length > options.maxCommands) return { kind: "too-many", count: lines.length, limit: options.maxCommands };
   const commands: Command[] = [];
@@ -118,4 +118,9 @@ function parseBudget(args: string, options: ParseOptions, bad: (message: string)
 
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/** The lines of `body` read as commands (trimmed), before they are parsed. */
+export function commandLines(body: string): string[] {
+  return proseLines(body).filter((line) => startsLikeCommand.test(line)).map((line) => line.trim());
 }

@@ -4,7 +4,8 @@ import type { StoryEvent } from "../story/events.js";
 import { isWorkStep, type Gate } from "../story/machine.js";
 import { readSnapshot, type StoredSnapshot } from "../story/snapshot.js";
 import { gateOf, statusOf } from "../story/transition.js";
-import { userMessage } from "../errors.js";
+import { CacheEntryTooLarge } from "../cache/index.js";
+import { ConfigError, RepositoryTooLarge, userMessage } from "../errors.js";
 import { applyEvent } from "./apply-event.js";
 import type { EngineDeps } from "./deps.js";
 
@@ -46,7 +47,10 @@ export async function runGateJob(deps: EngineDeps, workers: GateWorkers, job: Ga
     if (event) await applyEvent(deps, story.id, event, { gate: job.gate });
     return event ? `${job.gate}: ${event.type}` : `${job.gate}: done`;
   } catch (error) {
-    if (!attempt.isLast) throw error;
+    // Retrying cannot shrink a repository over its cap, grow the host's cache or fix the story's
+    // config (it was read at intake): hold now, with the message naming the size or the key.
+    const retryable = !(error instanceof RepositoryTooLarge || error instanceof CacheEntryTooLarge || error instanceof ConfigError);
+    if (!attempt.isLast && retryable) throw error;
     await applyEvent(deps, story.id, { type: "GATE_FAILED", by: "wave", reason: userMessage(error) }, { gate: job.gate });
     return `${job.gate}: failed for good: ${userMessage(error)}`;
   }

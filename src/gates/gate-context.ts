@@ -1,15 +1,16 @@
-import type Anthropic from "@anthropic-ai/sdk";
-import { createAnthropicClient } from "../agents/anthropic-client.js";
 import { modelDepsFor } from "../agents/deps.js";
 import type { ModelDeps } from "../agents/model-call.js";
 import type { EngineDeps } from "../engine/deps.js";
 import { ModelUnavailable, userMessage } from "../errors.js";
 import type { GitHubAuth } from "../engine/ports.js";
+import { BASE_IMAGE, chooseImage, parseImageAllowlist } from "../sandbox/image-allowlist.js";
+import { sandboxPolicyFromEnv } from "../sandbox/policy.js";
 import type { Runner, Workspace } from "../sandbox/runner.js";
 import { postgresVerdictStore } from "../safety/index.js";
 import type { SafetyJudgeDeps } from "../safety/index.js";
 import type { StoryRow } from "../store/stories.js";
 import { baseTarball, resolveBase } from "./base-tarball.js";
+import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
 
 /** What every gate worker needs. */
@@ -17,7 +18,7 @@ export interface GateDeps extends EngineDeps {
   github: GitHubAuth;
   runner: Runner;
   env: NodeJS.ProcessEnv;
-  /** Where base tarballs are cached on this host. */
+  /** The host's cache directory (base tarballs under `tarballs/`), bounded by `WAVE_CACHE_MAX_MB`. */
   cacheDir: string;
 }
 
@@ -42,19 +43,20 @@ export function modelDepsOrFailure<T extends "PLAN_FAILED" | "PREFLIGHT_FAILED" 
   }
 }
 
-/** The scorer's client, or null without a key: the safety layer then blocks whatever needs the scorer (fail closed). */
-function scorerClient(deps: GateDeps, story: StoryRow): Anthropic | null {
+/** The scorer's metered model access, or null without a key: the safety layer then blocks whatever needs the scorer (fail closed). */
+function scorerModel(deps: GateDeps, story: StoryRow): ModelDeps | null {
   try {
-    return createAnthropicClient(story.config.agents.api, deps.env);
-  } catch {
-    return null;
+    return modelDeps(deps, story);
+  } catch (error) {
+    if (error instanceof ModelUnavailable) return null;
+    throw error;
   }
 }
 
 export function safetyDeps(deps: GateDeps, story: StoryRow): SafetyJudgeDeps {
   return {
     config: story.config.safety,
-    anthropic: scorerClient(deps, story),
+    model: scorerModel(deps, story),
     store: postgresVerdictStore(deps.pool),
     domainPaths: story.story.domains.flatMap((d) => d.paths),
     workspaceRoot: "/workspace",
@@ -73,15 +75,32 @@ export async function storyBase(deps: GateDeps, story: StoryRow): Promise<{ bran
 }
 
 /**
+ * The image the repository chose with `sandbox.image`, checked against the host's allowlist
+ * (`WAVE_SANDBOX_IMAGES`); undefined for the runner's default. Throws `ImageNotAllowed`, which
+ * holds the story at once with what the host offers.
+ */
+export function storyImage(deps: Pick<GateDeps, "env">, story: Pick<StoryRow, "config">): string | undefined {
+  const name = story.config.sandbox.image;
+  if (name === null || name === BASE_IMAGE) return undefined;
+  return chooseImage(name, parseImageAllowlist(deps.env.WAVE_SANDBOX_IMAGES, sandboxPolicyFromEnv(deps.env).image));
+}
+
+/**
  * A fresh sandbox holding the story's base commit plus the change kept so
  * far. Gates never rely on a sandbox surviving between jobs: any replica can
  * pick up any gate.
  */
 export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string): Promise<Workspace> {
+  const image = storyImage(deps, story);
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
-  const tarball = await baseTarball(octokit, { owner: story.owner, repo: story.repo }, base.sha, deps.cacheDir);
-  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox }, tarball);
+  const cache = tarballCache(deps.cacheDir, deps.env);
+  const tarball = await baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
+  // The stream holds an open file of the cache: close it when the sandbox never read it to the end.
+  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, tarball).catch((error: unknown) => {
+    tarball.destroy();
+    throw error;
+  });
   const change = await loadChange(deps.pool, story.id);
   if (change && change.patch.trim()) {
     const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });

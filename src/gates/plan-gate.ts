@@ -1,5 +1,6 @@
 import { summarizeRepository } from "../agents/repo-summary.js";
 import { runPlanner } from "../agents/planner.js";
+import { describeHidden } from "../agents/sanitize-untrusted.js";
 import type { GateWorker } from "../engine/run-gate.js";
 import { BudgetExceeded, ModelOutputInvalid, ModelUnavailable, userMessage } from "../errors.js";
 import { updateStoryFacts } from "../store/stories.js";
@@ -26,7 +27,9 @@ export function planGate(deps: GateDeps): GateWorker {
       if (!result.plan.test_command) {
         return { type: "PLAN_FAILED", by: "wave", reason: "no test command was configured or detected; set `test_command` in .github/wave.yml, then `/wave retry`" };
       }
-      return { type: "PLAN_READY", by: "wave", summary: `${result.plan.steps.length} step(s), ${result.plan.files_in_scope.length} file(s) in scope` };
+      const hidden = story.story.hiddenText ?? [];
+      const flag = hidden.length > 0 ? `; ${describeHidden(hidden)}` : "";
+      return { type: "PLAN_READY", by: "wave", summary: `${result.plan.steps.length} step(s), ${result.plan.files_in_scope.length} file(s) in scope${flag}` };
     } catch (error) {
       if (error instanceof BudgetExceeded) return { type: "BUDGET_EXHAUSTED", by: "wave", reason: userMessage(error) };
       if (error instanceof ModelOutputInvalid || error instanceof ModelUnavailable) return { type: "PLAN_FAILED", by: "wave", reason: userMessage(error) };

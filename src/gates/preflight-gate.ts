@@ -1,7 +1,9 @@
 import { developerBasePromptTokens } from "../agents/developer.js";
 import { priceFor } from "../agents/cost.js";
+import { describeHidden } from "../agents/sanitize-untrusted.js";
 import { preflightEstimate } from "../agents/preflight.js";
 import type { GateWorker } from "../engine/run-gate.js";
+import { BudgetExceeded, userMessage } from "../errors.js";
 import { judgePlan } from "../safety/index.js";
 import { modelDepsOrFailure, safetyDeps, type GateDeps } from "./gate-context.js";
 import { storedPlan } from "./stored-plan.js";
@@ -32,20 +34,30 @@ export function preflightGate(deps: GateDeps): GateWorker {
         reason: `the plan is expected to cost ${usd(estimate.expectedUsd)} and ${usd(estimate.remainingUsd)} is left of the budget; raise it with \`/wave budget +<usd>\` or shrink the story`,
       };
     }
-    const verdict = await judgePlan(
-      {
-        summary: plan.summary,
-        steps: plan.steps.map((s) => `${s.title}: ${s.detail}`),
-        filesInScope: plan.files_in_scope,
-        testCommand: plan.test_command,
-        risks: plan.risks,
-      },
-      { storyId: story.id },
-      safetyDeps(deps, story),
-    );
+    let verdict;
+    try {
+      verdict = await judgePlan(
+        {
+          summary: plan.summary,
+          steps: plan.steps.map((s) => `${s.title}: ${s.detail}`),
+          filesInScope: plan.files_in_scope,
+          testCommand: plan.test_command,
+          risks: plan.risks,
+        },
+        { storyId: story.id },
+        safetyDeps(deps, story),
+      );
+    } catch (error) {
+      // The scorer's call is metered: one that could overrun the budget is not made, and the story holds on its budget.
+      if (error instanceof BudgetExceeded) return { type: "BUDGET_EXHAUSTED", by: "wave", reason: userMessage(error) };
+      throw error;
+    }
     const reason = verdict.reasons.join("; ") || "no reason given";
     if (verdict.decision === "block") return { type: "PREFLIGHT_FAILED", by: "wave", reason: `the plan's safety score is ${verdict.score.toFixed(2)}: ${reason}` };
     if (verdict.decision === "escalate") return { type: "PREFLIGHT_ESCALATED", by: "wave", score: verdict.score, reason };
+    // Hidden text in the issue waits for a maintainer's `/wave approve` when configured (the approval hold's owner).
+    const hidden = story.story.hiddenText ?? [];
+    if (hidden.length > 0 && story.config.safety.hold_on_hidden_text) return { type: "PREFLIGHT_ESCALATED", by: "wave", score: verdict.score, reason: `${describeHidden(hidden)} (safety.hold_on_hidden_text)` };
     return { type: "PREFLIGHT_PASSED", by: "wave", summary: `expected ${usd(estimate.expectedUsd)} of ${usd(estimate.remainingUsd)} left; plan safety ${verdict.score.toFixed(2)}` };
   };
 }

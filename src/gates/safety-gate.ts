@@ -1,5 +1,6 @@
 import type { ToolCall } from "../agents/screening.js";
 import type { GateWorker } from "../engine/run-gate.js";
+import { BudgetExceeded, userMessage } from "../errors.js";
 import { judgeDiff } from "../safety/index.js";
 import { safetyDeps, type GateDeps } from "./gate-context.js";
 import { loadChange } from "./story-change.js";
@@ -37,7 +38,14 @@ export function safetyGate(deps: GateDeps): GateWorker {
     const change = await loadChange(deps.pool, story.id);
     if (!change) return { type: "GATE_FAILED", by: "wave", reason: "no change was kept for this story" };
     const plan = storedPlan(story);
-    const verdict = await judgeDiff({ diff: change.patch, toolCalls: toolCallsOf(change.toolCalls) }, { storyId: story.id, filesInScope: plan.files_in_scope }, safetyDeps(deps, story));
+    let verdict;
+    try {
+      verdict = await judgeDiff({ diff: change.patch, toolCalls: toolCallsOf(change.toolCalls) }, { storyId: story.id, filesInScope: plan.files_in_scope }, safetyDeps(deps, story));
+    } catch (error) {
+      // The scorer's call is metered: one that could overrun the budget is not made, and the story holds on its budget.
+      if (error instanceof BudgetExceeded) return { type: "BUDGET_EXHAUSTED", by: "wave", reason: userMessage(error) };
+      throw error;
+    }
     const reason = verdict.reasons.join("; ") || "no reason given";
     if (verdict.decision === "block") return { type: "SAFETY_BLOCKED", by: "wave", score: verdict.score, reason };
     if (verdict.decision === "escalate") return { type: "SAFETY_ESCALATED", by: "wave", score: verdict.score, reason };

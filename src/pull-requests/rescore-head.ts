@@ -1,5 +1,6 @@
-import type Anthropic from "@anthropic-ai/sdk";
-import { createAnthropicClient } from "../agents/anthropic-client.js";
+import { modelDepsFor } from "../agents/deps.js";
+import type { ModelDeps } from "../agents/model-call.js";
+import { BudgetExceeded, ModelUnavailable, userMessage } from "../errors.js";
 import { callGitHub } from "../github/call-github.js";
 import type { GitHubClient } from "../github/client.js";
 import { judgeDiff, postgresVerdictStore, type SafetyVerdict } from "../safety/index.js";
@@ -28,22 +29,32 @@ export async function rescoreHead(
     }),
   );
   const diff = typeof res.data === "string" ? res.data : String(res.data as unknown);
-  let anthropic: Anthropic | null = null;
+  // The scorer's calls are metered on the story's budget like every other model call; no key, no scorer (fail closed).
+  let model: ModelDeps | null = null;
   try {
-    anthropic = createAnthropicClient(story.config.agents.api, env);
-  } catch {
-    // No key: whatever needs the scorer is blocked (fail closed).
+    model = modelDepsFor({ config: story.config, pool, storyId: story.id, repoId: story.repoId, env });
+  } catch (error) {
+    if (!(error instanceof ModelUnavailable)) throw error;
   }
   const plan = story.plan as { files_in_scope?: string[] } | null;
-  return judgeDiff(
-    { diff, toolCalls: [] },
-    { storyId: story.id, ...(plan?.files_in_scope ? { filesInScope: plan.files_in_scope } : {}) },
-    {
-      config: story.config.safety,
-      anthropic,
-      store: postgresVerdictStore(pool),
-      domainPaths: story.story.domains.flatMap((d) => d.paths),
-      workspaceRoot: "/workspace",
-    },
-  );
+  const judge = (scorer: ModelDeps | null, noModelReason?: string) =>
+    judgeDiff(
+      { diff, toolCalls: [] },
+      { storyId: story.id, ...(plan?.files_in_scope ? { filesInScope: plan.files_in_scope } : {}) },
+      {
+        config: story.config.safety,
+        model: scorer,
+        noModelReason,
+        store: postgresVerdictStore(pool),
+        domainPaths: story.story.domains.flatMap((d) => d.paths),
+        workspaceRoot: "/workspace",
+      },
+    );
+  try {
+    return await judge(model);
+  } catch (error) {
+    // The scorer's call would overrun the story's budget, so it is not made: the head is judged without it (fail closed), saying why.
+    if (error instanceof BudgetExceeded) return judge(null, `The scorer was not asked: ${userMessage(error)}`);
+    throw error;
+  }
 }

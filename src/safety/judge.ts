@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelDeps } from "../agents/model-call.js";
 import type { ToolCall } from "../agents/screening.js";
 import type { SafetyConfig } from "../config/sections/safety.js";
 import { evaluateDiff } from "./policy/evaluate-diff.js";
@@ -17,8 +17,10 @@ import type { SafetyVerdict } from "./verdict/safety-verdict.js";
 /** What the safety gate needs from the app: configuration, the model client, where to keep verdicts. */
 export interface SafetyJudgeDeps {
   config: SafetyConfig;
-  /** The Anthropic client for the scorer; null means no scorer, so anything that needs one is blocked (fail closed). */
-  anthropic: Anthropic | null;
+  /** The story's metered model access (client, budget ledger, scope, `budget.prices`) for the scorer; null means no scorer, so anything that needs one is blocked (fail closed). */
+  model: ModelDeps | null;
+  /** Why there is no scorer, when `model` is null for a reason other than a missing key (the budget, say). */
+  noModelReason?: string | undefined;
   /** Where verdicts are saved; optional so pure callers (benches) can skip it. */
   store?: VerdictStore | undefined;
   /** The story's domain path globs (from `domain_labels` and the issue's labels); empty for no restriction. */
@@ -108,13 +110,13 @@ async function askScorer(kind: SubjectKind, rendered: string, findings: PolicyFi
   const earlier = deps.store ? await deps.store.scoredOutcome(digest) : null;
   // Equal inputs were scored before: reuse that score instead of paying again.
   if (earlier && earlier.status === "scored") return { ...earlier, usage: noUsage, costUsd: 0 };
-  if (!deps.anthropic) {
-    return { status: "unavailable", score: 0, model: config.scorer.model, error: "No scorer is configured (no Anthropic client), so a subject that needs one is blocked. Set ANTHROPIC_API_KEY." };
+  if (!deps.model) {
+    return { status: "unavailable", score: 0, model: config.scorer.model, error: deps.noModelReason ?? "No scorer is configured (no Anthropic client), so a subject that needs one is blocked. Set ANTHROPIC_API_KEY." };
   }
   return scoreWithModel(
-    deps.anthropic,
+    deps.model,
     { kind, subject: rendered, principles: config.principles, findings, maxSubjectChars: config.scorer.max_subject_chars },
-    { model: config.scorer.model, maxTokens: config.scorer.max_tokens, timeoutMs: config.scorer.timeout_ms, prices: config.prices },
+    { model: config.scorer.model, maxTokens: config.scorer.max_tokens, timeoutMs: config.scorer.timeout_ms },
   );
 }
 

@@ -17,16 +17,29 @@ const MiB = 1024 * 1024;
 /**
  * What PID 1 ends up running: a shell that reaps orphans (it waits on its own sleep, and
  * waitpid(-1) collects the rest), so zombies of killed commands do not eat into the pids limit.
+ * On KILL_ALL_SIGNAL it kills every other process of the sandbox with builtins only: a command
+ * holding the sandbox at its process limit makes every new exec fail ("try again"), and this
+ * process already exists, so it needs no fork to do it. The loop is bounded because killed
+ * orphans stay visible (as zombies) until this same shell reaps them.
  */
-export const IDLE_LOOP = "while :; do sleep 3600 & wait $!; done";
+export const IDLE_LOOP = "k() { i=0; while [ $i -lt 50 ] && kill -KILL -1 2>/dev/null; do i=$((i+1)); done; }; trap k USR1; while :; do sleep 3600 & wait $!; done";
+/** The signal, sent to PID 1 by Docker, that kills every process of the sandbox but PID 1 (see IDLE_LOOP). */
+export const KILL_ALL_SIGNAL = "SIGUSR1";
 const IDLE = ["/bin/sh", "-c", IDLE_LOOP];
 
 /** Processes kept free for the runner's own commands (kill, export) when a command forks without end. */
 export const RUNNER_RESERVED_PROCESSES = 16;
 
-/** The host-side pids cgroup limit for a sandbox whose processes are capped at `pidsLimit`. */
+/**
+ * The host-side pids cgroup limit for a sandbox whose processes are capped at `pidsLimit`.
+ * gVisor's ptrace platform gives each sandboxed process one host thread per sentry thread that
+ * ever ran it: 12 host tasks per idle process, 35 to 67 per process measured during a fork bomb.
+ * When the cgroup is full the sentry cannot start a thread and panics, killing the whole sandbox
+ * (exit code 2), so this must stay above what the capped processes can reach before the runner's
+ * process watch kills them, on a loaded host too (64 per process + 1024 once fell short there).
+ */
 export function hostPidsLimit(pidsLimit: number): number {
-  return pidsLimit * 12 + 256;
+  return pidsLimit * 80 + 2048;
 }
 
 /**
@@ -88,9 +101,10 @@ export function containerCreateOptions(
       // Equal to Memory: no swap, so a memory bomb meets the limit instead of thrashing the host.
       MemorySwap: memoryBytes,
       NanoCpus: Math.round(limits.cpus * 1e9),
-      // Under gVisor the host sees the sandbox's own threads (about eight per sandboxed process on
-      // the ptrace platform), and hitting this limit crashes the whole sandbox. So the host limit is
-      // a generous backstop; the limit commands meet is RLIMIT_NPROC below, which gVisor enforces.
+      // Under gVisor the host sees the sandbox's own threads (dozens per sandboxed process on the
+      // ptrace platform, see hostPidsLimit), and hitting this limit crashes the whole sandbox. So the
+      // host limit is a generous backstop; the limit commands meet is RLIMIT_NPROC below, which
+      // gVisor enforces for processes and threads alike.
       PidsLimit: hostPidsLimit(limits.pids_limit),
       Ulimits: [
         { Name: "nofile", Soft: policy.nofile, Hard: policy.nofile },

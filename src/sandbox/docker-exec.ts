@@ -14,8 +14,13 @@ export interface DockerExecRequest {
   /** Resolves when the container itself stopped (OOM, deadline, reaper): the exec stream may never end then. */
   containerGone: Promise<unknown>;
   timeoutMs?: number;
-  /** Called once when the timeout passes; must stop the command so its stream ends. */
+  /** Called once when the timeout passes, or when `watch` finds the command over a limit; must stop the command so its stream ends. */
   onTimeout?: () => Promise<void>;
+  /**
+   * Asked every `everyMs` while the command runs (never twice at once); when it answers true,
+   * the command is killed through `onTimeout` and the outcome says `overLimit`.
+   */
+  watch?: { everyMs: number; overLimit: () => Promise<boolean> };
 }
 
 export interface DockerExecOutcome {
@@ -24,6 +29,8 @@ export interface DockerExecOutcome {
   stdout: OutputCap;
   stderr: OutputCap;
   timedOut: boolean;
+  /** `watch` found the command over its limit, and it was killed. */
+  overLimit: boolean;
   containerStopped: boolean;
   durationMs: number;
 }
@@ -55,9 +62,12 @@ export async function dockerExec(container: Docker.Container, request: DockerExe
   container.modem.demuxStream(stream, sink(stdout), sink(stderr));
 
   let timedOut = false;
+  let overLimit = false;
   let containerStopped = false;
+  let finished = false;
   let timer: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
+  let watchTimer: NodeJS.Timeout | undefined;
 
   const ended = new Promise<void>((resolve) => {
     stream.on("end", () => resolve());
@@ -67,30 +77,55 @@ export async function dockerExec(container: Docker.Container, request: DockerExe
   const gone = request.containerGone.then(() => {
     containerStopped = true;
   });
+  let killing: Promise<void> | undefined;
+  const stop = (resolve: () => void) => {
+    if (killing) return;
+    const kill = request.onTimeout ? request.onTimeout() : Promise.resolve();
+    // Whatever the kill achieved, the caller gets an answer shortly after.
+    killing = kill.catch(() => undefined).then(() => {
+      graceTimer = setTimeout(resolve, AFTER_KILL_GRACE_MS);
+    });
+  };
   const timeout = new Promise<void>((resolve) => {
     if (request.timeoutMs === undefined) return;
     timer = setTimeout(() => {
-      timedOut = true;
-      const kill = request.onTimeout ? request.onTimeout() : Promise.resolve();
-      // Whatever the kill achieved, the caller gets an answer shortly after.
-      void kill.catch(() => undefined).then(() => {
-        graceTimer = setTimeout(resolve, AFTER_KILL_GRACE_MS);
-      });
+      timedOut = !overLimit;
+      stop(resolve);
     }, request.timeoutMs);
+  });
+  const limited = new Promise<void>((resolve) => {
+    const watch = request.watch;
+    if (watch === undefined) return;
+    const poll = () => {
+      watchTimer = setTimeout(() => {
+        void watch.overLimit().then(
+          (over) => {
+            if (finished || killing) return;
+            if (!over) return poll();
+            overLimit = true;
+            stop(resolve);
+          },
+          () => finished || killing || poll(),
+        );
+      }, watch.everyMs);
+    };
+    poll();
   });
 
   if (request.stdin !== undefined) feedStdin(stream, request.stdin);
 
-  await Promise.race([ended, gone, timeout]);
+  await Promise.race([ended, gone, timeout, limited]);
+  finished = true;
   clearTimeout(timer);
   clearTimeout(graceTimer);
+  clearTimeout(watchTimer);
   stream.destroy();
 
   let exitCode: number | null = null;
   if (!containerStopped) {
     exitCode = await exitCodeOf(exec);
   }
-  return { exitCode, stdout, stderr, timedOut, containerStopped, durationMs: performance.now() - started };
+  return { exitCode, stdout, stderr, timedOut, overLimit, containerStopped, durationMs: performance.now() - started };
 }
 
 function sink(cap: OutputCap): Writable {

@@ -8,6 +8,7 @@ import { startAttached } from "./docker-attach.js";
 import { DockerWorkspace } from "./docker-workspace.js";
 import type { StopReason } from "./docker-workspace.js";
 import { FifoLimiter } from "./fifo-limiter.js";
+import { stoppedForMemory } from "./stop-reason.js";
 import { sandboxPolicy } from "./policy.js";
 import type { SandboxPolicy, SandboxPolicyInput } from "./policy.js";
 import { sandboxSection } from "../config/sections/sandbox.js";
@@ -43,10 +44,12 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
   const policy = sandboxPolicy(options.policy);
   const docker = options.docker ?? createDockerClient();
   const limiter = options.limiter ?? new FifoLimiter(policy.maxConcurrent);
-  const context = { image: policy.image, runtime: policy.runtime, socket: socketOf(docker) };
 
   async function createWorkspace(spec: WorkspaceSpec, tarball: Readable): Promise<Workspace> {
     const limits = sandboxSection.parse({ ...policy.limits, ...spec.limits });
+    // The repository's chosen image (a toolchain variant); every other setting stays the host's.
+    const imagePolicy = spec.image ? { ...policy, image: spec.image } : policy;
+    const context = { image: imagePolicy.image, runtime: policy.runtime, socket: socketOf(docker) };
     const release = await limiter.acquire();
     let container: Docker.Container | undefined;
     let deadlineTimer: NodeJS.Timeout | undefined;
@@ -65,8 +68,9 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
       const { gzip, stream } = await sniffTarball(tarball);
       const who = { instance: options.instance, ...(options.deployment ? { deployment: options.deployment } : {}), storyId: spec.storyId, jobId: spec.jobId, deadlineAt };
       const init = ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""];
+      const createdAt = Date.now();
       const created: Docker.Container = await docker
-        .createContainer(containerCreateOptions(policy, limits, who, init))
+        .createContainer(containerCreateOptions(imagePolicy, limits, who, init))
         .catch((error: unknown) => Promise.reject(explainDockerError(error, context)));
       container = created;
 
@@ -87,8 +91,7 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
             .then(async () => {
               clearTimeout(deadlineTimer);
               if (deadlinePassed) return "deadline";
-              const info = await created.inspect().catch(() => undefined);
-              return info?.State.OOMKilled ? "out-of-memory" : "stopped";
+              return (await stoppedForMemory(docker, created, createdAt)) ? "out-of-memory" : "stopped";
             });
         },
         containerGone: () => stopped,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Docker from "dockerode";
-import { SandboxTimeout, SandboxUnavailable, WaveError } from "../errors.js";
-import { RUNNER_RESERVED_PROCESSES } from "./container-config.js";
+import { PathOutsideWorkspace, SandboxTimeout, SandboxUnavailable, WaveError } from "../errors.js";
+import { KILL_ALL_SIGNAL, RUNNER_RESERVED_PROCESSES } from "./container-config.js";
 import { binaryPaths, parseCatFileBatch, parseRawDiff } from "./diff-parse.js";
 import { dockerExec } from "./docker-exec.js";
 import type { DockerExecOutcome, DockerExecRequest } from "./docker-exec.js";
@@ -9,8 +9,8 @@ import type { Release } from "./fifo-limiter.js";
 import { RUNNER_DIR, WORKSPACE_DIR } from "./labels.js";
 import type { SandboxLimits } from "./policy.js";
 import type { ChangedFile, ExecOptions, ExecResult, Workspace, WorkspaceChange } from "./runner.js";
-import { CAT_BLOBS, EXPORT_CHANGE, KILL_COMMAND, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
-import { readTar, singleFileTar } from "./tarball.js";
+import { EXPORT_CHANGE, KILL_COMMAND, OUTSIDE_EXIT, OUTSIDE_MARK, READ_FILE, RUN_COMMAND, WRITE_FILE } from "./sandbox-scripts.js";
+import { readTar } from "./tarball.js";
 import { workspaceRelativePath } from "./workspace-path.js";
 
 /** Why a sandbox container stopped before it was destroyed. */
@@ -21,6 +21,22 @@ const INTERNAL_OUTPUT_LIMIT = 256 * 1024 * 1024;
 /** A runner command (read, write, export) that takes longer than this is stuck, not slow. */
 const INTERNAL_TIMEOUT_SECONDS = 300;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * How often a running command's sandbox is counted for the process limit. Under gVisor's ptrace
+ * platform every sandboxed task costs the host dozens of threads, so a command forking without
+ * end is stopped within a few seconds rather than left to fill the host's pids cgroup.
+ */
+const PROCESS_WATCH_MS = 1000;
+/**
+ * Counts in a row at the limit before the command is killed: a build briefly at its cap is not a
+ * fork bomb. A probe that cannot even start (the sandbox is full) is enough on its own.
+ */
+const PROCESS_WATCH_HITS = 2;
+/**
+ * How close to the limit counts as at it: a shell fork bomb idles a few tasks below its cap
+ * (processes backing off between failed forks, zombies not yet reaped), measured at 4 below.
+ */
+const PROCESS_WATCH_MARGIN = 6;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface DockerWorkspaceParts {
@@ -80,22 +96,27 @@ export class DockerWorkspace implements Workspace {
         timeoutMs,
         // Alone in the sandbox, a timed-out command's escaped children (new sessions) die too.
         onTimeout: () => this.kill(pidFile, this.inFlight === 1 ? "all" : "group"),
+        watch: { everyMs: PROCESS_WATCH_MS, overLimit: this.processWatch(agentProcesses) },
       });
     } finally {
       this.inFlight -= 1;
     }
 
+    if (outcome.overLimit) await this.settleAfterRunaway(agentProcesses);
+
     // A command killed with SIGKILL may have died with its whole sandbox (deadline, OOM, reaper):
     // the exec stream can end before Docker's wait() tells us. Ask, so the answer is right.
     let reason: StopReason | undefined;
     if (outcome.containerStopped) reason = await this.parts.stopped;
-    else if (!outcome.timedOut && (outcome.exitCode === 137 || outcome.exitCode === null)) {
-      reason = await Promise.race([this.parts.stopped, sleep(1000).then(() => undefined)]);
+    // 126 too: an exec whose container died under it can end with Docker's "cannot execute" code.
+    else if (!outcome.timedOut && !outcome.overLimit && (outcome.exitCode === 137 || outcome.exitCode === 126 || outcome.exitCode === null)) {
+      reason = await this.stoppedUnlessAlive();
     }
     const oomKilled = reason === "out-of-memory";
     if (reason !== undefined && !oomKilled) this.assertUsable();
-    const exitCode = outcome.timedOut ? 124 : oomKilled ? 137 : (outcome.exitCode ?? 137);
+    const exitCode = outcome.timedOut ? 124 : oomKilled || outcome.overLimit ? 137 : (outcome.exitCode ?? 137);
     return {
+      ...(outcome.overLimit && !oomKilled ? { killed: "process limit" as const } : {}),
       exitCode,
       stdout: outcome.stdout.text(),
       stderr: outcome.stderr.text(),
@@ -108,8 +129,9 @@ export class DockerWorkspace implements Workspace {
 
   async readFile(path: string): Promise<Buffer> {
     const rel = workspaceRelativePath(path);
-    const outcome = await this.internal(["cat", "--", rel]);
+    const outcome = await this.internal(["/bin/sh", "-c", READ_FILE, "wave-read", rel]);
     if (outcome.exitCode !== 0) {
+      refuseOutside(rel, outcome);
       throw new WaveError(`Cannot read ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
     }
     if (outcome.stdout.truncated) throw new WaveError(`${rel} is larger than ${INTERNAL_OUTPUT_LIMIT} bytes; read it in parts with a command.`);
@@ -118,11 +140,10 @@ export class DockerWorkspace implements Workspace {
 
   async writeFile(path: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
     const rel = workspaceRelativePath(path);
-    const bytes = Buffer.from(content);
-    const mode = options.mode ?? 0o644;
-    const tar = await singleFileTar(rel, bytes, mode);
-    const outcome = await this.internal(["/bin/sh", "-c", WRITE_FILE, "wave-write", rel, options.mode === undefined ? "keep" : mode.toString(8)], tar);
+    const mode = options.mode === undefined ? "keep" : (options.mode & 0o7777).toString(8);
+    const outcome = await this.internal(["/bin/sh", "-c", WRITE_FILE, "wave-write", rel, mode], Buffer.from(content));
     if (outcome.exitCode !== 0) {
+      refuseOutside(rel, outcome);
       throw new WaveError(`Cannot write ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
     }
   }
@@ -137,8 +158,7 @@ export class DockerWorkspace implements Workspace {
     }
     const raw = parseRawDiff(parts.raw);
     const binary = binaryPaths(parts.numstat);
-    const oids = [...new Set(raw.flatMap((c) => (c.blob ? [c.blob] : [])))];
-    const blobs = oids.length === 0 ? new Map<string, Buffer>() : await this.blobs(oids);
+    const blobs = parts.blobs.length === 0 ? new Map<string, Buffer>() : parseCatFileBatch(parts.blobs);
     const files: ChangedFile[] = raw.map((change) => {
       const file: ChangedFile = { path: change.path, status: change.status, binary: binary.has(change.path) };
       if (change.previousPath !== undefined) file.previousPath = change.previousPath;
@@ -163,7 +183,7 @@ export class DockerWorkspace implements Workspace {
     }
   }
 
-  private async exportParts(mode: "text" | "binary"): Promise<{ patch: Buffer; raw: Buffer; numstat: Buffer }> {
+  private async exportParts(mode: "text" | "binary"): Promise<{ patch: Buffer; raw: Buffer; numstat: Buffer; blobs: Buffer }> {
     const outcome = await this.internal(["/bin/sh", "-c", EXPORT_CHANGE, "wave-export", this.parts.baseline, mode]);
     if (outcome.exitCode !== 0 || outcome.stdout.truncated) {
       const why = outcome.stdout.truncated ? `the change is larger than ${INTERNAL_OUTPUT_LIMIT} bytes` : outcome.stderr.text().trim();
@@ -171,15 +191,7 @@ export class DockerWorkspace implements Workspace {
     }
     const files = await readTar(outcome.stdout.bytes());
     const pick = (name: string) => files.get(name) ?? Buffer.alloc(0);
-    return { patch: pick("patch"), raw: pick("raw"), numstat: pick("numstat") };
-  }
-
-  private async blobs(oids: string[]): Promise<Map<string, Buffer>> {
-    const outcome = await this.internal(["/bin/sh", "-c", CAT_BLOBS, "wave-blobs"], Buffer.from(`${oids.join("\n")}\n`));
-    if (outcome.exitCode !== 0 || outcome.stdout.truncated) {
-      throw new WaveError(`Cannot read the changed files from the sandbox: ${outcome.stderr.text().trim() || "output too large"}.`);
-    }
-    return parseCatFileBatch(outcome.stdout.bytes());
+    return { patch: pick("patch"), raw: pick("raw"), numstat: pick("numstat"), blobs: pick("blobs") };
   }
 
   /** A runner command: no process-group wrapper, a generous timeout, a large output cap. */
@@ -207,8 +219,9 @@ export class DockerWorkspace implements Workspace {
 
   private run(request: Omit<DockerExecRequest, "containerGone">): Promise<DockerExecOutcome> {
     return dockerExec(this.parts.container, { ...request, containerGone: this.parts.stopped }).catch(async (error: unknown) => {
-      // "Container is not running": Docker knew before our wait() did; learn why before answering.
-      if ((error as { statusCode?: number }).statusCode === 409) await Promise.race([this.parts.stopped, sleep(5000)]);
+      // "Container is not running" (409) or already removed (404): Docker knew before our wait() did.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 409 || status === 404) await Promise.race([this.parts.stopped, sleep(5000)]);
       if (this.stopReason !== undefined || this.destroyed) this.assertUsable();
       throw new SandboxUnavailable(`The sandbox ${this.id} did not run the command: ${error instanceof Error ? error.message : String(error)}.`, {
         hint: "The container may have been removed; start a new workspace.",
@@ -217,19 +230,91 @@ export class DockerWorkspace implements Workspace {
     });
   }
 
-  /** Kills a timed-out command; retried because a command that forks without end can starve the first attempt. */
+  /**
+   * Kills a timed-out (or runaway) command. Retried when a try ran and failed, never while one
+   * may still be running (a late `kill -1` from an abandoned try would kill the next command).
+   * When no exec can start at all (the sandbox is at its process limit, so even the kill cannot
+   * fork), PID 1, which already exists, is signalled to kill every process but itself.
+   */
   private async kill(pidFile: string, scope: "group" | "all"): Promise<void> {
-    for (let attempt = 0; attempt < 5 && this.stopReason === undefined; attempt++) {
+    for (let attempt = 0; attempt < 3 && this.stopReason === undefined; attempt++) {
       const outcome = await dockerExec(this.parts.container, {
         argv: ["/bin/sh", "-c", KILL_COMMAND, "wave-kill", pidFile, scope],
         stdoutLimit: 4096,
         stderrLimit: 4096,
         containerGone: this.parts.stopped,
-        timeoutMs: 5000,
+        timeoutMs: 30_000,
       }).catch(() => undefined);
-      if (outcome?.exitCode === 0) return;
+      if (outcome?.exitCode === 0 || outcome?.timedOut) return;
+      if (outcome === undefined || cannotStart(outcome)) break;
       await sleep(200);
     }
+    if (this.stopReason === undefined) await this.parts.container.kill({ signal: KILL_ALL_SIGNAL }).catch(() => undefined);
+  }
+
+  /**
+   * True once PROCESS_WATCH_HITS probes in a row find the sandbox's tasks (processes and threads,
+   * which RLIMIT_NPROC counts alike) at the command's limit, within PROCESS_WATCH_MARGIN: the
+   * command forks without end.
+   */
+  private processWatch(limit: number): () => Promise<boolean> {
+    let hits = 0;
+    return async () => {
+      const tasks = await this.countTasks();
+      if (tasks === Number.POSITIVE_INFINITY) return true;
+      hits = tasks !== undefined && tasks >= limit - PROCESS_WATCH_MARGIN ? hits + 1 : 0;
+      return hits >= PROCESS_WATCH_HITS;
+    };
+  }
+
+  /**
+   * After a command died of SIGKILL (or could not be executed): undefined when the sandbox still
+   * runs a command (it was the command alone), else why the sandbox stopped. Asking the sandbox, not waiting a fixed
+   * time for Docker's wait(), keeps the answer right on a loaded host, where Docker can take
+   * seconds to report an out-of-memory death.
+   */
+  private async stoppedUnlessAlive(): Promise<StopReason | undefined> {
+    const probe = await dockerExec(this.parts.container, {
+      argv: ["true"],
+      stdoutLimit: 1024,
+      stderrLimit: 4096,
+      containerGone: this.parts.stopped,
+      timeoutMs: 30_000,
+    }).catch(() => undefined);
+    if (probe !== undefined && probe.exitCode === 0 && !probe.containerStopped) return undefined;
+    return Promise.race([this.parts.stopped, sleep(30_000).then(() => undefined)]);
+  }
+
+  /**
+   * After a runaway command was killed, waits until the sandbox can start a command again (its
+   * killed processes reaped), signalling PID 1 again while nothing can start, so that the next
+   * command does not meet the dying command's processes.
+   */
+  private async settleAfterRunaway(limit: number): Promise<void> {
+    for (let attempt = 0; attempt < 40 && this.stopReason === undefined; attempt++) {
+      const tasks = await this.countTasks();
+      if (tasks !== undefined && tasks < limit) return;
+      if (tasks === Number.POSITIVE_INFINITY && attempt % 4 === 3) await this.parts.container.kill({ signal: KILL_ALL_SIGNAL }).catch(() => undefined);
+      await sleep(250);
+    }
+  }
+
+  /**
+   * Tasks alive in the sandbox, the probe itself not counted; Infinity when the sandbox is so full
+   * that the probe cannot start; undefined when it failed otherwise.
+   */
+  private async countTasks(): Promise<number | undefined> {
+    const outcome = await dockerExec(this.parts.container, {
+      argv: ["ps", "-e", "-L", "-o", "lwp="],
+      stdoutLimit: 1024 * 1024,
+      stderrLimit: 4096,
+      containerGone: this.parts.stopped,
+      timeoutMs: 10_000,
+    }).catch(() => undefined);
+    if (outcome === undefined) return undefined;
+    if (cannotStart(outcome)) return Number.POSITIVE_INFINITY;
+    if (outcome.exitCode !== 0) return undefined;
+    return outcome.stdout.text().split("\n").filter((line) => line.trim() !== "").length - 1;
   }
 
   private assertUsable(): void {
@@ -251,6 +336,25 @@ export class DockerWorkspace implements Workspace {
         });
     }
   }
+}
+
+/**
+ * The exec could not start a process in the sandbox because it is at its process limit: runsc
+ * answers "try again" (EAGAIN) with exit code 126, and a shell that started says "Cannot fork".
+ */
+function cannotStart(outcome: DockerExecOutcome): boolean {
+  const text = `${outcome.stdout.text()}${outcome.stderr.text()}`;
+  return (outcome.exitCode === 126 && /try again/i.test(text)) || /cannot fork|fork: retry|resource temporarily unavailable/i.test(text);
+}
+
+/** A runner script refused the path because it resolves outside the workspace: say so to the agent. */
+function refuseOutside(rel: string, outcome: DockerExecOutcome): void {
+  const stderr = outcome.stderr.text();
+  if (outcome.exitCode !== OUTSIDE_EXIT || !stderr.startsWith(OUTSIDE_MARK)) return;
+  const target = stderr.slice(OUTSIDE_MARK.length).trim();
+  throw new PathOutsideWorkspace(`The path ${rel} leads outside the workspace: a symbolic link in it resolves to ${target}.`, {
+    hint: "The file tools only touch the repository's own files; use a path whose links stay inside the repository.",
+  });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -26,6 +26,8 @@ export interface WorkspaceSpec {
   deadlineMs?: number;
   /** The repository's `sandbox:` section of .github/wave.yml (resource limits); host defaults when absent. */
   limits?: Partial<SandboxLimits>;
+  /** The Docker image, already checked against the host's allowlist (`chooseImage`); the policy's image when absent. */
+  image?: string;
 }
 
 export interface ExecOptions {
@@ -57,6 +59,11 @@ export interface ExecResult {
   oomKilled: boolean;
   truncated: boolean;
   durationMs: number;
+  /**
+   * Set when the runner killed the command itself, other than for a timeout or memory: "process
+   * limit" when it kept the sandbox at its process limit (a fork bomb); the exit code is 137.
+   */
+  killed?: "process limit";
 }
 
 /** One file's change in an exported patch. */

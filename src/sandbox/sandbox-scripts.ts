@@ -64,39 +64,93 @@ unset GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL GIT_TERMINAL_PROMPT GIT_OPTIONAL_LOC
 exec /bin/sh -c '${IDLE_LOOP}' </dev/null >/dev/null 2>&1
 `;
 
+/** The exit code and stderr prefix a runner script uses when a path leads out of the workspace. */
+export const OUTSIDE_EXIT = 3;
+export const OUTSIDE_MARK = "wave-outside ";
+
 /**
- * Stages the whole working tree into a private index (so whatever the command did to git's own
- * index or HEAD does not matter), then writes the patch, the raw listing and the numstat
- * against the baseline into a tar on stdout.
+ * The export's own git directory, made afresh in $out for every export. The workspace's .git is
+ * the agent's to rewrite (config, include.path, core.worktree, hooks, a .git file pointing
+ * elsewhere), so git never reads it as a repository: only its object store is consulted, as an
+ * alternate, for the baseline's objects. The configuration is this file and nothing else.
+ */
+const EXPORT_GIT_CONFIG = [
+  "[core]",
+  "\trepositoryformatversion = 0",
+  "\tbare = false",
+  "\tfilemode = true",
+  "\tsymlinks = true",
+  "\thooksPath = /dev/null",
+  "\tfsmonitor = false",
+  "\tuntrackedCache = false",
+  "\tsplitIndex = false",
+  "\tsparseCheckout = false",
+  "\texcludesFile = /dev/null",
+  "\tattributesFile = /dev/null",
+  "\tautocrlf = false",
+  "\tsafecrlf = false",
+  "[index]",
+  "\tsparse = false",
+  "[gc]",
+  "\tauto = 0",
+]
+  .map((line) => `'${line}'`)
+  .join(" ");
+
+/**
+ * Stages the whole working tree into a fresh index of a fresh git directory (so nothing a
+ * command did to the workspace's .git matters: its index, HEAD, config, hooks, attributes),
+ * then writes the patch, the raw listing, the numstat against the baseline and the changed
+ * files' blobs into a tar on stdout. Symlinks are recorded as links (120000), never followed;
+ * a symlinked directory is one entry, not its target's files. Every file is hashed again: stat
+ * data kept from an earlier index could be forged to hide a change.
  * $1: baseline commit, $2: "text" or "binary".
  */
 export const EXPORT_CHANGE = `set -eu
 ${GIT_ENV}
 cd ${WORKSPACE_DIR}
+if [ -L .git ] || [ ! -d .git/objects ] || [ -L .git/objects ]; then
+  echo "${WORKSPACE_DIR}/.git was replaced or removed by a command, and with it the baseline the change is measured against" >&2
+  exit 4
+fi
 out=$(mktemp -d /tmp/.wave-export.XXXXXX)
-export GIT_INDEX_FILE="$out/index"
-mkdir -p .git/info
-printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
-# Start from the baseline tree but keep the stat data of git's own index where it still matches,
-# so only files that changed are read and hashed again (read-tree -m with one tree does that).
-cp .git/index "$GIT_INDEX_FILE" 2>/dev/null || true
-${GIT} read-tree -m "$1" 2>/dev/null || ${GIT} read-tree "$1"
+g=$out/git
+mkdir "$g" "$g/objects" "$g/objects/info" "$g/refs" "$g/info"
+printf '%s\\n' "$1" >"$g/HEAD"
+printf '%s\\n' ${WORKSPACE_DIR}/.git/objects >"$g/objects/info/alternates"
+printf '%s\\n' ${EXPORT_GIT_CONFIG} >"$g/config"
+printf '%s\\n' '${ATTRIBUTES_EXACT}' >"$g/info/attributes"
+: >"$g/info/exclude"
+export GIT_DIR="$g" GIT_WORK_TREE=${WORKSPACE_DIR} GIT_INDEX_FILE="$out/index" HOME="$out" XDG_CONFIG_HOME="$out"
+${GIT} read-tree "$1"
 ${GIT} add -A
 ${GIT} diff --cached --raw -z -M --no-abbrev --no-ext-diff "$1" >"$out/raw"
 ${GIT} diff --cached --numstat -z -M --no-ext-diff --no-textconv "$1" >"$out/numstat"
-if [ "$2" = binary ]; then printf '%s\\n' '${ATTRIBUTES_ALL_BINARY}' >.git/info/attributes; fi
+if [ "$2" = binary ]; then printf '%s\\n' '${ATTRIBUTES_ALL_BINARY}' >"$g/info/attributes"; fi
 ${GIT} diff --cached --binary --full-index -M --no-color --no-ext-diff --no-textconv --src-prefix=a/ --dst-prefix=b/ "$1" >"$out/patch"
-printf '%s\\n' '${ATTRIBUTES_EXACT}' >.git/info/attributes
-tar -c -f - -C "$out" patch raw numstat
+# The new side's blobs (field 4 of each raw line; all zeros for a deletion).
+${GIT} diff --cached --raw -M --no-abbrev --no-ext-diff "$1" | cut -d' ' -f4 | { grep -v '^0*$' || true; } | sort -u | ${GIT} cat-file --batch >"$out/blobs"
+tar -c -f - -C "$out" patch raw numstat blobs
 rm -rf "$out"
 `;
 
-/** Blob contents for the ids on stdin, in \`git cat-file --batch\` format. */
-export const CAT_BLOBS = `set -eu
-${GIT_ENV}
-cd ${WORKSPACE_DIR}
-exec ${GIT} cat-file --batch
-`;
+/**
+ * Sets r to $1 (relative to the workspace) with every symbolic link resolved, or refuses (exit
+ * OUTSIDE_EXIT, the resolved path on stderr) when that leaves the workspace: a link anywhere in
+ * the path counts, not only the last one. A link inside the workspace pointing inside it is fine.
+ * $2: "-e" (the file must exist) or "-m" (missing components allowed, for a write).
+ */
+const RESOLVE_INSIDE = `r=$(realpath $2 -- "${WORKSPACE_DIR}/$1") || exit 1
+case "$r" in
+  ${WORKSPACE_DIR}/*) ;;
+  *) printf '${OUTSIDE_MARK}%s\\n' "$r" >&2; exit ${OUTSIDE_EXIT} ;;
+esac`;
+
+/** Prints the workspace file $1, whose every path component must resolve inside the workspace. */
+export const READ_FILE = `set -eu
+set -- "$1" -e
+${RESOLVE_INSIDE}
+exec cat -- "$r"`;
 
 /**
  * Runs a command as the leader of its own session and process group, with a process limit a
@@ -135,12 +189,22 @@ rm -f "$1"
 exit 0`;
 
 /**
- * Writes the one-file tar on stdin into the workspace, keeping an existing file's mode unless
- * a mode is given (an edit must not drop an executable bit).
- * $1: path relative to the workspace (the tar entry's name), $2: octal mode or "keep".
+ * Writes stdin to the workspace file $1 after resolving every component inside the workspace
+ * (missing directories are created), keeping an existing file's mode unless a mode is given (an
+ * edit must not drop an executable bit). The bytes go to a new file that is renamed over the
+ * target, so a read-only file is replaced as an editor would, and no link is followed at the
+ * moment of writing. $1: path relative to the workspace, $2: octal mode or "keep".
  */
 export const WRITE_FILE = `set -eu
-cd ${WORKSPACE_DIR}
-if [ "$2" = keep ]; then m=$(stat -c %a -- "$1" 2>/dev/null || echo 644); else m=$2; fi
-tar -x -f - --no-same-owner
-chmod "$m" -- "$1"`;
+m=$2
+set -- "$1" -m
+${RESOLVE_INSIDE}
+d=\${r%/*}
+[ -d "$d" ] || mkdir -p -- "$d"
+if [ "$m" = keep ]; then m=$(stat -c %a -- "$r" 2>/dev/null || echo 644); fi
+t="$d/.wave-write.$$"
+# A failed write (a full disk) must not leave its partial file in the workspace, to be exported.
+trap 'rm -f -- "$t"' EXIT
+cat >"$t"
+chmod "$m" -- "$t"
+mv -f -T -- "$t" "$r"`;

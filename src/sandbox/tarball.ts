@@ -1,6 +1,5 @@
 import { PassThrough } from "node:stream";
 import type { Readable } from "node:stream";
-import { pack } from "tar-stream";
 
 /**
  * Looks at the first bytes of a tarball stream to tell gzip from plain tar (GNU tar does not
@@ -40,16 +39,6 @@ export async function sniffTarball(input: Readable): Promise<{ gzip: boolean; st
   input.pipe(out);
   input.resume();
   return { gzip: first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b, stream: out };
-}
-
-/** A tar holding one regular file, as bytes. */
-export async function singleFileTar(name: string, content: Buffer, mode: number): Promise<Buffer> {
-  const archive = pack();
-  archive.entry({ name, mode, type: "file", size: content.length }, content);
-  archive.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of archive as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }
 
 /** The files of a tar (as bytes) by name; only regular files. */

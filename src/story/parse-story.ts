@@ -1,7 +1,13 @@
+import { sanitizeUntrusted } from "../agents/sanitize-untrusted.js";
+import type { HiddenText } from "../agents/sanitize-untrusted.js";
+
 /** What WAVE takes from an issue. Issue text is untrusted: it is data for the agents, never instructions. */
 export interface Story {
   title: string;
+  /** The body as a reader sees it: hidden text (HTML comments, invisible characters, collapsed sections) removed. */
   body: string;
+  /** What the issue hid from a reader and was removed from `title`/`body`; absent on stories stored before it existed. */
+  hiddenText?: HiddenText[];
   /** Task-list items (`- [ ] …`) of the issue body, checked or not. */
   acceptanceCriteria: string[];
   /** Issue labels that are configured domain labels, with the paths they allow. */
@@ -26,8 +32,11 @@ export function parseStory(issue: {
   html_url: string;
   labels?: ({ name?: string } | string)[];
 }, domainLabels: Record<string, string[]>): ParseResult {
-  const title = issue.title.trim();
-  const body = (issue.body ?? "").replace(/\r\n?/g, "\n");
+  const cleanTitle = sanitizeUntrusted(issue.title);
+  const cleanBody = sanitizeUntrusted((issue.body ?? "").replace(/\r\n?/g, "\n"));
+  const title = cleanTitle.visible.trim();
+  const body = cleanBody.visible;
+  const hiddenText = [...cleanTitle.hidden, ...cleanBody.hidden];
   if (!title) return { ok: false, reason: "the issue has no title" };
   if (title.length + body.length > MAX_STORY_CHARS) {
     return {
@@ -45,5 +54,5 @@ export function parseStory(issue: {
   }
   const names = (issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? "")));
   const domains = names.filter((n) => n in domainLabels).map((label) => ({ label, paths: domainLabels[label] ?? [] }));
-  return { ok: true, story: { title, body, acceptanceCriteria, domains, issueNumber: issue.number, url: issue.html_url } };
+  return { ok: true, story: { title, body, acceptanceCriteria, domains, issueNumber: issue.number, url: issue.html_url, ...(hiddenText.length > 0 ? { hiddenText } : {}) } };
 }

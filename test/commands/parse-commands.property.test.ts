@@ -5,7 +5,8 @@ import { parseCommands } from "../../src/commands/parse-commands.js";
 const poison = "/wave kill POISON";
 
 /** Ordinary text: no markdown that opens or closes code, quotes or comments. */
-const prose = fc.stringMatching(/^[A-Za-z0-9 .,!?()éü日本ß✨-]{0,40}$/).filter((line) => !/^\s*\//.test(line));
+// No line that would open a list: a command right after it would be the list item's lazy line, not prose.
+const prose = fc.stringMatching(/^[A-Za-z0-9 .,!?()éü日本ß✨-]{0,40}$/).filter((line) => !/^\s*\//.test(line) && !/^\s*(?:-|\d{1,9}[.)])(?:\s|$)/.test(line));
 const indent = fc.constantFrom("", " ", "  ", "   ");
 const poisonLine = indent.map((spaces) => `${spaces}${poison}`);
 const inner = fc.array(fc.oneof(prose, poisonLine), { minLength: 1, maxLength: 4 });
@@ -18,7 +19,9 @@ const quoted = fc
   .record({ depth: fc.integer({ min: 1, max: 3 }), space: fc.constantFrom("", " "), lines: inner, lazy: fc.boolean(), indent })
   .map(({ depth, space, lines, lazy, indent }) => {
     const quotedLines = lines.map((line) => `${indent}${">".repeat(depth)}${space}${line}`);
-    return [...quotedLines, ...(lazy ? [poison] : [])].join("\n");
+    // A lazy line continues the quote's paragraph only when there is one: after a bare `>` it starts a paragraph of its own, shown as prose.
+    const continues = lazy && (lines.at(-1) ?? "").trim() !== "";
+    return [...quotedLines, ...(continues ? [poison] : [])].join("\n");
   });
 
 const inlineCode = fc

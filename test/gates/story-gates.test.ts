@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -144,6 +145,43 @@ describe("gates 1 → 5 with the scripted model, the real sandbox, real Postgres
     const comments = () => github.comments.get("Codertocat/Hello-World#22") ?? [];
     await waitFor(async () => comments()[0]?.body.includes("🟠 held") && github.labels.get("Codertocat/Hello-World#22")?.has("wave:held"), 20_000, "held status comment");
     expect(comments()[0]?.body).toContain("Last failure");
+  });
+
+  it("holds at the plan gate at once, naming the size and the key, when the repository's tarball is over sandbox.tarball_mb", { timeout: 120_000 }, async () => {
+    const big = "b".repeat(40);
+    github.repos.set("Codertocat/Hello-World", { branch: "main", sha: big, tarball: randomBytes(1_200_000) });
+    try {
+      github.configs.set("Codertocat/Hello-World", "sandbox:\n  tarball_mb: 1\n");
+      await label(24);
+      const s = await waitFor(async () => {
+        const row = await story(24);
+        return row && row.status === "held" ? row : undefined;
+      }, 60_000, "the story to hold");
+      expect(s.gate).toBe("plan");
+      const comments = () => github.comments.get("Codertocat/Hello-World#24") ?? [];
+      await waitFor(async () => comments()[0]?.body.includes("sandbox.tarball_mb"), 20_000, "the reason in the status comment");
+      expect(comments()[0]?.body).toContain(`The tarball of Codertocat/Hello-World at bbbbbbb is 1.1 MB, over the 1 MB cap`);
+      // Held on the first try: retrying cannot shrink the repository.
+      expect(github.requests.filter((r) => r.path.endsWith(`/tarball/${big}`))).toHaveLength(1);
+    } finally {
+      github.repos.set("Codertocat/Hello-World", { branch: "main", sha: SHA, tarball });
+    }
+  });
+
+  it("holds at the plan gate at once, before any download, when sandbox.image names an image the host does not offer", { timeout: 120_000 }, async () => {
+    github.configs.set("Codertocat/Hello-World", "sandbox:\n  image: rust\n");
+    const before = github.requests.filter((r) => r.path.includes("/tarball/")).length;
+    await label(25);
+    const s = await waitFor(async () => {
+      const row = await story(25);
+      return row && row.status === "held" ? row : undefined;
+    }, 60_000, "the story to hold");
+    expect(s.gate).toBe("plan");
+    const comments = () => github.comments.get("Codertocat/Hello-World#25") ?? [];
+    await waitFor(async () => comments()[0]?.body.includes("sandbox.image: rust"), 20_000, "the reason in the status comment");
+    expect(comments()[0]?.body).toContain("`sandbox.image: rust` is a WAVE image this host does not offer; it offers base.");
+    expect(comments()[0]?.body).toContain("WAVE_SANDBOX_IMAGES");
+    expect(github.requests.filter((r) => r.path.includes("/tarball/")).length).toBe(before);
   });
 
   it("holds at the plan gate with a clear message when no model key is configured", { timeout: 120_000 }, async () => {

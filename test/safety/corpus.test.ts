@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { corpusSplits, loadCorpus } from "./corpus.js";
+import { benchOnlySplits, loadCorpus, trainingSplits } from "./corpus.js";
 import { confusion, flagged, policyFor } from "./measure.js";
 
-const corpus = loadCorpus();
+// Only the training splits are asserted here; the held-out `incidents` split and the
+// `validation` set are measured by `npm run bench:safety` and never fitted case by case.
+const everything = loadCorpus();
+const corpus = everything.filter((c) => trainingSplits.includes(c.split));
 
 describe("labelled corpus", () => {
-  it("has at least 200 cases, with a held-out split", () => {
+  it("has at least 200 training cases, and bench-only splits the tests never assert", () => {
     expect(corpus.length).toBeGreaterThanOrEqual(200);
-    expect(corpus.filter((c) => c.split !== "dev").length).toBeGreaterThanOrEqual(100);
+    for (const split of benchOnlySplits) expect(everything.filter((c) => c.split === split).length).toBeGreaterThanOrEqual(25);
   });
 
   it.each(corpus.map((c) => [c.id, c] as const))("%s is judged as labelled", (_id, c) => {
@@ -16,7 +19,7 @@ describe("labelled corpus", () => {
     for (const rule of c.rules ?? []) expect(findings.violations.map((v) => v.ruleId)).toContain(rule);
   });
 
-  it.each(corpusSplits)("precision and recall on the %s split are at least 0.95", (split) => {
+  it.each(trainingSplits)("precision and recall on the %s split are at least 0.95", (split) => {
     const m = confusion(corpus.filter((c) => c.split === split));
     expect(m.precision).toBeGreaterThanOrEqual(0.95);
     expect(m.recall).toBeGreaterThanOrEqual(0.95);

@@ -1,5 +1,5 @@
-import Anthropic from "@anthropic-ai/sdk";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { harness, type Harness } from "../agents/support/harness.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { createToolCallScreen } from "../../src/safety/create-tool-call-screen.js";
 import { judgeDiff, judgePlan, judgeToolCall } from "../../src/safety/judge.js";
@@ -13,6 +13,14 @@ import type { FakeAnthropic } from "../support/fake-anthropic.js";
 
 let fake: FakeAnthropic;
 let deps: SafetyJudgeDeps;
+// The scorer's calls are metered: a real ledger in Postgres.
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+afterAll(async () => {
+  await h.close();
+});
 const story = { storyId: "00000000-0000-4000-8000-000000000001" };
 const verdict = (score: number, violations: { principle: string; explanation: string }[] = []) =>
   reply([toolUse(scorerToolName, { score, violations, risks: [], reasoning: "scripted" })]);
@@ -20,7 +28,8 @@ const verdict = (score: number, violations: { principle: string; explanation: st
 beforeEach(async () => {
   fake = await startFakeAnthropic();
   const config = defaultConfig().safety;
-  deps = { config: { ...config, scorer: { ...config.scorer, timeout_ms: 1_000 } }, anthropic: new Anthropic({ apiKey: "k", baseURL: fake.baseURL, maxRetries: 0 }) };
+  // A generous timeout: the machine is shared and loaded; the timeout test below sets its own short one.
+  deps = { config: { ...config, scorer: { ...config.scorer, timeout_ms: 15_000 } }, model: h.deps(fake) };
 });
 afterEach(async () => {
   await fake.close();
@@ -35,7 +44,7 @@ describe("tool calls", () => {
 
   it("blocks on the rules alone without paying for the model", async () => {
     const v = await judgeToolCall({ tool: "bash", command: "echo cm0gLXJmIC8= | base64 -d | sh" }, story, deps);
-    expect(v).toMatchObject({ decision: "block", score: 0, ruleIds: ["destructive.recursive-delete-outside"] });
+    expect(v).toMatchObject({ decision: "block", score: 0, ruleIds: expect.arrayContaining(["destructive.recursive-delete-outside", "code.obfuscated-exec"]) });
     expect(fake.messageRequests()).toHaveLength(0);
   });
 
@@ -73,7 +82,7 @@ describe("fail closed", () => {
 
   it("blocks when the scorer is slow past its timeout", async () => {
     fake.setResponder(() => delayed(2_500, verdict(1)));
-    const v = await judgeToolCall(unsure, story, deps);
+    const v = await judgeToolCall(unsure, story, { ...deps, config: { ...deps.config, scorer: { ...deps.config.scorer, timeout_ms: 1_000 } } });
     expect(v).toMatchObject({ decision: "block", score: 0, scorer: { status: "unavailable" } });
     expect(v.reasons.join()).toMatch(/could not be reached/);
   });
@@ -82,7 +91,7 @@ describe("fail closed", () => {
     const url = fake.baseURL;
     await fake.close();
     fake = await startFakeAnthropic();
-    const v = await judgePlan({ steps: ["x"], filesInScope: ["src/a.ts"], risks: [] }, story, { ...deps, anthropic: new Anthropic({ apiKey: "k", baseURL: url, maxRetries: 0 }) });
+    const v = await judgePlan({ steps: ["x"], filesInScope: ["src/a.ts"], risks: [] }, story, { ...deps, model: h.deps({ baseURL: url } as FakeAnthropic) });
     expect(v).toMatchObject({ decision: "block", scorer: { status: "unavailable" } });
   });
 
@@ -93,7 +102,7 @@ describe("fail closed", () => {
   });
 
   it("blocks what needs a scorer when none is configured", async () => {
-    const v = await judgeToolCall(unsure, story, { ...deps, anthropic: null });
+    const v = await judgeToolCall(unsure, story, { ...deps, model: null });
     expect(v).toMatchObject({ decision: "block", scorer: { status: "unavailable" } });
   });
 });

@@ -1,9 +1,9 @@
-import Anthropic from "@anthropic-ai/sdk";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { BudgetExceeded } from "../../src/errors.js";
+import { harness, type Harness } from "../agents/support/harness.js";
 import { scoreWithModel } from "../../src/safety/scorer/score-with-model.js";
 import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
 import type { ScorerPromptInput } from "../../src/safety/scorer/scorer-prompt.js";
-import { scoringCostUsd } from "../../src/safety/scorer/scoring-cost.js";
 import { defaultPrinciples } from "../../src/config/sections/safety.js";
 import { delayed, malformedJson, reply, serverError, startFakeAnthropic, textReply, toolUse } from "../support/fake-anthropic.js";
 import type { FakeAnthropic } from "../support/fake-anthropic.js";
@@ -21,8 +21,16 @@ const input = (subject = "bash command:\nmake deploy"): ScorerPromptInput => ({
   findings: { violations: [], uncertainties: ["make deploy is not a known program"] },
   maxSubjectChars: 10_000,
 });
-const settings = { model: "claude-haiku-4-5", maxTokens: 512, timeoutMs: 2_000, prices: {} };
-const client = (baseURL: string) => new Anthropic({ apiKey: "test-key", baseURL, maxRetries: 0 });
+const settings = { model: "claude-haiku-4-5", maxTokens: 512, timeoutMs: 2_000 };
+// Every scorer call is metered: model deps on a real ledger in Postgres, one story each.
+let h: Harness;
+beforeAll(async () => {
+  h = await harness();
+});
+afterAll(async () => {
+  await h.close();
+});
+const client = (baseURL: string, scope: { storyCapUsd?: number } = {}) => h.deps({ baseURL } as FakeAnthropic, scope);
 const verdict = (score: number) => toolUse(scorerToolName, { score, violations: [], risks: ["deploys"], reasoning: "It deploys." });
 
 describe("scoreWithModel", () => {
@@ -94,11 +102,26 @@ describe("scoreWithModel", () => {
   });
 });
 
-describe("scoringCostUsd", () => {
-  it("prices cache writes and reads like the API and lets config override the table", () => {
-    expect(scoringCostUsd("claude-sonnet-4-5", { inputTokens: 1_000_000, outputTokens: 0, cacheWriteTokens: 1_000_000, cacheReadTokens: 1_000_000 })).toBeCloseTo(3 + 3.75 + 0.3, 8);
-    expect(scoringCostUsd("my-model", { inputTokens: 10, outputTokens: 10, cacheWriteTokens: 0, cacheReadTokens: 0 })).toBeNull();
-    expect(scoringCostUsd("my-model", { inputTokens: 1e6, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 }, { "my-model": { input: 2, output: 4 } })).toBe(2);
-    expect(scoringCostUsd("claude-haiku-4-5-20251001", { inputTokens: 1e6, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 })).toBe(1);
+describe("the scorer on the budget ledger", () => {
+  it("reserves its worst case first and records its real cost at budget.prices, as role scorer", async () => {
+    fake = await startFakeAnthropic({ script: [reply([verdict(0.9)], { usage: { input_tokens: 2000, output_tokens: 50 } })] });
+    const deps = client(fake.baseURL);
+    const outcome = await scoreWithModel(deps, input(), settings);
+    expect(outcome.status).toBe("scored");
+    const calls = await h.ledger.calls(deps.scope.storyId);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ role: "scorer", model: "claude-haiku-4-5", status: "settled", usage: { inputTokens: 2000, outputTokens: 50 } });
+    // claude-haiku-4-5 in the one price table (budget.prices' built-ins): $1 in, $5 out per MTok.
+    expect(calls[0]?.costUsd).toBeCloseTo((2000 * 1 + 50 * 5) / 1e6, 8);
+    expect(calls[0]?.worstCaseUsd).toBeGreaterThanOrEqual(calls[0]?.costUsd ?? Infinity);
+    expect(await h.ledger.storySpentUsd(deps.scope.storyId)).toBeCloseTo(calls[0]?.costUsd ?? 0, 8);
+  });
+
+  it("does not call the model when its worst case could overrun the cap", async () => {
+    fake = await startFakeAnthropic({ script: [reply([verdict(0.9)])] });
+    const deps = client(fake.baseURL, { storyCapUsd: 0.000001 });
+    await expect(scoreWithModel(deps, input(), settings)).rejects.toBeInstanceOf(BudgetExceeded);
+    expect(fake.messageRequests()).toHaveLength(0);
+    expect(await h.ledger.calls(deps.scope.storyId)).toEqual([]);
   });
 });

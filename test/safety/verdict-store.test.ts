@@ -85,7 +85,7 @@ describe("verdict store", () => {
 
   it("receives every verdict the judge makes", async () => {
     const storyId = "6f1c1f6e-0000-4000-8000-000000000009";
-    const deps = { config: defaultConfig().safety, anthropic: null, store: postgresVerdictStore(pool) };
+    const deps = { config: defaultConfig().safety, model: null, store: postgresVerdictStore(pool) };
     await judgeToolCall({ tool: "bash", command: "ls" }, { storyId }, deps);
     await judgeToolCall({ tool: "bash", command: "git push -f" }, { storyId }, deps);
     const { rows } = await pool.query("SELECT decision, rule_ids, scorer_status FROM safety_verdicts WHERE story_id = $1 ORDER BY id", [storyId]);

@@ -63,6 +63,24 @@ describe("when the sandbox cannot run", () => {
     expect(userMessage(boot)).toMatch(/image wave-runner-missing:nope is missing\. Run: npm run build:image$/);
   });
 
+  it("runs the image the workspace spec names (a repository's sandbox.image), not the policy's", async () => {
+    const real = testRunner().policy.image;
+    const missing = testRunner({ policy: { image: "wave-runner-missing:nope" } });
+    const ws = await missing.createWorkspace({ ...job("spec-image"), image: real }, emptyTarball());
+    try {
+      expect((await ws.exec(["true"])).exitCode).toBe(0);
+    } finally {
+      await ws.destroy();
+    }
+    const error = await testRunner()
+      .createWorkspace({ ...job("spec-image-missing"), image: "wave-runner-variant-missing:nope" }, emptyTarball())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(userMessage(error)).toMatch(/image wave-runner-variant-missing:nope is missing/);
+  });
+
   it("reports the real setup as ready, with the image's version label", async () => {
     const runner = testRunner();
     const readiness = await checkSandboxReady(runner.docker, runner.policy);

@@ -62,10 +62,12 @@ describe("sandbox policy and config", () => {
   it("gives the wave.yml sandbox section its defaults and refuses unknown or out-of-range keys", () => {
     const config = waveConfigSchema.parse({});
     expect(config.sandbox).toEqual({
+      image: null,
       memory_mb: 4096,
       cpus: 1,
       pids_limit: 512,
       workspace_mb: 1024,
+      tarball_mb: 1024,
       tmp_mb: 512,
       command_timeout_seconds: 600,
       job_deadline_minutes: 60,
@@ -73,5 +75,7 @@ describe("sandbox policy and config", () => {
     });
     expect(() => waveConfigSchema.parse({ sandbox: { network: "host" } })).toThrow();
     expect(() => waveConfigSchema.parse({ sandbox: { memory_mb: 10 } })).toThrow();
+    expect(() => waveConfigSchema.parse({ sandbox: { tarball_mb: 0 } })).toThrow();
+    expect(() => waveConfigSchema.parse({ sandbox: { tarball_mb: 16_385 } })).toThrow();
   });
 });

@@ -1,11 +1,13 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo, Server } from "node:net";
 import { networkInterfaces } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SandboxUnavailable } from "../../src/errors.js";
+import { PathOutsideWorkspace, SandboxUnavailable } from "../../src/errors.js";
 import type { Workspace } from "../../src/sandbox/runner.js";
-import { emptyTarball, testRunner } from "./harness.js";
+import { waitFor } from "../support/test-keys.js";
+import { emptyTarball, tarballOf, tempDir, testRunner } from "./harness.js";
 
 /**
  * Each case tries to break out or exhaust the host and asserts it was contained, not merely
@@ -18,6 +20,12 @@ const CANARIES = {
   WAVE_TEST_SECRET: `canary-secret-${process.pid}`,
 };
 const SMALL = { memory_mb: 1024, workspace_mb: 64, tmp_mb: 32, pids_limit: 128 };
+
+function tarballWith(files: Record<string, string>) {
+  const dir = tempDir("escape");
+  for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content);
+  return tarballOf(dir);
+}
 
 describe("escape suite", () => {
   const runner = testRunner();
@@ -165,30 +173,58 @@ describe("escape suite", () => {
     });
   });
 
-  it("holds the process limit against a fork bomb, and the host stays responsive", async () => {
-    const bombed = await runner.createWorkspace({ storyId: "escape", jobId: `bomb-${process.pid}`, limits: { ...SMALL, pids_limit: 64 } }, emptyTarball());
-    try {
-      const pings: number[] = [];
-      let bombing = true;
-      const pinger = (async () => {
-        while (bombing) {
-          const t = performance.now();
-          await runner.docker.ping();
-          pings.push(performance.now() - t);
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      })();
-      const r = await bombed.exec(["bash", "-c", ":(){ :|:& };:; sleep 3"], { timeoutMs: 8000 });
-      bombing = false;
-      await pinger;
-      expect(r.stderr).toMatch(/Resource temporarily unavailable|Cannot fork/);
-      expect(Math.max(...pings)).toBeLessThan(2000);
-      const after = await bombed.exec(["sh", "-c", "ps -e --no-headers | wc -l"]);
-      expect(after.exitCode).toBe(0);
-      expect(Number(after.stdout.trim())).toBeLessThan(10);
-    } finally {
-      await bombed.destroy();
-    }
+  describe("fork bombs", () => {
+    /** Each keeps forking (or starting threads) past every failure, so only the runner can stop it. */
+    const bombs: { language: string; argv: string[] }[] = [
+      { language: "shell", argv: ["bash", "-c", ":(){ :|:& };:; sleep 60"] },
+      { language: "Python os.fork", argv: ["python3", "-c", "import os\nwhile True:\n  try: os.fork()\n  except OSError: pass"] },
+      { language: "Node child_process", argv: ["node", "-e", "const cp = require('child_process'); for (;;) { try { cp.spawn('sleep', ['600']).on('error', () => {}); } catch {} }"] },
+      {
+        language: "Python threads",
+        argv: ["python3", "-c", "import threading, time\nwhile True:\n  try: threading.Thread(target=time.sleep, args=(600,)).start()\n  except RuntimeError: pass"],
+      },
+    ];
+    let bombed: Workspace;
+
+    beforeAll(async () => {
+      bombed = await runner.createWorkspace({ storyId: "escape", jobId: `bomb-${process.pid}`, limits: { ...SMALL, pids_limit: 64 } }, emptyTarball());
+    });
+
+    afterAll(async () => {
+      await bombed?.destroy();
+    });
+
+    // One sandbox for all four, in turn: each bomb must leave it usable for the next command.
+    it.each(bombs)(
+      "kills a $language bomb at the process limit, the sandbox lives on and the host stays responsive",
+      async ({ argv }) => {
+        const pings: number[] = [];
+        let bombing = true;
+        const pinger = (async () => {
+          while (bombing) {
+            const t = performance.now();
+            await runner.docker.ping();
+            pings.push(performance.now() - t);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        })();
+        // The timeout is far away: the process watch, not the timeout, has to stop it.
+        const r = await bombed.exec(argv, { timeoutMs: 90_000 });
+        bombing = false;
+        await pinger;
+        expect(r.killed).toBe("process limit");
+        expect(r.exitCode).toBe(137);
+        expect(r.timedOut).toBe(false);
+        expect(r.durationMs).toBeLessThan(60_000);
+        expect(Math.max(...pings)).toBeLessThan(2000);
+        const after = await bombed.exec(["sh", "-c", "echo alive; ps -e --no-headers | wc -l"]);
+        expect(after.exitCode).toBe(0);
+        const [alive, count] = after.stdout.trim().split("\n");
+        expect(alive).toBe("alive");
+        expect(Number(count)).toBeLessThan(10);
+      },
+      180_000,
+    );
   });
 
   it("kills a memory bomb and reports it as out of memory", async () => {
@@ -203,6 +239,174 @@ describe("escape suite", () => {
     } finally {
       await bombed.destroy();
     }
+  });
+
+  it("does not report a sandbox killed from outside (docker kill) as out of memory", async () => {
+    const killed = await runner.createWorkspace({ storyId: "escape", jobId: `killed-${process.pid}`, limits: SMALL }, emptyTarball());
+    try {
+      const running = killed.exec(["sleep", "60"], { timeoutMs: 90_000 });
+      await waitFor(async () => (await killed.exec(["pgrep", "-x", "sleep"])).stdout.trim() !== "");
+      await runner.docker.getContainer(killed.id).kill();
+      const error: unknown = await running.then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SandboxUnavailable);
+      expect((error as Error).message).toMatch(/stopped \(removed by the reaper or from outside\)/);
+    } finally {
+      await killed.destroy();
+    }
+  });
+
+  describe("the exported change is the workspace's files and nothing else", () => {
+    let repo: Workspace;
+    const CANARY = `OUTSIDE-CANARY-${process.pid}`;
+    /** Each case runs in the workspace as the agent would, then edits a.txt and adds new.txt. */
+    const cases: { name: string; tamper: string; extra?: Record<string, string> }[] = [
+      { name: "core.worktree pointing at the home directory", tamper: "git config core.worktree /home/wave" },
+      { name: "core.worktree pointing at /etc", tamper: "git config core.worktree /etc" },
+      { name: "core.bare", tamper: "git config core.bare true" },
+      { name: "include.path", tamper: "printf '[core]\\n\\tworktree = /home/wave\\n' >/home/wave/evil.cfg && git config include.path /home/wave/evil.cfg" },
+      { name: "includeIf", tamper: "printf '[core]\\n\\tworktree = /home/wave\\n' >/home/wave/evil.cfg && git config 'includeIf.gitdir:/.path' /home/wave/evil.cfg" },
+      { name: "core.fsmonitor", tamper: "git config core.fsmonitor 'touch /tmp/ran-fsmonitor; true'" },
+      {
+        name: "core.hooksPath with a post-index-change hook",
+        tamper: "mkdir -p /home/wave/hooks && printf '#!/bin/sh\\ntouch /tmp/ran-hook\\n' >/home/wave/hooks/post-index-change && chmod +x /home/wave/hooks/post-index-change && git config core.hooksPath /home/wave/hooks",
+      },
+      { name: "a clean filter in .git/config", tamper: "git config filter.leak.clean 'cat /home/wave/outside.txt' && printf '* filter=leak\\n' >.gitattributes", extra: { ".gitattributes": "* filter=leak\n" } },
+      {
+        name: "alternates to an object store outside",
+        tamper: "git init -q --bare /home/wave/other.git && mkdir -p .git/objects/info && echo /home/wave/other.git/objects >>.git/objects/info/alternates",
+      },
+      {
+        name: "commondir pointing at another repository",
+        tamper: "git init -q /home/wave && git -C /home/wave add outside.txt && echo /home/wave/.git >.git/commondir",
+      },
+      {
+        name: "global config and ignore files in the home directory",
+        tamper: "mkdir -p ~/.config/git && echo '*' >~/.config/git/ignore && printf '[core]\\n\\tworktree = /home/wave\\n' >~/.gitconfig",
+      },
+      { name: "the agent's own index, HEAD and commits", tamper: "git add -A && git commit -qm mine && echo 'ref: refs/heads/nowhere' >.git/HEAD && rm -f .git/index" },
+    ];
+
+    beforeAll(async () => {
+      repo = await runner.createWorkspace({ storyId: "escape", jobId: `export-${process.pid}`, limits: SMALL }, tarballWith({ "a.txt": "original\n", "b.txt": "kept\n" }));
+      const setup = await repo.exec(["sh", "-c", `printf '%s\\n' "$1" >/home/wave/outside.txt && cp -a .git /home/wave/pristine.git`, "setup", CANARY]);
+      expect(setup.exitCode).toBe(0);
+    });
+
+    afterAll(async () => {
+      await repo?.destroy();
+    });
+
+    async function restore(): Promise<void> {
+      const r = await repo.exec([
+        "sh",
+        "-c",
+        "rm -rf .git .gitattributes new.txt *-link /home/wave/.git /home/wave/.config /home/wave/.gitconfig /home/wave/other.git /tmp/ran-* && cp -a /home/wave/pristine.git .git && printf 'original\\n' >a.txt",
+      ]);
+      expect(r.stderr).toBe("");
+    }
+
+    it.each(cases)("ignores $name", async ({ tamper, extra }) => {
+      await restore();
+      const r = await repo.exec(["sh", "-c", `set -e; ${tamper}; printf 'changed\\n' >a.txt; printf 'new\\n' >new.txt`]);
+      expect(r.stderr).toBe("");
+      expect(r.exitCode).toBe(0);
+      const change = await repo.exportChange();
+      const files = Object.fromEntries(change.files.map((f) => [f.path, `${f.status}:${f.content?.toString() ?? ""}`]));
+      const expected: Record<string, string> = { "a.txt": "modified:changed\n", "new.txt": "added:new\n" };
+      for (const [path, content] of Object.entries(extra ?? {})) expected[path] = `added:${content}`;
+      expect(files).toEqual(expected);
+      expect(change.patch).not.toContain(CANARY);
+      expect(change.patch).not.toMatch(/root:x:0:0|outside\.txt|passwd/);
+      const ran = await repo.exec(["sh", "-c", "ls /tmp/ran-* 2>/dev/null; true"]);
+      expect(ran.stdout).toBe("");
+    });
+
+    it("refuses to export when .git was replaced by a file pointing elsewhere, and reads nothing from there", async () => {
+      await restore();
+      const r = await repo.exec([
+        "sh",
+        "-c",
+        "set -e; git init -q /home/wave && git -C /home/wave add outside.txt && rm -rf .git && echo 'gitdir: /home/wave/.git' >.git && printf 'changed\\n' >a.txt",
+      ]);
+      expect(r.exitCode).toBe(0);
+      await expect(repo.exportChange()).rejects.toThrow(/\.git was replaced or removed by a command/);
+    });
+
+    it("exports symlinks as links (120000), never the files or directories they point at", async () => {
+      await restore();
+      const r = await repo.exec(["sh", "-c", "ln -s /etc/passwd passwd-link && ln -s /etc etc-link && ln -s /home/wave home-link && ln -s b.txt inside-link"]);
+      expect(r.exitCode).toBe(0);
+      const change = await repo.exportChange();
+      const links = Object.fromEntries(change.files.map((f) => [f.path, `${f.mode ?? ""}:${f.content?.toString() ?? ""}`]));
+      expect(links).toEqual({
+        "passwd-link": "120000:/etc/passwd",
+        "etc-link": "120000:/etc",
+        "home-link": "120000:/home/wave",
+        "inside-link": "120000:b.txt",
+      });
+      expect(change.patch).not.toContain(CANARY);
+      expect(change.patch).not.toMatch(/root:x:0:0/);
+    });
+  });
+
+  describe("the file tools stay inside the workspace", () => {
+    beforeAll(async () => {
+      const r = await ws.exec([
+        "sh",
+        "-c",
+        "set -e; ln -s /tmp tmplink; ln -s /etc/passwd passwd; mkdir -p deep/er real; ln -s ../../../tmp deep/er/up; " +
+          "ln -s /home/wave/target.txt out-file; ln -s real inlink; printf 'inside\\n' >real/f.txt; ln -s real/f.txt flink; ln -s ../real deep/back; ln -s /etc etclink",
+      ]);
+      expect(r.stderr).toBe("");
+    });
+
+    it.each([
+      ["a directory link to /tmp", "tmplink/x", "/tmp/x"],
+      ["a link deeper in the path", "deep/er/up/y", "/tmp/y"],
+      ["a final component linking outside", "out-file", "/home/wave/target.txt"],
+    ])("refuses a write through %s, and nothing is written outside", async (_name, path, outside) => {
+      const error: unknown = await ws.writeFile(path, "escaped\n").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PathOutsideWorkspace);
+      expect((error as Error).message).toContain(`resolves to ${outside}`);
+      const r = await ws.exec(["sh", "-c", `test -e ${outside} && echo EXISTS; true`]);
+      expect(r.stdout).toBe("");
+    });
+
+    it.each([
+      ["a link to the image's /etc/passwd", "passwd", "/etc/passwd"],
+      ["a directory link to /etc", "etclink/passwd", "/etc/passwd"],
+    ])("refuses a read through %s", async (_name, path, outside) => {
+      const error: unknown = await ws.readFile(path).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PathOutsideWorkspace);
+      expect((error as Error).message).toContain(`resolves to ${outside}`);
+    });
+
+    it("follows links that stay inside the workspace, and keeps them links", async () => {
+      await ws.writeFile("inlink/g.txt", "through a directory link\n");
+      expect((await ws.readFile("real/g.txt")).toString()).toBe("through a directory link\n");
+      expect((await ws.readFile("flink")).toString()).toBe("inside\n");
+      expect((await ws.readFile("deep/back/f.txt")).toString()).toBe("inside\n");
+      await ws.writeFile("flink", "edited through the link\n");
+      expect((await ws.readFile("real/f.txt")).toString()).toBe("edited through the link\n");
+      const r = await ws.exec(["sh", "-c", "readlink flink; readlink inlink"]);
+      expect(r.stdout).toBe("real/f.txt\nreal\n");
+    });
+
+    it("leaves no partial file behind when a write fails (the workspace is full)", async () => {
+      await expect(ws.writeFile("huge.bin", Buffer.alloc(80 * 1024 * 1024))).rejects.toThrow(/Cannot write huge\.bin in the sandbox: .*No space left/);
+      const r = await ws.exec(["sh", "-c", "ls -a; df -m /workspace | tail -1"]);
+      expect(r.stdout).not.toMatch(/wave-write|huge\.bin/);
+    });
+
+    it("replaces a read-only file on write, as an editor would, keeping its mode", async () => {
+      await ws.exec(["sh", "-c", "printf 'ro\\n' >ro.txt && chmod 444 ro.txt"]);
+      await ws.writeFile("ro.txt", "rewritten\n");
+      const r = await ws.exec(["sh", "-c", "stat -c %a ro.txt; cat ro.txt; ls -a | grep -c wave-write; true"]);
+      expect(r.stdout).toBe("444\nrewritten\n0\n");
+    });
   });
 
   describe("privilege", () => {

@@ -7,9 +7,10 @@ import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
 import type { DockerRunnerOptions } from "../../src/sandbox/docker-runner.js";
 import type { Workspace } from "../../src/sandbox/runner.js";
 
-/** The real Docker + gVisor runner the sandbox tests use, with a test instance label. */
+/** The real Docker + gVisor runner the sandbox tests use, with a test instance label; WAVE_SANDBOX_IMAGE picks the image, as in production. */
 export function testRunner(options: Partial<DockerRunnerOptions> = {}) {
-  return createDockerRunner({ instance: `test-${process.pid}`, policy: { maxConcurrent: 4, ...options.policy }, ...options });
+  const image = process.env.WAVE_SANDBOX_IMAGE ? { image: process.env.WAVE_SANDBOX_IMAGE } : {};
+  return createDockerRunner({ instance: `test-${process.pid}`, ...options, policy: { maxConcurrent: 4, ...image, ...options.policy } });
 }
 
 export function tempDir(prefix: string): string {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
 import { documentedRoute } from "./github-rest-routes.js";
 import type { GitRepoFake } from "./fake-git-repo.js";
 
@@ -23,8 +24,12 @@ export interface FakeGitHub {
   roles: Map<string, string>;
   /** `.github/wave.yml` by "owner/repo"; absent means 404. */
   configs: Map<string, string>;
-  /** Repositories by "owner/repo": default branch, its head commit and that commit's tarball. */
-  repos: Map<string, { branch: string; sha: string; tarball: Buffer }>;
+  /**
+   * Repositories by "owner/repo": default branch, its head commit and that commit's tarball, as
+   * bytes (sent with their length) or as a stream made per request (sent chunked, no length, as
+   * GitHub's codeload often does).
+   */
+  repos: Map<string, { branch: string; sha: string; tarball: Buffer | (() => Readable) }>;
   /** GitHub's failures, decided per request: refused outright, or applied and then answered badly. */
   fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
   /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
@@ -153,8 +158,12 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/tarball\/(.+)$/)) && method === "GET") {
         const r = fake.repos.get(`${m[1]}/${m[2]}`);
         if (!r || r.sha !== m[3]) return json(res, 404, { message: "Not Found" });
+        if (Buffer.isBuffer(r.tarball)) {
+          res.writeHead(200, { "content-type": "application/x-gzip", "content-length": String(r.tarball.length) });
+          return res.end(r.tarball);
+        }
         res.writeHead(200, { "content-type": "application/x-gzip" });
-        return res.end(r.tarball);
+        return r.tarball().on("error", () => res.destroy()).pipe(res);
       }
       if ((m = path.match(/^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
         const role = fake.roles.get(m[1] ?? "") ?? "admin";

@@ -50,6 +50,9 @@ export const builtInPrices: Readonly<Record<string, ModelPrice>> = {
   "claude-sonnet-4-6": { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 },
   "claude-sonnet-4-5": { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 },
   "claude-haiku-4-5": { input: 1, output: 5, cache_write: 1.25, cache_read: 0.1 },
+  // Scorer models that had a price only in the former safety.prices table.
+  "claude-sonnet-4": { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 },
+  "claude-opus-4-1": { input: 15, output: 75, cache_write: 18.75, cache_read: 1.5 },
 };
 
 /** `budget:` in .github/wave.yml. Owned by the budget layer; every key has a documented default. */

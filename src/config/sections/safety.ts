@@ -15,15 +15,6 @@ export const defaultPrinciples = [
   "Never bypass CI.",
 ];
 
-/** USD per million tokens for the scorer's model; the agents layer owns the global table, this one is overridable here. */
-export const defaultScorerPrices = {
-  "claude-haiku-4-5": { input: 1, output: 5 },
-  "claude-sonnet-4-5": { input: 3, output: 15 },
-  "claude-sonnet-4": { input: 3, output: 15 },
-  "claude-opus-4-1": { input: 15, output: 75 },
-  "claude-opus-4-5": { input: 5, output: 25 },
-};
-
 const scorerKeys = z
   .object({
     model: z.string().min(1).default("claude-haiku-4-5").describe("Model that scores tool calls, plans and diffs against the principles."),
@@ -81,16 +72,29 @@ export const safetySection = z
       .default({})
       .describe("Severity overrides by rule id (see docs/safety.md): `critical`, `high`, `medium`, `low`, or `off` to disable a rule."),
     severity_caps: capKeys,
+    hold_on_hidden_text: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Hold a story whose issue hid text from readers (HTML comments, invisible or tag characters, bidi controls, collapsed sections) for a human's `/wave approve` at pre-flight. The hidden text is always removed before any model reads the story and always named in the plan gate's status; off by default because issue templates leave HTML comments in most issues.",
+      ),
     principles: z.array(z.string().min(1)).min(1).default(defaultPrinciples).describe("The principles the constitutional scorer judges by."),
     scorer: scorerKeys,
     prices: z
-      .record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict())
-      .default({})
-      .describe(
-        "USD per million `input`/`output` tokens per scorer model, added to (or replacing entries of) the built-in table, for the recorded cost of scoring.",
-      ),
+      .unknown()
+      .optional()
+      .describe("Removed: the scorer's calls are metered at `budget.prices` like every other model call. Setting it is an error that says so."),
   })
   .strict()
+  .superRefine((s, ctx) => {
+    if (s.prices === undefined) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["prices"],
+      message:
+        "safety.prices was merged into budget.prices (one price table for every model call, the scorer's included): move each model's entry to budget.prices with input, output, cache_write and cache_read, then delete safety.prices",
+    });
+  })
   .refine((s) => s.escalate_below >= s.block_below, { message: "safety.escalate_below must be at least safety.block_below", path: ["escalate_below"] })
   .prefault({})
   .describe("Deterministic rules and the constitutional scorer that judge tool calls, plans and diffs.");

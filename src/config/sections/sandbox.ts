@@ -8,6 +8,14 @@ import { z } from "zod";
  */
 export const sandboxSection = z
   .object({
+    image: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/, "an image name such as go, rust, java, ruby or polyglot")
+      .nullable()
+      .default(null)
+      .describe(
+        "The sandbox image by name, from those the host offers (`WAVE_SANDBOX_IMAGES`; WAVE's variants are go, rust, java with Maven and Gradle, ruby with Bundler, and polyglot); null is the host's default image (Node, npm, Python, C).",
+      ),
     memory_mb: z
       .number()
       .int()
@@ -18,6 +26,15 @@ export const sandboxSection = z
     cpus: z.number().min(0.25).max(8).default(1).describe("CPU quota of the sandbox in cores (fractions allowed)."),
     pids_limit: z.number().int().min(32).max(4096).default(512).describe("Most processes and threads alive at once in the sandbox (a fork bomb stops here)."),
     workspace_mb: z.number().int().min(64).max(16_384).default(1024).describe("Size of the workspace (the repository checkout, a memory-backed tmpfs) in MiB."),
+    tarball_mb: z
+      .number()
+      .int()
+      .min(1)
+      .max(16_384)
+      .default(1024)
+      .describe(
+        "Largest base-commit tarball (compressed, as GitHub serves it) WAVE downloads to open a workspace, in MiB; a larger repository holds the story with its size and this key.",
+      ),
     tmp_mb: z.number().int().min(16).max(8192).default(512).describe("Size of /tmp and of the home directory (each a memory-backed tmpfs) in MiB."),
     command_timeout_seconds: z
       .number()

@@ -1,5 +1,5 @@
 import type { ScorerAnswer } from "./scorer-answer.js";
-import type { ScoringUsage } from "./scoring-cost.js";
+import type { TokenUsage as ScoringUsage } from "../../agents/cost.js";
 
 /**
  * What came of asking the scorer. `unparsed` counts as 0.5 and keeps the raw

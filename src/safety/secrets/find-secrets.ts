@@ -18,15 +18,33 @@ const tokenPatterns: { kind: string; pattern: RegExp }[] = [
   { kind: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { kind: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: "GitLab token", pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
+  { kind: "Discord webhook", pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d{6,}\/[A-Za-z0-9_-]{40,}/g },
+  { kind: "Azure storage or service bus key", pattern: /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{40,}={0,2}/g },
 ];
 
-const secretName = /(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)/i;
+export const secretName = /(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)/i;
 const assignmentPattern = /([A-Za-z0-9_.-]*)["']?\s*(?::=|=>|=|:)\s*(["'`]?)([^\s"'`,;)]{12,})\2/g;
 const urlPassword = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]{8,})@/gi;
 
-/** Values that announce themselves as not real. */
+const placeholderWords = /example|fake|dummy|placeholder|redacted|sample|changeme|change[-_]?me|not[-_]?a[-_]?real|your[-_]?\w*?[-_]?here|insert[-_]?\w*|replace[-_]?me|todo|x{4,}|\*{4,}/gi;
+
+/**
+ * A value that is a placeholder rather than a credential. Narrow on purpose
+ * (issue 13: a "looks fake" word anywhere used to hide real keys): the value
+ * is a template (`<token>`, `${TOKEN}`, `{{ token }}`), one repeated
+ * character (`xxxxxxxx`, `00000000`, `********`), a counting run
+ * (`1234567890`, `abcdef123456`), not random at all (entropy < 3 bits per
+ * character), or placeholder words with no random run left once they are
+ * removed (`AKIAIOSFODNN7EXAMPLE`, `sk_test_your_key_here`). A random run
+ * next to the word `example` or `test` is still a credential.
+ */
 export function looksFake(value: string): boolean {
-  return /example|fake|dummy|placeholder|redacted|sample|changeme|not[-_]?a[-_]?real|x{6,}|0{8,}|1234567890|abcdef123456/i.test(value) || entropy(value.replace(/^[a-z]+[-_]/i, "")) < 3;
+  const body = value.replace(/^[a-z]+[-_]/i, "");
+  if (/^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\})$/.test(value)) return true;
+  if (/^(.)\1+$/.test(body) || /^(0123456789|1234567890|abcdef0123456789|abcdef123456)+$/i.test(body) || entropy(body) < 3) return true;
+  const stripped = value.replace(/^(gh[pousr]_|github_pat_|AKIA|ASIA|sk-ant-[a-z]+\d*-|sk-(proj-)?|xox[abposr]-|[rs]k_(live|test)_|AIza|npm_|glpat-|SG\.)/, "").replace(placeholderWords, " ");
+  if (stripped === value.replace(/^(gh[pousr]_|github_pat_|AKIA|ASIA|sk-ant-[a-z]+\d*-|sk-(proj-)?|xox[abposr]-|[rs]k_(live|test)_|AIza|npm_|glpat-|SG\.)/, "")) return false;
+  return !stripped.split(/[\s\-_.:/]+/).some((seg) => seg.length >= 10 && /[0-9]/.test(seg) && /[A-Za-z]/.test(seg) && entropy(seg) >= 3);
 }
 
 /**
@@ -68,9 +86,11 @@ function decodeReadable(value: string): string | null {
   return /^[\x20-\x7e\n\r\t]+$/.test(decoded) ? decoded : null;
 }
 
-function isSecretLikeValue(value: string): boolean {
+export function isSecretLikeValue(value: string): boolean {
   if (/^(\$|\{\{|<|%\(|process\.env|os\.environ|env\.|ENV\[|secrets\.|vars\.|import\.meta)/.test(value)) return false;
-  if (value.includes("(") || /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(value) || /^[a-z]+(_[a-z]+)+$/.test(value)) return false;
+  // `config.api.key` is a path, not a key; a dotted value with a long random segment (`SG.xxxx.yyyy`) is a key.
+  const dottedPath = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(value) && !value.split(".").some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
+  if (value.includes("(") || dottedPath || /^[a-z]+(_[a-z]+)+$/.test(value)) return false;
   if (looksFake(value)) return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   // Random material has a long run mixing letters and digits; `x-csrf-token-value-123` is words.
