@@ -15,12 +15,8 @@ import { readCommandEvent, type CommandEvent } from "./command-event.js";
 import { auditRole, evaluateCommandEvent, type Evaluation } from "./evaluate-command-event.js";
 import { findCommandStory } from "./find-command-story.js";
 import { formatCommand } from "./format-command.js";
-<<<<<<< HEAD
-import { reactToComment, type Reaction } from "../github/react.js";
-=======
 import { grantedAuthority } from "./granted-authority.js";
-import { reactToComment, type Reaction } from "./github/react.js";
->>>>>>> main
+import { reactToComment, type Reaction } from "../github/react.js";
 import { parseCommands } from "./parse-commands.js";
 import { renderNoStory } from "./render/no-story.js";
 import { renderStatus } from "./render/status.js";

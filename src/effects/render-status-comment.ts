@@ -61,14 +61,11 @@ export function renderStatusComment(input: StatusCommentInput): string {
   ].filter((x): x is string => x !== null);
   if (facts.length) lines.push("", facts.join(" · "));
   lines.push("", renderGateTable(view.gates));
-<<<<<<< HEAD
-  const problems = problemLines(input.problems);
-  if (problems.length) lines.push("", ...problems.slice(0, -1));
-=======
   if (view.holds.length) {
     lines.push("", "**Holds in place**", "", ...view.holds.map((hold) => `- ${cell(hold.placedBy)}: ${cell(hold.reason)} — lifted by ${hold.liftedBy}`));
   }
->>>>>>> main
+  const problems = problemLines(input.problems);
+  if (problems.length) lines.push("", ...problems.slice(0, -1));
   if (input.plan) lines.push("", "<details><summary><b>Plan</b></summary>", "", input.plan.trim(), "", "</details>");
   if (input.lastFailure && view.standing !== "done") {
     const text = input.lastFailure.length > FAILURE_LIMIT ? `${input.lastFailure.slice(0, FAILURE_LIMIT)}\n…[truncated ${input.lastFailure.length - FAILURE_LIMIT} characters]` : input.lastFailure;
