@@ -1,5 +1,6 @@
 import { ProbotOctokit, run } from "probot";
 import { startDatabase } from "./boot/database.js";
+import { WaveOctokit } from "./github/octokit-options.js";
 import { startQueue } from "./jobs/queue.js";
 import { workerOptionsFromEnv } from "./jobs/workers.js";
 import { createPool } from "./store/db.js";
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
   // On a benchmark's compressed clock (WAVE_PACE_TIME_SCALE) Probot's own spacing of writes (one a second, in real
   // time) would measure Probot instead of WAVE's pacer, which keeps the content limits on either clock.
   const compressedClock = Number(process.env.WAVE_PACE_TIME_SCALE ?? 1) > 1;
-  const Octokit = compressedClock ? ProbotOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false } })) : undefined;
-  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log, ...(Octokit ? { Octokit } : {}) });
+  const Octokit = compressedClock ? WaveOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false } })) : WaveOctokit;
+  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log, Octokit });
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { loadConfig } from "../config/load.js";
 import { ConfigError, userMessage } from "../errors.js";
-import { postReplyOnce } from "../effects/post-reply.js";
+import { postReplyOnce } from "../github/reply.js";
 import { GATES_CHECK_NAME } from "../checks/gates-check.js";
 import type { GitHubClient } from "../github/client.js";
 import { GitHubNotFound, GitHubPermissionMissing } from "../github/errors.js";
@@ -16,7 +16,7 @@ import { auditRole, evaluateCommandEvent, type Evaluation } from "./evaluate-com
 import { findCommandStory } from "./find-command-story.js";
 import { formatCommand } from "./format-command.js";
 import { grantedAuthority } from "./granted-authority.js";
-import { reactToComment, type Reaction } from "./github/react.js";
+import { reactToComment, type Reaction } from "../github/react.js";
 import { parseCommands } from "./parse-commands.js";
 import { renderNoStory } from "./render/no-story.js";
 import { renderStatus } from "./render/status.js";

@@ -1,6 +1,6 @@
 import type { GitHubClient } from "../github/client.js";
 import type { StoryRow } from "../store/stories.js";
-import type { StatusExtras } from "../effects/sync-issue.js";
+import type { StatusExtras } from "../github/ensure-status-comment.js";
 
 /** Installation-authenticated GitHub clients (Probot's `app.auth(installationId)` in production). */
 export interface GitHubAuth {

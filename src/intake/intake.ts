@@ -9,7 +9,7 @@ import type { GitHubClient } from "../github/client.js";
 import { findLiveStory } from "../store/stories.js";
 import { orgStop } from "../store/org-controls.js";
 import { parseStory } from "../story/parse-story.js";
-import { postReplyOnce } from "../effects/post-reply.js";
+import { postReplyOnce } from "../github/reply.js";
 
 /** The parts of GitHub's `issues.labeled` payload intake reads. */
 export interface LabeledPayload {

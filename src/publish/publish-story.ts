@@ -1,8 +1,8 @@
 import type { RepoContext } from "../github/client.js";
-import type { EnsurePullRequestResult } from "./ensure-pull-request.js";
-import { ensurePullRequest } from "./ensure-pull-request.js";
-import type { PublishChangeInput, PublishChangeResult } from "./publish-change.js";
-import { publishChange } from "./publish-change.js";
+import type { EnsurePullRequestResult } from "../github/ensure-pull-request.js";
+import { ensurePullRequest } from "../github/ensure-pull-request.js";
+import type { PublishChangeInput, PublishChangeResult } from "../github/publish-commit.js";
+import { publishChange } from "../github/publish-commit.js";
 
 export interface PublishStoryInput extends PublishChangeInput {
   title: string;

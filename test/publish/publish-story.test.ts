@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishStory } from "../../src/publish/publish-story.js";
-import { publishChange } from "../../src/publish/publish-change.js";
-import { markReadyForReview } from "../../src/publish/mark-ready.js";
+import { publishChange } from "../../src/github/publish-commit.js";
+import { markReadyForReview } from "../../src/github/mark-ready.js";
 import { BranchTakenOver, EmptyChange, PublishConflict } from "../../src/publish/errors.js";
 import { GitHubRateLimited } from "../../src/github/errors.js";
 import type { ChangedFile } from "../../src/sandbox/runner.js";

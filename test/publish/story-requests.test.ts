@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { publishStory } from "../../src/publish/publish-story.js";
-import { markReadyForReview } from "../../src/publish/mark-ready.js";
-import { ensurePullRequest } from "../../src/publish/ensure-pull-request.js";
+import { markReadyForReview } from "../../src/github/mark-ready.js";
+import { ensurePullRequest } from "../../src/github/ensure-pull-request.js";
 import { renderPullRequestBody } from "../../src/publish/pr-body.js";
 import { storyBranch } from "../../src/publish/branch-name.js";
 import { writeCheckRun } from "../../src/github/write-check-run.js";

@@ -40,6 +40,10 @@ export interface FakeGitHub {
   labelCreations: string[];
   /** Answers of 403 "secondary rate limit" given because a content limit was exceeded. */
   secondaryLimited: number;
+  /** GitHub's failures, decided per request: refused outright, or applied and then answered badly. */
+  fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
+  /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
+  faulted: string[];
   close(): Promise<void>;
 }
 
@@ -54,6 +58,11 @@ function createsContent(method: string, path: string, body: unknown): boolean {
   if (path === "/graphql") return /^\s*mutation\b/.test(String((body as { query?: string } | undefined)?.query ?? ""));
   return method !== "GET" && method !== "HEAD" && !/^\/app\/installations\/\d+\/access_tokens$/.test(path);
 }
+
+/** One failure GitHub may give: an answer instead of the work, or the work done and a bad answer. */
+export type GitHubFault =
+  | { kind: "refuse"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "applied-then"; status: number };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -84,6 +93,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
     roles: new Map(),
     configs: new Map(),
     repos: new Map(),
+    fault: undefined,
+    faulted: [],
   };
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
@@ -100,6 +111,24 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       if (!documentedRoute(method, path)) {
         fake.undocumented.push(`${method} ${path}`);
         return json(res, 400, { message: `${method} ${path} is not in GitHub's REST API description` });
+      }
+      // The installation token is the app's own business; faults are for the API it then calls.
+      const fault = path.endsWith("/access_tokens") ? undefined : fake.fault?.({ method, path });
+      if (fault?.kind === "refuse") {
+        fake.faulted.push(`${fault.status} ${method} ${path}`);
+        res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...fault.headers });
+        return res.end(JSON.stringify(fault.body));
+      }
+      if (fault?.kind === "applied-then") {
+        // The write is done below; whatever it answers, the app hears a gateway error.
+        fake.faulted.push(`applied+${fault.status} ${method} ${path}`);
+        const end = res.end.bind(res);
+        res.writeHead = ((() => res) as unknown) as typeof res.writeHead;
+        res.end = ((() => {
+          res.statusCode = fault.status;
+          res.setHeader("content-type", "application/json; charset=utf-8");
+          return end(JSON.stringify({ message: "Bad Gateway" }));
+        }) as unknown) as typeof res.end;
       }
       if (options.contentLimits && createsContent(method, path, body)) {
         const now = Date.now();
@@ -205,12 +234,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    ...fake,
-    // A number would be copied by the spread; the getter reads the live count.
-    get secondaryLimited() {
-      return fake.secondaryLimited;
-    },
+  // The same object the server reads, so a test can set `fault` after the start.
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     close: () =>
@@ -218,7 +243,7 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
         server.closeAllConnections();
         server.close(() => r());
       }),
-  };
+  });
 }
 
 /**

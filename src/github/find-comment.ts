@@ -1,5 +1,5 @@
-import { callGitHub } from "../github/call-github.js";
-import type { GitHubClient } from "../github/client.js";
+import { callGitHub } from "./call-github.js";
+import type { GitHubClient } from "./client.js";
 
 /**
  * The id of the issue comment holding `marker` (a hidden HTML comment WAVE

@@ -1,5 +1,5 @@
-import { callGitHub } from "../github/call-github.js";
-import type { RepoContext } from "../github/client.js";
+import { callGitHub } from "./call-github.js";
+import type { RepoContext } from "./client.js";
 import type { PullRequestRef } from "./ensure-pull-request.js";
 
 /**

@@ -1,14 +1,15 @@
 import { WaveError } from "../errors.js";
-import { callGitHub } from "../github/call-github.js";
-import type { RepoContext } from "../github/client.js";
-import { GitHubNotFound, GitHubValidationFailed } from "../github/errors.js";
-import { waveRef } from "../github/wave-ref.js";
+import { callGitHub } from "./call-github.js";
+import { createOnce } from "./create-once.js";
+import type { RepoContext } from "./client.js";
+import { GitHubNotFound, GitHubValidationFailed } from "./errors.js";
+import { waveRef } from "./wave-ref.js";
 import type { ChangedFile } from "../sandbox/runner.js";
-import { changedSince } from "./base-changes.js";
-import { blobContent, touchedPaths } from "./blob-content.js";
-import { gitBlobSha } from "./git-blob-sha.js";
-import { BranchTakenOver, EmptyChange, PublishConflict } from "./errors.js";
-import { treeEntries } from "./tree-entries.js";
+import { changedSince } from "../publish/base-changes.js";
+import { blobContent, touchedPaths } from "../publish/blob-content.js";
+import { gitBlobSha } from "../publish/git-blob-sha.js";
+import { BranchTakenOver, EmptyChange, PublishConflict } from "../publish/errors.js";
+import { treeEntries } from "../publish/tree-entries.js";
 
 export interface PublishChangeInput {
   storyId: string;
@@ -128,8 +129,22 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     await update();
     return done(commit, "updated");
   }
+  const createRef = () =>
+    createOnce(
+      async () => Boolean(await call(() => octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref, sha: commit }))),
+      // After an ambiguous answer the branch may exist: moving it to the commit is the same outcome.
+      async () => {
+        try {
+          await update();
+          return true;
+        } catch (error) {
+          if (error instanceof GitHubValidationFailed || error instanceof GitHubNotFound) return undefined;
+          throw error;
+        }
+      },
+    );
   try {
-    await call(() => octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref, sha: commit }));
+    await createRef();
     return done(commit, "created");
   } catch (error) {
     // Another run created the branch between our look-up and now: it is still ours to move.

@@ -1,5 +1,5 @@
-import { callGitHub } from "../../github/call-github.js";
-import type { GitHubClient } from "../../github/client.js";
+import { callGitHub } from "./call-github.js";
+import type { GitHubClient } from "./client.js";
 
 /** 👀 received, 👍 done, 😕 refused or not done. */
 export type Reaction = "eyes" | "+1" | "confused";
