@@ -6,6 +6,7 @@ import { createPool } from "./store/db.js";
 import { waveApp } from "./wave.js";
 import { productionPorts } from "./boot/production-ports.js";
 import { bootLog } from "./boot/log.js";
+import { portalOptionsFromEnv } from "./portal/options.js";
 
 /**
  * `npm start`. Without APP_ID and a private key, Probot's setup mode serves a
@@ -34,8 +35,9 @@ async function main(): Promise<void> {
   }
   const boss = await startQueue(db.url);
   const deps = { pool, boss, log };
-  const ports = await productionPorts(deps, process.env);
-  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log });
+  const { sandboxProbes, ...ports } = await productionPorts(deps, process.env);
+  const portal = { options: { ...portalOptionsFromEnv(process.env), ...sandboxProbes }, databaseUrl: db.url };
+  await run(waveApp({ deps, ...ports, portal, workers: workerOptionsFromEnv(process.env) }), { log });
 }
 
 main().catch((error: unknown) => {
