@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type PgBoss from "pg-boss";
 import type { SenderDirectory } from "../commands/github/sender-directory.js";
 import type { EngineDeps } from "../engine/deps.js";
@@ -17,4 +18,6 @@ export interface PortalContext {
   visibility: VisibilityCache;
   feed: StoryFeed;
   metrics: WaveMetrics;
+  /** Open event streams, ended when the portal closes so the server can stop. */
+  streams: Set<ServerResponse>;
 }

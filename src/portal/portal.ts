@@ -41,6 +41,7 @@ export function createPortal(
     visibility: createVisibilityCache(options.githubApiUrl),
     feed: startStoryFeed(ports.databaseUrl, deps.log),
     metrics: ports.metrics,
+    streams: new Set(),
   };
   const router = new Router();
   addOpsRoutes(router, ctx);
@@ -59,6 +60,10 @@ export function createPortal(
         return true;
       }
     },
-    close: () => ctx.feed.close(),
+    close: async () => {
+      for (const res of ctx.streams) res.end();
+      ctx.streams.clear();
+      await ctx.feed.close();
+    },
   };
 }

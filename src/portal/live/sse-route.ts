@@ -16,6 +16,7 @@ export function addSseRoute(router: Router, ctx: PortalContext): void {
     const only = url.searchParams.get("story");
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
     res.write(": connected\n\n");
+    ctx.streams.add(res);
     const unsubscribe = ctx.feed.subscribe((change) => {
       if (!who.visibility.repoIds.has(Number(change.repo_id))) return;
       if (only && change.id !== only) return;
@@ -25,6 +26,7 @@ export function addSseRoute(router: Router, ctx: PortalContext): void {
     req.on("close", () => {
       clearInterval(heartbeat);
       unsubscribe();
+      ctx.streams.delete(res);
     });
   });
 }
