@@ -64,10 +64,10 @@ describe("the portal in a browser", () => {
     expect(await page.getByTestId("story-gate").textContent()).toBe("plan");
     // Wait until the page listens, then change the story from "another replica".
     await waitFor(async () => (await page.locator("#live-status").textContent()) === "Live", 20_000, "the event stream to open");
-    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     await applyEvent({ pool: other, boss: app.boss, log: silentLog }, storyId, { type: "PLAN_READY", by: "wave", summary: "2 steps" });
     await page.getByTestId("story-gate").filter({ hasText: "preflight" }).waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42); // no reload happened
+    expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42); // no reload happened
 
     await page.getByLabel("Reason (optional)").fill("checking the plan with the team");
     await page.getByRole("button", { name: "Hold" }).click();
