@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const deps = { pool, boss, log };
   const { sandboxProbes, ...ports } = await productionPorts(deps, process.env);
   const portal = { options: { ...portalOptionsFromEnv(process.env), ...sandboxProbes }, databaseUrl: db.url };
-  await run(waveApp({ deps, ...ports, portal, workers: workerOptionsFromEnv(process.env) }), { log });
+  await run(waveApp({ deps, ...ports, portal, notifier: {}, workers: workerOptionsFromEnv(process.env) }), { log });
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,7 @@ import type { DeliveryHandler } from "./webhooks/route-delivery.js";
 import { createPortal, type Portal } from "./portal/portal.js";
 import { createMetrics, type WaveMetrics } from "./portal/ops/metrics.js";
 import type { PortalOptions } from "./portal/options.js";
+import { startNotifier, type NotifierOptions } from "./notify/notifier.js";
 
 export interface WaveOptions {
   deps: EngineDeps;
@@ -25,6 +26,8 @@ export interface WaveOptions {
   workers?: WorkerOptions;
   /** The portal (dashboard, API, health, metrics) on the app's server; absent in tests that do not need it. */
   portal?: { options: PortalOptions; databaseUrl: string };
+  /** Send Slack notifications from this replica (off in tests that do not need it). */
+  notifier?: NotifierOptions;
   /** Called with the running workers (and the portal, when there is one) once the app is loaded. */
   onStarted?: (workers: Workers, portal?: Portal) => void;
 }
@@ -70,6 +73,7 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
     });
     const portal = options.portal ? createPortal(deps, { boss: deps.boss, github, directory, metrics, databaseUrl: options.portal.databaseUrl }, options.portal.options) : undefined;
     if (portal) addHandler(portal.handler);
+    if (options.notifier) startNotifier(deps, options.notifier);
     options.onStarted?.(workers, portal);
   };
 }

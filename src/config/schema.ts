@@ -5,6 +5,7 @@ import { agentsSection } from "./sections/agents.js";
 import { budgetSection } from "./sections/budget.js";
 import { safetySection } from "./sections/safety.js";
 import { commandsSection } from "./sections/commands.js";
+import { notifySection } from "./sections/notify.js";
 
 /**
  * The whole of `.github/wave.yml`. Unknown keys are errors, so a typo is
@@ -18,6 +19,7 @@ export const waveConfigSchema = z
     budget: budgetSection,
     safety: safetySection,
     commands: commandsSection,
+    notify: notifySection,
   })
   .strict();
 
