@@ -32,6 +32,7 @@ export function usd(n: number | null): string {
 
 export function duration(ms: number | null): string {
   if (ms === null) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

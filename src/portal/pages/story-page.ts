@@ -103,8 +103,8 @@ ${table(
 
 function auditDetail(detail: Record<string, unknown>): string {
   const parts: string[] = [];
-  if (detail.via) parts.push(`via the ${String(detail.via)}`);
-  if (detail.source === "portal") parts.push("via the portal");
+  // Portal actions say "via the portal" in their note; their transitions carry the portal's delivery id.
+  if (typeof detail.deliveryId === "string" && detail.deliveryId.startsWith("portal:") && !detail.note) parts.push("via the portal");
   for (const key of ["commands", "verdict", "note", "reason", "feedback"]) {
     const v = detail[key];
     if (v !== undefined && v !== null && v !== "") parts.push(`${key}: ${Array.isArray(v) ? v.join(", ") : String(v)}`);
