@@ -18,8 +18,8 @@ export interface SenderFacts {
 export interface StoryFacts {
   /** Login of who started the story (added the label), when there is a story. */
   starter: string | null;
-  /** Login of who placed the current hold, when the story is held by a person. */
-  holdPlacedBy: string | null;
+  /** Logins of the people whose own holds are in place (a placer may lift their own hold, never another's). */
+  holdPlacers: readonly string[];
 }
 
 /** Why a command was allowed, for the audit record. */
@@ -62,7 +62,7 @@ export function decideCommand(command: CommandName, rule: PermissionRule, sender
   if (rule.users.some((user) => same(user, sender.login))) return { command, allowed: true, by: "user", needed };
   if (rule.teams.some((team) => sender.teams.has(team))) return { command, allowed: true, by: "team", needed };
   if (rule.allow_starter && same(story.starter, sender.login)) return { command, allowed: true, by: "starter", needed };
-  if (rule.allow_hold_placer && same(story.holdPlacedBy, sender.login)) return { command, allowed: true, by: "hold-placer", needed };
+  if (rule.allow_hold_placer && story.holdPlacers.some((placer) => same(placer, sender.login))) return { command, allowed: true, by: "hold-placer", needed };
   const alternatives: ("starter" | "hold-placer" | "users" | "teams")[] = [];
   if (rule.allow_starter) alternatives.push("starter");
   if (rule.allow_hold_placer) alternatives.push("hold-placer");

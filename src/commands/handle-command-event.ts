@@ -15,6 +15,7 @@ import { readCommandEvent, type CommandEvent } from "./command-event.js";
 import { auditRole, evaluateCommandEvent, type Evaluation } from "./evaluate-command-event.js";
 import { findCommandStory } from "./find-command-story.js";
 import { formatCommand } from "./format-command.js";
+import { grantedAuthority } from "./granted-authority.js";
 import { reactToComment, type Reaction } from "./github/react.js";
 import { parseCommands } from "./parse-commands.js";
 import { renderNoStory } from "./render/no-story.js";
@@ -131,9 +132,9 @@ async function evaluate(octokit: GitHubClient, context: HandlerContext, event: A
 }
 
 function storyFacts(story: StoryRow | null): StoryFacts {
-  if (!story) return { starter: null, holdPlacedBy: null };
+  if (!story) return { starter: null, holdPlacers: [] };
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);
-  return { starter: story.startedBy, holdPlacedBy: snapshot.context.holds.user?.by ?? null };
+  return { starter: story.startedBy, holdPlacers: (snapshot.context.holds.people ?? []).map((hold) => hold.by) };
 }
 
 function refused(evaluation: Exclude<Evaluated, { kind: "ignored" | "accepted" }>): Outcome {
@@ -167,7 +168,7 @@ async function carryOut(context: HandlerContext, evaluation: Extract<Evaluation,
   if (!story) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
   const acting = commands.filter((command) => !readOnlyCommands.has(command.name));
   if (acting.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
-  const results = await applyStoryCommands(context.deps, story, acting, by, deliveryId);
+  const results = await applyStoryCommands(context.deps, story, acting, { by, authority: (name) => grantedAuthority(evaluation.decision, name) }, deliveryId);
   const notDone = results.filter((result) => !result.done);
   return {
     verdict: "accepted",

@@ -58,6 +58,9 @@ export function renderStatusComment(input: StatusCommentInput): string {
   ].filter((x): x is string => x !== null);
   if (facts.length) lines.push("", facts.join(" · "));
   lines.push("", renderGateTable(view.gates));
+  if (view.holds.length) {
+    lines.push("", "**Holds in place**", "", ...view.holds.map((hold) => `- ${cell(hold.placedBy)}: ${cell(hold.reason)} — lifted by ${hold.liftedBy}`));
+  }
   if (input.plan) lines.push("", "<details><summary><b>Plan</b></summary>", "", input.plan.trim(), "", "</details>");
   if (input.lastFailure && view.standing !== "done") {
     const text = input.lastFailure.length > FAILURE_LIMIT ? `${input.lastFailure.slice(0, FAILURE_LIMIT)}\n…[truncated ${input.lastFailure.length - FAILURE_LIMIT} characters]` : input.lastFailure;

@@ -1,3 +1,5 @@
+import type { PermissionLevel } from "../config/sections/commands.js";
+
 /**
  * Every event a story's statechart understands. Events come from webhooks
  * (label, comment, review, button, PR merged/closed), from finished jobs
@@ -27,10 +29,11 @@ export type StoryEvent =
   | { type: "PR_CLOSED"; by: string }
   | { type: "ISSUE_CLOSED"; by: string }
   | { type: "HOLD"; by: string; reason?: string }
-  | { type: "UNHOLD"; by: string }
+  /** `role`: the authority the commands layer granted the sender; it decides which holds the event may lift (hold-rules.ts). */
+  | { type: "UNHOLD"; by: string; role?: PermissionLevel }
   | { type: "KILL"; by: string; reason: string }
-  | { type: "RECYCLE"; by: string; feedback: string }
-  | { type: "RETRY"; by: string }
+  | { type: "RECYCLE"; by: string; feedback: string; role?: PermissionLevel }
+  | { type: "RETRY"; by: string; role?: PermissionLevel }
   | { type: "BUDGET_EXHAUSTED"; by: string; reason: string }
   | { type: "BUDGET_RAISED"; by: string; usd: number }
   | { type: "EMERGENCY_STOP"; by: string }
@@ -61,10 +64,10 @@ export const sampleEvents: { [K in StoryEventType]: Extract<StoryEvent, { type: 
   PR_CLOSED: { type: "PR_CLOSED", by: "maintainer" },
   ISSUE_CLOSED: { type: "ISSUE_CLOSED", by: "maintainer" },
   HOLD: { type: "HOLD", by: "maintainer", reason: "wait for the release" },
-  UNHOLD: { type: "UNHOLD", by: "maintainer" },
+  UNHOLD: { type: "UNHOLD", by: "maintainer", role: "maintain" },
   KILL: { type: "KILL", by: "maintainer", reason: "not wanted" },
-  RECYCLE: { type: "RECYCLE", by: "maintainer", feedback: "use the existing helper" },
-  RETRY: { type: "RETRY", by: "maintainer" },
+  RECYCLE: { type: "RECYCLE", by: "maintainer", feedback: "use the existing helper", role: "maintain" },
+  RETRY: { type: "RETRY", by: "maintainer", role: "maintain" },
   BUDGET_EXHAUSTED: { type: "BUDGET_EXHAUSTED", by: "wave", reason: "budget exhausted" },
   BUDGET_RAISED: { type: "BUDGET_RAISED", by: "maintainer", usd: 2 },
   EMERGENCY_STOP: { type: "EMERGENCY_STOP", by: "owner" },

@@ -1,4 +1,5 @@
 import type { Decision as CheckDecision, GateRow, GateState, StoryStanding } from "../checks/types.js";
+import { holdsInPlace, type HoldInPlace } from "./hold-rules.js";
 import { gates, type StoryContext } from "./machine.js";
 import type { StoredSnapshot } from "./snapshot.js";
 import { gateOf, stateName } from "./transition.js";
@@ -9,6 +10,8 @@ export interface GateView {
   /** Why the story is held or killed, in one line. */
   reason: string | undefined;
   decisions: CheckDecision[];
+  /** Every hold still in place (escalations waiting for approval included), with who may lift it. */
+  holds: HoldInPlace[];
 }
 
 const approvalSteps = new Set(["planApproval", "preflightApproval", "safetyApproval", "reviewApproval"]);
@@ -19,7 +22,9 @@ export function holdReason(context: StoryContext): string | undefined {
   if (h.emergency) return `organisation emergency stop by @${h.emergency.by}`;
   if (h.budget) return h.budget.reason;
   if (h.gate) return h.gate.reason;
-  if (h.user) return `held by @${h.user.by}: ${h.user.reason}`;
+  const people = h.people ?? [];
+  if (people.length === 1 && people[0]) return `held by @${people[0].by}: ${people[0].reason}`;
+  if (people.length > 1) return `held by ${people.map((hold) => `@${hold.by}`).join(", ")}`;
   return undefined;
 }
 
@@ -64,7 +69,8 @@ export function gateView(snapshot: StoredSnapshot): GateView {
     by: d.by,
     reason: d.why,
   }));
-  return { standing, gates: rows, reason, decisions };
+  const holds = name === "killed" || name === "done" ? [] : holdsInPlace(ctx);
+  return { standing, gates: rows, reason, decisions, holds };
 }
 
 function noteFor(gate: string, state: GateState, ctx: StoryContext, reason: string | undefined): string | undefined {

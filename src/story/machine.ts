@@ -1,5 +1,6 @@
 import { and, assign, setup } from "xstate";
 import type { StoryEvent } from "./events.js";
+import { holdsAfter, holdsEmpty, liftsGateHold, withPersonHold } from "./hold-rules.js";
 
 /**
  * The story statechart: the eight gates and the rules between them. Used only
@@ -9,7 +10,7 @@ import type { StoryEvent } from "./events.js";
  * Bump MACHINE_VERSION whenever a stored snapshot of the previous version would
  * be read differently, and add its migration to snapshot.ts.
  */
-export const MACHINE_VERSION = 1;
+export const MACHINE_VERSION = 2;
 
 export const gates = ["intake", "plan", "preflight", "build", "verify", "safety", "review", "merge"] as const;
 export type Gate = (typeof gates)[number];
@@ -57,11 +58,21 @@ export interface DecisionRecord {
   at?: string;
 }
 
+/** A person's `/wave hold`. */
+export interface PersonHold {
+  by: string;
+  reason: string;
+}
+
+/**
+ * Every hold in place, each with who or what placed it; each kind has its own
+ * release (see hold-rules.ts). The story resumes when none is left.
+ */
 export interface Holds {
-  /** A person's `/wave hold`. */
-  user?: { by: string; reason: string };
+  /** People's holds, one per person (a second `/wave hold` by the same person replaces its reason). */
+  people?: PersonHold[];
   /** The gate itself could not pass (plan failed, max recycles, safety blocked…). */
-  gate?: { reason: string };
+  gate?: { gate: Gate; reason: string };
   budget?: { reason: string };
   emergency?: { by: string };
 }
@@ -100,15 +111,6 @@ function decide(context: StoryContext, record: DecisionRecord): DecisionRecord[]
   return [...context.decisions, record].slice(-MAX_DECISIONS);
 }
 
-function holdsEmpty(holds: Holds): boolean {
-  return !holds.user && !holds.gate && !holds.budget && !holds.emergency;
-}
-
-function without<K extends keyof Holds>(holds: Holds, ...keys: K[]): Holds {
-  const next = { ...holds };
-  for (const k of keys) delete next[k];
-  return next;
-}
 
 const resumeTargets = steps.map((s) => ({ guard: { type: "resumeIs" as const, params: { step: s } }, target: `#story.${pathOfStep(s)}` }));
 
@@ -153,11 +155,11 @@ export const storyMachine = setup({
     canRecycle: ({ context }) => context.recycles < context.maxRecycles,
     readyToMerge: ({ context }) => context.verified && context.safetyPassed,
     resumeIs: ({ context }, params: { step: Step }) => context.step === params.step,
-    onlyReleasableHolds: ({ context }) => !context.holds.budget && !context.holds.emergency,
-    budgetWasOnlyHold: ({ context }) => holdsEmpty(without(context.holds, "budget")),
-    emergencyWasOnlyHold: ({ context }) => holdsEmpty(without(context.holds, "emergency")),
+    // An event lifts only the holds its sender may lift (hold-rules.ts); the story resumes when none is left.
+    liftsAll: ({ context, event }) => holdsEmpty(holdsAfter(context.holds, event)),
+    liftsSome: ({ context, event }) => JSON.stringify(holdsAfter(context.holds, event)) !== JSON.stringify(context.holds),
+    liftsGate: ({ context, event }) => !!context.holds.gate && liftsGateHold(event),
     atOrAfterBuild: ({ context }) => ["build", "verify", "safety", "safetyApproval", "review", "reviewApproval", "merge"].includes(context.step),
-    gateHoldOnly: ({ context }) => !!context.holds.gate && holdsEmpty(without(context.holds, "gate")),
   },
 }).createMachine({
   id: "story",
@@ -184,7 +186,7 @@ export const storyMachine = setup({
     HOLD: {
       target: "#story.held",
       actions: assign(({ context, event }) => ({
-        holds: { ...context.holds, user: { by: event.by, reason: event.reason ?? "held" } },
+        holds: withPersonHold(context.holds, event.by, event.reason ?? "held"),
         decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: event.reason ?? "held" }),
       })),
     },
@@ -234,7 +236,6 @@ export const storyMachine = setup({
               { target: "#story.preflight", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "go", by: event.by, why: `plan ready (${event.summary})` }) })) },
             ],
             PLAN_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "plan", event.by, event.reason)) },
-            RETRY: { target: "working", reenter: true, actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "retry", by: event.by, why: "retry requested" }) })) },
           },
         },
         approval: {
@@ -254,7 +255,6 @@ export const storyMachine = setup({
             PREFLIGHT_PASSED: { target: "#story.build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "go", by: event.by, why: event.summary }) })) },
             PREFLIGHT_ESCALATED: { target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "hold", by: event.by, why: `plan safety score ${event.score.toFixed(2)} needs a human: ${event.reason}` }) })) },
             PREFLIGHT_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "preflight", event.by, event.reason)) },
-            RETRY: { target: "working", reenter: true },
           },
         },
         approval: {
@@ -277,7 +277,6 @@ export const storyMachine = setup({
           { target: "held", actions: assign(({ context, event }) => gateHold(context, "build", event.by, "the developer agent produced no change")) },
         ],
         BUILD_FAILED: { target: "held", actions: assign(({ context, event }) => gateHold(context, "build", event.by, event.reason)) },
-        RETRY: { target: "build", reenter: true },
       },
     },
     verify: {
@@ -306,7 +305,6 @@ export const storyMachine = setup({
             })),
           },
         ],
-        RETRY: { target: "verify", reenter: true },
       },
     },
     safety: {
@@ -318,7 +316,6 @@ export const storyMachine = setup({
             SAFETY_PASSED: { target: "#story.review", actions: assign(({ context, event }) => ({ safetyPassed: true, decisions: decide(context, { gate: "safety", decision: "go", by: event.by, why: `safety score ${event.score.toFixed(2)}` }) })) },
             SAFETY_ESCALATED: { target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "safety", decision: "hold", by: event.by, why: `safety score ${event.score.toFixed(2)} needs a human: ${event.reason}` }) })) },
             SAFETY_BLOCKED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "safety", event.by, `safety score ${event.score.toFixed(2)}: ${event.reason}`)) },
-            RETRY: { target: "working", reenter: true },
           },
         },
         approval: {
@@ -337,7 +334,6 @@ export const storyMachine = setup({
           on: {
             REVIEW_DONE: { target: "approval", actions: assign(({ context, event }) => ({ pullRequest: event.pullRequest, decisions: decide(context, { gate: "review", decision: "go", by: event.by, why: `PR #${event.pullRequest} opened; reviewer: ${event.verdict}` }) })) },
             PUBLISH_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "review", event.by, event.reason)) },
-            RETRY: { target: "working", reenter: true },
           },
         },
         approval: {
@@ -358,31 +354,37 @@ export const storyMachine = setup({
       entry: "stopSandbox",
       on: {
         // Further holds stack up while held; each must be released on its own.
-        HOLD: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, user: { by: event.by, reason: event.reason ?? "held" } } })) },
+        HOLD: { actions: assign(({ context, event }) => ({ holds: withPersonHold(context.holds, event.by, event.reason ?? "held") })) },
         // A late failure from work that was running when the story was held changes nothing.
         GATE_FAILED: { actions: [] },
         BUDGET_EXHAUSTED: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, budget: { reason: event.reason } } })) },
         EMERGENCY_STOP: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, emergency: { by: event.by } } })) },
+        // An unhold lifts what its sender may lift and nothing else; one that lifts nothing does not apply.
         UNHOLD: [
-          { guard: "onlyReleasableHolds", target: "resuming", actions: assign(({ context, event }) => release(context, ["user", "gate"], event.by, "unhold")) },
-          { actions: assign(({ context, event }) => ({ holds: without(context.holds, "user", "gate"), decisions: decide(context, { gate: gateOfStep[context.step], decision: "unhold", by: event.by, why: "hold lifted; still held by budget or emergency stop" }) })) },
+          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "unhold")) },
+          { guard: "liftsSome", actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event), decisions: decide(context, { gate: gateOfStep[context.step], decision: "unhold", by: event.by, why: "hold lifted; still held by another hold" }) })) },
         ],
-        RETRY: { guard: "gateHoldOnly", target: "resuming", actions: assign(({ context, event }) => release(context, ["gate"], event.by, "retry")) },
+        // Retry lifts only a failed gate's hold.
+        RETRY: [
+          { guard: and(["liftsGate", "liftsAll"]), target: "resuming", actions: assign(({ context, event }) => release(context, event, "retry")) },
+          { guard: "liftsGate", actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event), decisions: decide(context, { gate: gateOfStep[context.step], decision: "retry", by: event.by, why: "gate hold lifted; still held by another hold" }) })) },
+        ],
         BUDGET_RAISED: [
-          { guard: "budgetWasOnlyHold", target: "resuming", actions: assign(({ context, event }) => release(context, ["budget"], event.by, `budget raised by ${event.usd} USD`)) },
-          { actions: assign(({ context }) => ({ holds: without(context.holds, "budget") })) },
+          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, `budget raised by ${event.usd} USD`)) },
+          { actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event) })) },
         ],
         EMERGENCY_RESUME: [
-          { guard: "emergencyWasOnlyHold", target: "resuming", actions: assign(({ context, event }) => release(context, ["emergency"], event.by, "emergency stop lifted")) },
-          { actions: assign(({ context }) => ({ holds: without(context.holds, "emergency") })) },
+          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "emergency stop lifted")) },
+          { actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event) })) },
         ],
         RECYCLE: [
           {
-            guard: and(["onlyReleasableHolds", "atOrAfterBuild"]),
+            // Sends the change back to build only when the sender may lift every hold in place.
+            guard: and(["liftsAll", "atOrAfterBuild"]),
             target: "build",
             actions: assign(({ context, event }) => ({ ...recycleWith(context, event.by, event.feedback), holds: {} })),
           },
-          // Consumed here so the story-wide RECYCLE cannot lift a budget or emergency hold.
+          // Consumed here so the story-wide RECYCLE cannot lift a hold its sender may not lift.
           { actions: [] },
         ],
         PR_MERGED: { target: "done", actions: assign(({ context, event }) => ({ holds: {}, decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged while held" }) })) },
@@ -401,19 +403,19 @@ function killWith(context: StoryContext, by: string, reason: string): Partial<St
 }
 
 function gateHold(context: StoryContext, gate: Gate, by: string, reason: string): Partial<StoryContext> {
-  return { holds: { ...context.holds, gate: { reason } }, lastFailure: reason, decisions: decide(context, { gate, decision: "hold", by, why: reason }) };
+  return { holds: { ...context.holds, gate: { gate, reason } }, lastFailure: reason, decisions: decide(context, { gate, decision: "hold", by, why: reason }) };
 }
 
 function recycleWith(context: StoryContext, by: string, feedback: string): Partial<StoryContext> {
   return { recycles: 0, feedback, decisions: decide(context, { gate: gateOfStep[context.step], decision: "recycle", by, why: feedback }) };
 }
 
-function release(context: StoryContext, kinds: (keyof Holds)[], by: string, why: string): Partial<StoryContext> {
+function release(context: StoryContext, event: StoryEvent, why: string): Partial<StoryContext> {
   return {
-    holds: without(context.holds, ...kinds),
+    holds: holdsAfter(context.holds, event),
     // A human looked at it: automatic recycles start counting again.
     recycles: 0,
-    decisions: decide(context, { gate: gateOfStep[context.step], decision: kinds.includes("gate") && why === "retry" ? "retry" : "unhold", by, why }),
+    decisions: decide(context, { gate: gateOfStep[context.step], decision: event.type === "RETRY" ? "retry" : "unhold", by: event.by, why }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { StateValue } from "xstate";
 import { SnapshotVersionError } from "../errors.js";
-import { MACHINE_VERSION, type StoryContext } from "./machine.js";
+import { gateOfStep, MACHINE_VERSION, type Holds, type PersonHold, type StoryContext } from "./machine.js";
 
 /**
  * What we store of a story's statechart: its state value and context, with the
@@ -14,7 +14,17 @@ export interface StoredSnapshot {
 }
 
 /** Upgrades from older machine versions, keyed by the version they upgrade from. */
-const upgrades: Record<number, (s: StoredSnapshot) => StoredSnapshot> = {};
+const upgrades: Record<number, (s: StoredSnapshot) => StoredSnapshot> = {
+  // 1 → 2: one person's hold became a list of people's holds, and a gate's hold names its gate.
+  1: (s) => {
+    const old = s.context.holds as Omit<Holds, "people" | "gate"> & { user?: PersonHold; gate?: { reason: string } };
+    const { user, gate, ...rest } = old;
+    const holds: Holds = { ...rest };
+    if (user) holds.people = [user];
+    if (gate) holds.gate = { gate: gateOfStep[s.context.step], reason: gate.reason };
+    return { ...s, machineVersion: 2, context: { ...s.context, holds } };
+  },
+};
 
 /** Reads a stored snapshot, upgrading it from an older machine version, or refuses it with a clear message. */
 export function readSnapshot(raw: unknown, machineVersion: number): StoredSnapshot {

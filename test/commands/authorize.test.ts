@@ -4,7 +4,7 @@ import { commandsSection } from "../../src/config/sections/commands.js";
 
 const { permissions } = commandsSection.parse({});
 const sender = (over: Partial<SenderFacts> = {}): SenderFacts => ({ login: "alice", role: "none", isOwner: false, teams: new Set(), ...over });
-const story = { starter: "Alice", holdPlacedBy: null };
+const story = { starter: "Alice", holdPlacers: [] };
 
 describe("authorize (pure)", () => {
   it("compares logins without case", () => {
@@ -17,7 +17,7 @@ describe("authorize (pure)", () => {
   });
 
   it("an organisation owner meets every role", () => {
-    expect(authorize([{ name: "kill", reason: "x" }, { name: "stop-all", reason: null }], permissions, sender({ role: "admin", isOwner: true }), { starter: null, holdPlacedBy: null })).toMatchObject({
+    expect(authorize([{ name: "kill", reason: "x" }, { name: "stop-all", reason: null }], permissions, sender({ role: "admin", isOwner: true }), { starter: null, holdPlacers: [] })).toMatchObject({
       allowed: true,
       needed: "owner",
       actual: "owner",
@@ -25,7 +25,7 @@ describe("authorize (pure)", () => {
   });
 
   it("with no story, starter and hold placer rules do not apply", () => {
-    const facts = { starter: null, holdPlacedBy: null };
+    const facts = { starter: null, holdPlacers: [] };
     expect(decideCommand("hold", permissions.hold, sender({ role: "read" }), facts).allowed).toBe(false);
     expect(decideCommand("approve", permissions.approve, sender({ role: "write" }), facts).allowed).toBe(true);
   });

@@ -111,7 +111,7 @@ describe("organisation emergency stop through the app", () => {
       expect(state.holds.emergency).toEqual({ by: "org-boss" });
     }
     // The story held by a person before the stop keeps that hold too.
-    expect((await storyState(app, ids.gammaHeld!)).holds.user).toMatchObject({ by: "holder" });
+    expect((await storyState(app, ids.gammaHeld!)).holds.people).toMatchObject([{ by: "holder" }]);
     expect(new Set(stopped)).toEqual(new Set([ids.alpha, ids.beta, ids.gammaHeld, ids.gammaApproval]));
     for (const [where, issue] of [[alpha, 1], [beta, 2], [gamma, 3], [gamma, 4]] as const) expect(statusComment(where, issue)).toContain(banner);
     // Another organisation carries on.
@@ -148,7 +148,7 @@ describe("organisation emergency stop through the app", () => {
     expect(await storyState(app, ids.late!)).toMatchObject({ status: "active", step: "plan" });
     const stillHeld = await storyState(app, ids.gammaHeld!);
     expect(stillHeld.status).toBe("held");
-    expect(stillHeld.holds).toEqual({ user: { by: "holder", reason: "wait for the release" } });
+    expect(stillHeld.holds).toEqual({ people: [{ by: "holder", reason: "wait for the release" }] });
     for (const [where, issue] of [[alpha, 1], [beta, 2], [gamma, 3], [gamma, 4], [gamma, 6]] as const) expect(statusComment(where, issue)).not.toContain(banner);
     expect((await app.pool.query(`SELECT count(*)::int AS n FROM org_controls WHERE stopped`)).rows[0].n).toBe(0);
   });

@@ -170,7 +170,7 @@ describe("reviews and check-run buttons", () => {
     // Refused: said on the story's issue (the run has no pull request yet), naming both roles.
     expect(replies(31)[0]).toContain("`/wave approve` needs the **write** role or above; you have the **read** role on feedback-org/app.");
     await send("check_run", buttonPayload(id, "hold", "triager", { installation: installationFor(31) }));
-    expect(await storyState(app, id)).toMatchObject({ status: "held", holds: { user: { by: "triager", reason: "held with the check-run button" } } });
+    expect(await storyState(app, id)).toMatchObject({ status: "held", holds: { people: [{ by: "triager", reason: "held with the check-run button" }] } });
     await send("check_run", buttonPayload(id, "unhold", "triager", { installation: installationFor(31) }));
     expect((await storyState(app, id)).status).toBe("active");
     const rows = (await commandAudit(app)).filter((a) => a.story_id === id).map((a) => [a.actor, a.detail.source, a.detail.verdict, a.detail.commands]);

@@ -96,7 +96,7 @@ const config = commandsSection.parse({});
 function storyFor(relation: Relation) {
   return {
     starter: relation === "starter" ? alice : "bob",
-    holdPlacedBy: relation === "hold-placer" ? alice : "carol",
+    holdPlacers: [relation === "hold-placer" ? alice : "carol"],
   };
 }
 

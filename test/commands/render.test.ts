@@ -79,7 +79,7 @@ describe("refusals", () => {
       [{ name: "unhold" }, { name: "stop-all", reason: null }],
       config.permissions,
       { login: "alice", role: "none", isOwner: false, teams: new Set() },
-      { starter: "bob", holdPlacedBy: "carol" },
+      { starter: "bob", holdPlacers: ["carol"] },
     );
     expect(decision.needed).toBe("owner");
     expect(renderRefusal({ login: "alice", repository: "octo-org/app", decision })).toMatchInlineSnapshot(`

@@ -27,11 +27,11 @@ describe("storyEventFor", () => {
   it.each<[Command, StoryEvent | null]>([
     [{ name: "hold", reason: null }, { type: "HOLD", by: "ann" }],
     [{ name: "hold", reason: "release first" }, { type: "HOLD", by: "ann", reason: "release first" }],
-    [{ name: "unhold" }, { type: "UNHOLD", by: "ann" }],
+    [{ name: "unhold" }, { type: "UNHOLD", by: "ann", role: "none" }],
     [{ name: "approve" }, { type: "APPROVE", by: "ann" }],
     [{ name: "kill", reason: "not wanted" }, { type: "KILL", by: "ann", reason: "not wanted" }],
-    [{ name: "recycle", feedback: "use the helper" }, { type: "RECYCLE", by: "ann", feedback: "use the helper" }],
-    [{ name: "retry" }, { type: "RETRY", by: "ann" }],
+    [{ name: "recycle", feedback: "use the helper" }, { type: "RECYCLE", by: "ann", feedback: "use the helper", role: "none" }],
+    [{ name: "retry" }, { type: "RETRY", by: "ann", role: "none" }],
     [{ name: "budget", amountCents: 250 }, { type: "BUDGET_RAISED", by: "ann", usd: 2.5 }],
     [{ name: "status" }, null],
     [{ name: "help" }, null],
@@ -39,6 +39,11 @@ describe("storyEventFor", () => {
     [{ name: "resume-all" }, null],
   ])("%o → %o", (command, event) => {
     expect(storyEventFor(command, "ann")).toEqual(event);
+  });
+
+  it("carries the granted authority on the releases, so the statechart decides what they may lift", () => {
+    expect(storyEventFor({ name: "unhold" }, "ann", "maintain")).toEqual({ type: "UNHOLD", by: "ann", role: "maintain" });
+    expect(storyEventFor({ name: "retry" }, "ann", "write")).toEqual({ type: "RETRY", by: "ann", role: "write" });
   });
 
   it("gives events the statechart takes where the command makes sense", () => {
@@ -82,10 +87,20 @@ describe("why a permitted command changed nothing", () => {
   it("names what still holds a story after a release took", () => {
     const both = walk({ type: "HOLD", by: "ann" }, { type: "EMERGENCY_STOP", by: "boss" }, { type: "UNHOLD", by: "ann" });
     expect(renderStillHeld("unhold", both)).toBe(
-      "`/wave unhold` lifted what it could, but the story is still held by the organisation's emergency stop; an organisation owner lifts it with `/wave resume-all`.",
+      "`/wave unhold` lifted what it could, but the story is still held. Holds in place: @boss (organisation emergency stop), lifted by an organisation owner with `/wave resume-all`.",
     );
     const budget = walk({ type: "BUDGET_EXHAUSTED", by: "wave", reason: "spent" }, { type: "HOLD", by: "ann" }, { type: "UNHOLD", by: "ann" });
-    expect(renderStillHeld("unhold", budget)).toContain("still held by its budget; `/wave budget +<usd>` raises it");
+    expect(renderStillHeld("unhold", budget)).toContain("Holds in place: the budget (spent), lifted by `/wave budget +<usd>`");
+  });
+
+  it("explains an unhold or retry that lifts nothing, naming every hold and who may lift it", () => {
+    const gateHeld = walk({ type: "PLAN_FAILED", by: "wave", reason: "the plan did not parse" }, { type: "HOLD", by: "tess", reason: "look" });
+    expect(renderNotApplied("unhold", gateHeld)).toBe(
+      "`/wave unhold` did nothing: no hold in place is one you may lift. Holds in place: the plan gate (the plan did not parse), lifted by `/wave retry` (write and above), or `/wave unhold` by maintain and above; @tess (look), lifted by its placer with `/wave unhold`, or maintain and above.",
+    );
+    expect(renderNotApplied("retry", walk())).toBe(
+      "`/wave retry` did nothing: nothing failed, so there is nothing to retry. The story is working at G1 Plan; `/wave retry` applies once a gate fails and holds the story.",
+    );
   });
 
   it("says there is no story, on issues and on pull requests", () => {

@@ -9,7 +9,46 @@ const allEvents: StoryEvent[] = [
   // Variants the guards care about.
   { type: "BUILD_DONE", by: "wave", filesChanged: 0 },
   { type: "HOLD", by: "alice" },
+  // Releases sent with each authority the commands layer can grant: the placer rule, the role rule and their absence.
+  { type: "HOLD", by: "tess" },
+  { type: "UNHOLD", by: "tess", role: "triage" },
+  { type: "UNHOLD", by: "alice", role: "none" },
+  { type: "UNHOLD", by: "wren", role: "write" },
+  { type: "UNHOLD", by: "nobody" },
+  { type: "RETRY", by: "tess", role: "triage" },
+  { type: "RETRY", by: "wren", role: "write" },
+  { type: "RETRY", by: "nobody" },
+  { type: "RECYCLE", by: "wren", feedback: "again", role: "write" },
+  { type: "RECYCLE", by: "tess", feedback: "again", role: "triage" },
 ];
+
+/**
+ * The issue's table of who may lift which hold, written out independently of
+ * src/story/hold-rules.ts so the walk can catch the machine (or the rules)
+ * drifting from it. Terminal events (kill, closed, merged) end a story rather
+ * than lift its holds and are checked separately.
+ */
+const rank = ["none", "read", "triage", "write", "maintain", "admin", "owner"];
+const roleAtLeast = (event: StoryEvent, needs: string) => rank.indexOf(("role" in event && event.role) || "none") >= rank.indexOf(needs);
+function mayLift(kind: string, placer: string | null, event: StoryEvent): boolean {
+  switch (kind) {
+    case "person":
+      return (event.type === "UNHOLD" || event.type === "RECYCLE") && (event.by === placer || roleAtLeast(event, "maintain"));
+    case "gate":
+      return ((event.type === "RETRY" || event.type === "RECYCLE") && roleAtLeast(event, "write")) || (event.type === "UNHOLD" && roleAtLeast(event, "maintain"));
+    case "budget":
+      return event.type === "BUDGET_RAISED";
+    case "emergency":
+      return event.type === "EMERGENCY_RESUME";
+    default:
+      return false;
+  }
+}
+/** Each hold as `kind:placer`, so two people's holds are two holds. */
+function holdKeys(s: StoredSnapshot): string[] {
+  const h = s.context.holds;
+  return [...(h.people ?? []).map((p) => `person:${p.by}`), ...(h.gate ? ["gate:"] : []), ...(h.budget ? ["budget:"] : []), ...(h.emergency ? ["emergency:"] : [])].sort();
+}
 
 /**
  * The abstract state the invariants depend on: where the story is and which
@@ -26,7 +65,7 @@ function key(s: StoredSnapshot): string {
     c.safetyPassed,
     c.planApprovedBy !== null,
     c.approvedBy !== null,
-    Object.keys(c.holds).sort(),
+    holdKeys(s),
     c.killed !== null,
     c.pullRequest !== null,
   ]);
@@ -144,6 +183,44 @@ describe("story statechart: every reachable state × every event", () => {
       }
     });
 
+    it("never lets an event lift a hold its sender may not lift", () => {
+      let lifted = 0;
+      const liftedKinds = new Set<string>();
+      for (const e of edges) {
+        if (statusOf(e.to) === "killed" || statusOf(e.to) === "done") continue;
+        const after = new Set(holdKeys(e.to));
+        for (const hold of holdKeys(e.from)) {
+          if (after.has(hold)) continue;
+          const [kind = "", placer = ""] = hold.split(":");
+          expect(mayLift(kind, placer || null, e.event), `${e.event.type} by ${e.event.by} (${"role" in e.event ? e.event.role : "no role"}) lifted ${hold} from ${JSON.stringify(e.from.value)}`).toBe(true);
+          lifted++;
+          liftedKinds.add(kind);
+        }
+      }
+      // Not vacuous: every kind of hold was lifted somewhere in the walk.
+      expect(lifted).toBeGreaterThan(0);
+      expect([...liftedKinds].sort()).toEqual(["budget", "emergency", "gate", "person"]);
+    });
+
+    it("resumes a held story only once no hold is left, and only through an event that may lift the last one", () => {
+      for (const e of edges) {
+        if (stateName(e.from) !== "held" || statusOf(e.to) !== "active") continue;
+        expect(holdKeys(e.to), `${e.event.type} left holds`).toEqual([]);
+        expect(holdKeys(e.from).length).toBeGreaterThan(0);
+      }
+    });
+
+    it("answers a release that lifts nothing as not applied", () => {
+      for (const e of edges) {
+        if (stateName(e.from) !== "held" || !["UNHOLD", "RETRY"].includes(e.event.type)) continue;
+        if (JSON.stringify(holdKeys(e.from)) === JSON.stringify(holdKeys(e.to))) expect(e.changed, `${e.event.type} by ${e.event.by}`).toBe(false);
+      }
+    });
+
+    it("treats retry outside a hold as not applied: nothing failed", () => {
+      for (const e of edges) if (e.event.type === "RETRY" && stateName(e.from) !== "held") expect(e.changed).toBe(false);
+    });
+
     it("queues gate work only when entering a working step", () => {
       for (const e of edges) {
         for (const fx of e.effects) {
@@ -230,7 +307,7 @@ describe("story statechart: the happy path and its decisions", () => {
     expect(stateName(s)).toBe("held");
     expect(s.context.holds.gate?.reason).toMatch(/after 1 recycle/);
     expect(s.context.lastFailure).toBe("FAIL test/a.test.ts");
-    const resumed = transition(s, { type: "UNHOLD", by: "bob" });
+    const resumed = transition(s, { type: "UNHOLD", by: "bob", role: "maintain" });
     expect(stateName(resumed.snapshot)).toBe("build");
     expect(resumed.effects).toContainEqual({ kind: "queue-gate", gate: "build" });
   });

@@ -1,5 +1,6 @@
 import { gateLabels } from "../../checks/format.js";
 import { holdReason } from "../../story/gate-view.js";
+import { holdsInPlace } from "../../story/hold-rules.js";
 import type { StoredSnapshot } from "../../story/snapshot.js";
 import { gateOf, stateName } from "../../story/transition.js";
 import { commandLabel, type CommandName } from "../command-catalog.js";
@@ -47,14 +48,17 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
       }
       return `${label} did nothing: nothing waits for approval. ${whereSentence}; WAVE asks for an approval when the plan (if your config requires it) or the pull request is ready.`;
     case "unhold":
-      return `${label} did nothing: the story is not held. ${whereSentence}.`;
-    case "retry":
       return name === "held"
-        ? `${label} did nothing: ${where}; retry only re-runs a gate that failed. Use \`/wave unhold\` for other holds.`
-        : `${label} did nothing: ${where}, with nothing to retry.`;
+        ? `${label} did nothing: no hold in place is one you may lift. ${liftList(snapshot)}`
+        : `${label} did nothing: the story is not held. ${whereSentence}.`;
+    case "retry":
+      if (name !== "held") return `${label} did nothing: nothing failed, so there is nothing to retry. ${whereSentence}; \`/wave retry\` applies once a gate fails and holds the story.`;
+      return ctx.holds.gate
+        ? `${label} did nothing: you may not lift the failed gate's hold. ${liftList(snapshot)}`
+        : `${label} did nothing: no gate failed; retry only re-runs a gate that failed. ${liftList(snapshot)}`;
     case "recycle":
       return name === "held"
-        ? `${label} did nothing: ${where}; a budget hold or the emergency stop must be lifted first.`
+        ? `${label} did nothing: it sends the change back to build only when you may lift every hold in place. ${liftList(snapshot)}`
         : `${label} did nothing: there is no change to send back to build yet. ${whereSentence}.`;
     default:
       return `${label} did nothing: ${where}.`;
@@ -63,11 +67,12 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
 
 /** A release that took, while something else still holds the story (the emergency stop, the budget, another gate hold). */
 export function renderStillHeld(command: CommandName, snapshot: StoredSnapshot): string {
-  const ctx = snapshot.context;
-  const still = ctx.holds.emergency
-    ? "the organisation's emergency stop; an organisation owner lifts it with `/wave resume-all`"
-    : ctx.holds.budget
-      ? "its budget; `/wave budget +<usd>` raises it"
-      : (holdReason(ctx) ?? "another hold");
-  return `\`${commandLabel(command)}\` lifted what it could, but the story is still held by ${still}.`;
+  return `\`${commandLabel(command)}\` lifted what it could, but the story is still held. ${liftList(snapshot)}`;
+}
+
+/** The holds in place and who may lift each, in one sentence. */
+export function liftList(snapshot: StoredSnapshot): string {
+  const holds = holdsInPlace(snapshot.context);
+  if (holds.length === 0) return "No hold is in place.";
+  return `Holds in place: ${holds.map((hold) => `${hold.placedBy} (${inlineText(hold.reason, 80)}), lifted by ${hold.liftedBy}`).join("; ")}.`;
 }

@@ -1,5 +1,6 @@
 import { pgBudgetLedger } from "../../agents/ledger.js";
 import { applyEvent } from "../../engine/apply-event.js";
+import type { PermissionLevel } from "../../config/sections/commands.js";
 import type { EngineDeps } from "../../engine/deps.js";
 import { loadStory, type StoryRow } from "../../store/stories.js";
 import { readSnapshot } from "../../story/snapshot.js";
@@ -24,14 +25,21 @@ export interface CommandResult {
   explanation?: string;
 }
 
+/** Who sent the commands, and the authority each command was granted (see granted-authority.ts). */
+export interface CommandSender {
+  by: string;
+  authority: (command: CommandName) => PermissionLevel;
+}
+
 /**
  * Sends a permitted comment's story commands to the statechart, in the order
  * written, one transaction each. A retried delivery skips what it already sent.
  */
-export async function applyStoryCommands(deps: EngineDeps, story: StoryRow, commands: readonly Command[], by: string, deliveryId: string): Promise<CommandResult[]> {
+export async function applyStoryCommands(deps: EngineDeps, story: StoryRow, commands: readonly Command[], sender: CommandSender, deliveryId: string): Promise<CommandResult[]> {
+  const { by } = sender;
   const results: CommandResult[] = [];
   for (const command of commands) {
-    const event = storyEventFor(command, by);
+    const event = storyEventFor(command, by, sender.authority(command.name));
     if (!event) continue;
     const earlier = await earlierAttempt(deps.pool, story.id, event.type, deliveryId);
     let applied: boolean;

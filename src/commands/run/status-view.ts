@@ -33,7 +33,8 @@ export async function statusView(pool: Pool, story: StoryRow, limit = 5): Promis
 
 /** Who holds the story and why: a person's own words when theirs is the only hold, else the most pressing hold. */
 function holdLine(holds: Holds, pressing: string | null): StatusView["hold"] {
-  const onlyPerson = holds.user && !holds.emergency && !holds.budget && !holds.gate;
-  if (onlyPerson && holds.user) return { by: holds.user.by, reason: holds.user.reason };
+  const person = holds.people?.length === 1 ? holds.people[0] : undefined;
+  const onlyPerson = person && !holds.emergency && !holds.budget && !holds.gate;
+  if (onlyPerson) return { by: person.by, reason: person.reason };
   return { by: holds.emergency?.by ?? null, reason: pressing };
 }

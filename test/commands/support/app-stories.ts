@@ -24,7 +24,7 @@ export interface RepoRef {
 }
 
 /** Where a test story should stand before the command under test arrives. */
-export type Standing = "plan" | "planApproval" | "build" | "held" | "reviewApproval";
+export type Standing = "plan" | "planApproval" | "build" | "held" | "gateHeld" | "budgetHeld" | "emergencyHeld" | "reviewApproval";
 
 const toStanding: Record<Standing, StoryEvent[]> = {
   plan: [],
@@ -35,6 +35,10 @@ const toStanding: Record<Standing, StoryEvent[]> = {
     { type: "PREFLIGHT_PASSED", by: "wave", summary: "fits" },
   ],
   held: [{ type: "HOLD", by: "holder", reason: "wait for the release" }],
+  // Holds placed by a failed gate, by the budget and by the emergency stop.
+  gateHeld: [{ type: "PLAN_FAILED", by: "wave", reason: "the plan did not parse" }],
+  budgetHeld: [{ type: "BUDGET_EXHAUSTED", by: "wave", reason: "story budget exhausted" }],
+  emergencyHeld: [{ type: "EMERGENCY_STOP", by: "org-owner" }],
   reviewApproval: [
     { type: "PLAN_READY", by: "wave", summary: "2 steps" },
     { type: "APPROVE", by: "reviewer" },
