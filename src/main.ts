@@ -1,5 +1,6 @@
 import { run } from "probot";
 import { startDatabase } from "./boot/database.js";
+import { WaveOctokit } from "./github/octokit-options.js";
 import { startQueue } from "./jobs/queue.js";
 import { workerOptionsFromEnv } from "./jobs/workers.js";
 import { createPool } from "./store/db.js";
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const deps = { pool, boss, log };
   const { sandboxProbes, ...ports } = await productionPorts(deps, process.env);
   const portal = { options: { ...portalOptionsFromEnv(process.env), ...sandboxProbes }, databaseUrl: db.url };
-  await run(waveApp({ deps, ...ports, portal, notifier: {}, workers: workerOptionsFromEnv(process.env) }), { log });
+  await run(waveApp({ deps, ...ports, portal, notifier: {}, workers: workerOptionsFromEnv(process.env) }), { log, Octokit: WaveOctokit });
 }
 
 main().catch((error: unknown) => {

@@ -59,6 +59,12 @@ const nextStep: Record<StoryStanding, string> = {
   done: "Nothing left to do.",
 };
 
+/** Refused writes, where the user looks; GitHub's own words, one line each. */
+export function problemLines(problems: string[] | undefined): string[] {
+  if (!problems || problems.length === 0) return [];
+  return ["**GitHub refused**", "", ...problems.map((p) => `- ⚠️ ${cell(p)}`), ""];
+}
+
 /**
  * The `wave/gates` check run. While WAVE works it is `in_progress`; held or waiting
  * for approval it completes as `action_required` with a link; killed is `failure`;
@@ -72,6 +78,7 @@ export function renderGatesCheck(input: GatesCheckInput): CheckRunPayload {
     "",
     renderGateTable(input.gates),
     "",
+    ...problemLines(input.problems),
     ...(recent.length > 0 ? ["**Recent decisions**", "", "| when | gate | decision | by | reason |", "|---|---|---|---|---|", ...recent, ""] : []),
     `**Next:** ${nextStep[input.standing]}`,
     "",

@@ -48,6 +48,8 @@ export interface GatesCheckInput {
   detailsUrl: string;
   /** Up to three buttons (see `gateActions` for the usual set). */
   actions: CheckAction[];
+  /** Writes GitHub refused for good (dead-lettered effects), newest last: "could not post the status comment: 403 …". */
+  problems?: string[];
 }
 
 /** Spend of one role on one model. */

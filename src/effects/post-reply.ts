@@ -1,4 +1,5 @@
 import { callGitHub } from "../github/call-github.js";
+import { createOnce } from "../github/create-once.js";
 import type { GitHubClient } from "../github/client.js";
 import { findCommentByMarker } from "./find-comment.js";
 
@@ -14,8 +15,17 @@ export async function postReplyOnce(octokit: GitHubClient, where: { owner: strin
   const marker = replyMarker(key);
   // Retries happen within hours; comments since yesterday are enough to look through.
   const since = new Date(Date.now() - 24 * 3600_000).toISOString();
-  if ((await findCommentByMarker(octokit, where, marker, { since })) !== null) return;
-  await callGitHub(() =>
-    octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, body: `${body.trimEnd()}\n${marker}\n` }),
+  const find = async () => (await findCommentByMarker(octokit, where, marker, { since })) ?? undefined;
+  if ((await find()) !== undefined) return;
+  await createOnce(
+    async () =>
+      Number(
+        (
+          await callGitHub(() =>
+            octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.issueNumber, body: `${body.trimEnd()}\n${marker}\n` }),
+          )
+        ).data.id,
+      ),
+    find,
   );
 }

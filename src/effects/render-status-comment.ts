@@ -1,5 +1,6 @@
 import { renderGateTable } from "../checks/gate-table.js";
 import { cell, gateLabels } from "../checks/format.js";
+import { problemLines } from "../checks/gates-check.js";
 import { storyMarker } from "../github/story-marker.js";
 import type { GateView } from "../story/gate-view.js";
 
@@ -18,6 +19,8 @@ export interface StatusCommentInput {
   /** The last failure (test output, error), shown folded. */
   lastFailure?: string | null;
   emergencyStop?: { by: string } | null;
+  /** Writes GitHub refused for good (dead-lettered effects), newest last. */
+  problems?: string[];
 }
 
 const headline: Record<GateView["standing"], string> = {
@@ -61,6 +64,8 @@ export function renderStatusComment(input: StatusCommentInput): string {
   if (view.holds.length) {
     lines.push("", "**Holds in place**", "", ...view.holds.map((hold) => `- ${cell(hold.placedBy)}: ${cell(hold.reason)} — lifted by ${hold.liftedBy}`));
   }
+  const problems = problemLines(input.problems);
+  if (problems.length) lines.push("", ...problems.slice(0, -1));
   if (input.plan) lines.push("", "<details><summary><b>Plan</b></summary>", "", input.plan.trim(), "", "</details>");
   if (input.lastFailure && view.standing !== "done") {
     const text = input.lastFailure.length > FAILURE_LIMIT ? `${input.lastFailure.slice(0, FAILURE_LIMIT)}\n…[truncated ${input.lastFailure.length - FAILURE_LIMIT} characters]` : input.lastFailure;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { callGitHub } from "../github/call-github.js";
+import { createOnce } from "../github/create-once.js";
 import type { GitHubClient } from "../github/client.js";
 import { GitHubNotFound } from "../github/errors.js";
 import { storyMarker } from "../github/story-marker.js";
@@ -10,7 +11,7 @@ import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
 import { mirrorLabel, mirrorLabels, renderStatusComment, type StatusCommentInput } from "./render-status-comment.js";
 
-export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop">;
+export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop" | "problems">;
 
 /**
  * Brings the issue in line with the story: the one status comment (found by
@@ -48,8 +49,10 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
         const id = commentId;
         await callGitHub(() => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: id, body }));
       } else {
-        const created = await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: story.issueNumber, body }));
-        commentId = Number(created.data.id);
+        commentId = await createOnce(
+          async () => Number((await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: story.issueNumber, body }))).data.id),
+          async () => (await findCommentByMarker(octokit, { ...repo, issueNumber: story.issueNumber }, storyMarker(story.id))) ?? undefined,
+        );
       }
     }
     await updateStoryFacts(pool, story.id, { statusCommentId: commentId, statusCommentDigest: digest });

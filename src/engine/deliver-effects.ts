@@ -2,7 +2,8 @@ import { postReplyOnce } from "../effects/post-reply.js";
 import { stateDerived, type Effect } from "../effects/effect.js";
 import { syncIssue } from "../effects/sync-issue.js";
 import { syncChecks } from "../publish/sync-checks.js";
-import { markAttemptFailed, markDelivered, pendingEffects, type OutboxRow } from "../store/outbox.js";
+import { describeRefusal, isPermanentRefusal } from "../github/refusal.js";
+import { deadLetterReasons, markAttemptFailed, markDeadLettered, markDelivered, pendingEffects, type OutboxRow } from "../store/outbox.js";
 import { loadStory } from "../store/stories.js";
 import { orgStop } from "../store/org-controls.js";
 import type { EngineDeps } from "./deps.js";
@@ -14,10 +15,20 @@ export interface EffectPorts {
   facts: StatusFacts;
 }
 
+/** What each effect does, for the line a user reads when GitHub refuses it. */
+const doing: Record<Effect["kind"], string> = {
+  "sync-issue": "update the status comment or labels",
+  "sync-checks": "write the check runs",
+  "stop-sandbox": "stop the sandbox",
+  reply: "post a reply",
+};
+
 /**
- * Delivers a story's pending outbox effects in order. State-derived effects
- * (the status comment, stopping sandboxes) run once however many are pending.
- * A failure leaves the rest pending and throws, so the job retries with backoff.
+ * Delivers a story's pending outbox effects in order. State-derived effects (the status
+ * comment, stopping sandboxes) run once however many are pending. No effect can freeze the
+ * others: one GitHub refuses for good is dead-lettered with its reason (shown in the status
+ * comment and `wave/gates`, and logged) and the rest go on; a transient failure leaves its row
+ * pending, the rest still run, and the job throws at the end so the queue retries it.
  */
 export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, storyId: string): Promise<number> {
   const pending = await pendingEffects(deps.pool, storyId);
@@ -27,6 +38,7 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
   const octokit = await ports.github.forInstallation(story.installationId);
   const done = new Set<string>();
   let delivered = 0;
+  let transient: unknown;
   for (const row of pending) {
     const kind = row.effect.kind;
     if (stateDerived.has(kind) && done.has(kind)) {
@@ -39,19 +51,31 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
         const fresh = (await loadStory(deps.pool, storyId)) ?? story;
         const stop = await orgStop(deps.pool, fresh.owner);
         const extras = await ports.facts.extras(fresh);
-        await syncIssue(octokit, deps.pool, fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null });
+        const problems = await deadLetterReasons(deps.pool, storyId);
+        await syncIssue(octokit, deps.pool, fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null, problems });
       }, async () => {
         const fresh = (await loadStory(deps.pool, storyId)) ?? story;
         await syncChecks(octokit, deps.pool, fresh);
       }, ports, octokit, story.owner, story.repo);
     } catch (error) {
-      await markAttemptFailed(deps.pool, row.id, error instanceof Error ? error.message : String(error));
-      throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      if (isPermanentRefusal(error)) {
+        const reason = describeRefusal(doing[kind], error);
+        await markDeadLettered(deps.pool, row.id, reason);
+        deps.log.warn({ storyId, effect: kind, outboxId: row.id, status: error.status, route: error.route }, `effect dead-lettered: ${reason}`);
+        done.add(kind);
+        continue;
+      }
+      await markAttemptFailed(deps.pool, row.id, message);
+      deps.log.warn({ storyId, effect: kind, outboxId: row.id, err: error }, "effect failed; it stays pending and is retried");
+      transient ??= error;
+      continue;
     }
     done.add(kind);
     await markDelivered(deps.pool, [row.id]);
     delivered++;
   }
+  if (transient !== undefined) throw transient;
   return delivered;
 }
 

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { GitHubRateLimited } from "./errors.js";
+import { GitHubAmbiguousWrite, GitHubRateLimited } from "./errors.js";
 import { asRequestError, header, routeOf, toWaveError } from "./to-wave-error.js";
 import type { RequestErrorLike } from "./to-wave-error.js";
 
@@ -15,7 +15,7 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
-  maxAttempts: 3,
+  maxAttempts: 5,
   maxWaitSeconds: 60,
   sleep: (ms) => delay(ms),
   now: () => Date.now(),
@@ -39,9 +39,26 @@ export function rateLimitWait(error: RequestErrorLike, now: number): number | un
 }
 
 /**
- * Runs one GitHub call: waits out rate limits within the policy's bounds, and turns
- * every failure into a named error (see `toWaveError`). Every write in WAVE goes
- * through here.
+ * Requests that create something new each time they are sent. After an ambiguous answer
+ * (5xx, reset, timeout: GitHub may have saved it) they are not repeated blindly: the caller
+ * looks for what it may have created first (`createOnce`). Every other request WAVE makes is
+ * a read, an update by id, or content-addressed (blobs, trees), and is safe to send again.
+ */
+const CREATING = /^POST \/repos\/[^/]+\/[^/]+\/(issues\/\d+\/comments|check-runs|pulls|pulls\/\d+\/reviews|git\/refs)$/;
+
+/** Seconds before the next try of a call GitHub failed on its side (5xx): 1, 2, 4, 8… */
+function serverErrorWait(attempt: number): number {
+  return Math.min(30, 2 ** (attempt - 1));
+}
+
+/**
+ * Runs one GitHub call; the one place a GitHub answer is classified and retried. Transient
+ * answers (secondary rate limit 403/429 with or without `retry-after`, an exhausted primary
+ * limit, 5xx) are retried with backoff honouring GitHub's wait, within the policy's bounds. A
+ * creating request (`CREATING`) answered ambiguously throws `GitHubAmbiguousWrite` instead of
+ * repeating itself. Everything else is permanent and turned into a named error (`toWaveError`).
+ * Probot's own retry and throttling retries are off (see `octokit-options.ts`), and the job
+ * queue retries a job only for what this gave up on.
  */
 export async function callGitHub<T>(call: () => Promise<T>, policy: Partial<RetryPolicy> = {}): Promise<T> {
   const p: RetryPolicy = { ...defaultRetryPolicy, ...policy };
@@ -50,12 +67,21 @@ export async function callGitHub<T>(call: () => Promise<T>, policy: Partial<Retr
       return await call();
     } catch (error) {
       const requestError = asRequestError(error);
-      const wait = requestError ? rateLimitWait(requestError, p.now()) : undefined;
-      if (requestError === undefined || wait === undefined) throw toWaveError(error);
+      if (requestError === undefined) throw toWaveError(error);
+      const route = routeOf(requestError);
+      if (requestError.status >= 500) {
+        const fields = { status: requestError.status, route, requestId: header(requestError, "x-github-request-id"), githubMessage: requestError.message };
+        if (CREATING.test(route)) throw new GitHubAmbiguousWrite(fields, { cause: error });
+        if (attempt >= p.maxAttempts) throw toWaveError(error);
+        await p.sleep(serverErrorWait(attempt) * 1000);
+        continue;
+      }
+      const wait = rateLimitWait(requestError, p.now());
+      if (wait === undefined) throw toWaveError(error);
       if (wait > p.maxWaitSeconds || attempt >= p.maxAttempts) {
         throw new GitHubRateLimited(
           wait,
-          { status: requestError.status, route: routeOf(requestError), requestId: header(requestError, "x-github-request-id"), githubMessage: requestError.message },
+          { status: requestError.status, route, requestId: header(requestError, "x-github-request-id"), githubMessage: requestError.message },
           { cause: error },
         );
       }

@@ -61,3 +61,17 @@ export class GitHubRateLimited extends GitHubError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/**
+ * A creating write (a comment, check run, PR, review, ref) got an answer that does not say
+ * whether GitHub saved it (5xx after the save, a reset, a timeout). Not repeated blindly: look
+ * for what it may have created (by marker, name or stored id) before writing again.
+ */
+export class GitHubAmbiguousWrite extends GitHubError {
+  constructor(fields: GitHubErrorFields, options: { cause?: unknown } = {}) {
+    super(`GitHub answered ${fields.status} to ${fields.route}; it may have saved the write anyway.`, fields, {
+      ...options,
+      hint: "WAVE looks for what it may have created before it writes again.",
+    });
+  }
+}

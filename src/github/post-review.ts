@@ -1,4 +1,5 @@
 import { callGitHub } from "./call-github.js";
+import { createOnce } from "./create-once.js";
 import type { RepoContext } from "./client.js";
 import { GitHubValidationFailed } from "./errors.js";
 
@@ -47,16 +48,20 @@ function inlineFindings(comments: ReviewComment[]): string {
 export async function postReview(ctx: RepoContext, input: PostReviewInput): Promise<PostReviewResult> {
   const { owner, repo } = ctx;
   let requests = 0;
-  for (let page = 1; ; page++) {
+  const find = async (): Promise<PostReviewResult | undefined> => {
+    for (let page = 1; ; page++) {
     const listed = await callGitHub(
       () => ctx.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner, repo, pull_number: input.pullNumber, per_page: PAGE, page }),
       ctx.retry,
     );
-    requests++;
-    const found = listed.data.find((review) => (review.body ?? "").includes(input.marker));
-    if (found) return { reviewId: Number(found.id), action: "existing", inlined: false, requests };
-    if (listed.data.length < PAGE) break;
-  }
+      requests++;
+      const found = listed.data.find((review) => (review.body ?? "").includes(input.marker));
+      if (found) return { reviewId: Number(found.id), action: "existing", inlined: false, requests };
+      if (listed.data.length < PAGE) return undefined;
+    }
+  };
+  const existing = await find();
+  if (existing) return existing;
   const body = `${input.body}\n\n${input.marker}`;
   const comments = input.comments.map((c) => ({
     path: c.path,
@@ -65,7 +70,12 @@ export async function postReview(ctx: RepoContext, input: PostReviewInput): Prom
     ...(c.startLine !== undefined && c.startLine < c.line ? { start_line: c.startLine, start_side: c.side ?? "RIGHT" } : {}),
     body: c.body,
   }));
-  const send = (withComments: boolean) =>
+  // After an ambiguous answer the review may exist: look for its marker before sending again.
+  const send = (withComments: boolean) => createOnce(() => post(withComments), async () => {
+    const found = await find();
+    return found ? { id: found.reviewId } : undefined;
+  });
+  const post = (withComments: boolean) =>
     callGitHub(
       () =>
         ctx.octokit.request("POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
@@ -78,13 +88,13 @@ export async function postReview(ctx: RepoContext, input: PostReviewInput): Prom
           ...(withComments && comments.length > 0 ? { comments } : {}),
         }),
       ctx.retry,
-    );
+    ).then((r) => ({ id: Number(r.data.id) }));
   try {
     const created = await send(true);
-    return { reviewId: Number(created.data.id), action: "created", inlined: false, requests: requests + 1 };
+    return { reviewId: created.id, action: "created", inlined: false, requests: requests + 1 };
   } catch (error) {
     if (!(error instanceof GitHubValidationFailed) || comments.length === 0) throw error;
     const created = await send(false);
-    return { reviewId: Number(created.data.id), action: "created", inlined: true, requests: requests + 2 };
+    return { reviewId: created.id, action: "created", inlined: true, requests: requests + 2 };
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { callGitHub } from "./call-github.js";
+import { createOnce } from "./create-once.js";
 import { CHECK_LIMITS, fitCheckRunPayload } from "./check-run-limits.js";
 import type { CheckAnnotation, CheckRunPayload } from "./check-run-payload.js";
 import type { RepoContext } from "./client.js";
@@ -89,19 +90,33 @@ export async function writeCheckRun(
     id = stored.id;
     requests++;
   } else {
-    const created = await callGitHub(
-      () =>
-        ctx.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
-          owner,
-          repo,
-          head_sha: input.headSha,
-          ...body,
-          output: { ...output, ...(first.length > 0 ? { annotations: first } : {}) },
-        }),
-      ctx.retry,
-    );
-    id = Number(created.data.id);
-    requests++;
+    // After an ambiguous answer the run may exist: look for it by name and external id on the head.
+    const find = async () => {
+      requests++;
+      const listed = await callGitHub(
+        () => ctx.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner, repo, ref: input.headSha, check_name: payload.name, filter: "all", per_page: 100 }),
+        ctx.retry,
+      );
+      // Runs of this name already on this head before this write (older ids) are not the one just sent.
+      const after = input.stored?.headSha === input.headSha ? input.stored.id : 0;
+      const ours = listed.data.check_runs.filter((run) => run.id > after && (run.external_id ?? undefined) === payload.externalId);
+      return ours.length > 0 ? Math.max(...ours.map((run) => Number(run.id))) : undefined;
+    };
+    id = await createOnce(async () => {
+      requests++;
+      const created = await callGitHub(
+        () =>
+          ctx.octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+            owner,
+            repo,
+            head_sha: input.headSha,
+            ...body,
+            output: { ...output, ...(first.length > 0 ? { annotations: first } : {}) },
+          }),
+        ctx.retry,
+      );
+      return Number(created.data.id);
+    }, find);
     for (const batch of rest) {
       await callGitHub(
         () => ctx.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner, repo, check_run_id: id, output: { ...output, annotations: batch } }),

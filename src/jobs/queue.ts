@@ -1,12 +1,11 @@
 import PgBoss from "pg-boss";
 
 /**
- * The job queues. pg-boss was chosen over graphile-worker for how it recovers
- * work: a job whose worker died stays `active` only until its expiry, then the
- * supervisor fails it into a retry with backoff, so a crashed replica's jobs are
- * re-leased in seconds rather than after a fixed multi-hour lock timeout.
- * Queue policies also give us "one job per story at a time" (`stately` keyed by
- * story id) without code of our own.
+ * The job queues. pg-boss gives us "one job per story at a time" (`stately` keyed by story id)
+ * and retries with backoff without code of our own. Crash recovery is ours: pg-boss 10 has no
+ * heartbeat (11 and 12 need Node 22; WAVE runs on Node 20), so each worker renews a lease
+ * (`lease.ts`) and a sweep on every replica takes over a job whose lease went stale
+ * (`takeover.ts`). A queue's expiry is only the longest a job may run.
  */
 export const QUEUES = {
   /** A recorded webhook delivery, processed after it was acknowledged. */
@@ -25,7 +24,7 @@ export interface SqlExecutor {
 }
 
 export interface QueueTuning {
-  /** Seconds before an active job whose worker vanished is retried. */
+  /** The longest one job may run before it is failed into a retry (the worker's own timeout); a dead worker's job is taken over after the lease instead (WAVE_JOB_LEASE_SECONDS). */
   effectsExpireSeconds: number;
   gateExpireSeconds: number;
   deliveryExpireSeconds: number;

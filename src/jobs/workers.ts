@@ -3,7 +3,9 @@ import type { EngineDeps } from "../engine/deps.js";
 import { deliverEffects, type EffectPorts } from "../engine/deliver-effects.js";
 import { runGateJob, type GateJob, type GateWorkers } from "../engine/run-gate.js";
 import { processDelivery, type RouterPorts } from "../webhooks/route-delivery.js";
+import { leaseTuningFromEnv, withLease, type LeaseTuning } from "./lease.js";
 import { QUEUES } from "./queue.js";
+import { startSweeps } from "./sweeps.js";
 
 export interface WorkerPorts {
   router: RouterPorts;
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   effectsConcurrency?: number;
   gateConcurrency?: number;
   pollingIntervalSeconds?: number;
+  /** The heartbeat: lease length and renewal; from WAVE_JOB_LEASE_SECONDS by default. */
+  lease?: LeaseTuning;
 }
 
 /** Worker counts from WAVE_DELIVERY_CONCURRENCY, WAVE_EFFECTS_CONCURRENCY and WAVE_GATE_CONCURRENCY (0 turns a kind off on this replica). */
@@ -41,35 +45,40 @@ export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Work
 }
 
 /**
- * Starts the queue consumers. pg-boss leases each job to one worker across
- * all replicas; a job whose worker died is retried after its expiry.
+ * Starts the queue consumers and the sweeps. pg-boss hands each job to one worker across all
+ * replicas; the worker renews the job's lease while it runs, and a job whose lease went stale
+ * (its worker died) is taken over by any replica's sweep within seconds.
  */
 export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options: WorkerOptions = {}): Promise<Workers> {
   const boss: PgBoss = deps.boss;
+  const lease = options.lease ?? leaseTuningFromEnv();
+  const leased = <T>(queue: string, id: string, work: () => Promise<T>) => withLease(deps.pool, { id, queue }, lease, work);
   const poll = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true as const };
   const deliveryIds: string[] = [];
   for (let i = 0; i < (options.deliveryConcurrency ?? 2); i++) {
     deliveryIds.push(
       await boss.work<{ deliveryId: string }>(QUEUES.delivery, poll, async ([job]) => {
-        if (job) return processDelivery(deps, ports.router, job.data.deliveryId);
+        if (job) return leased(QUEUES.delivery, job.id, () => processDelivery(deps, ports.router, job.data.deliveryId));
       }),
     );
   }
   for (let i = 0; i < (options.effectsConcurrency ?? 2); i++) {
     await boss.work<{ storyId: string }>(QUEUES.effects, poll, async ([job]) => {
-      if (job) return deliverEffects(deps, ports.effects, job.data.storyId);
+      if (job) return leased(QUEUES.effects, job.id, () => deliverEffects(deps, ports.effects, job.data.storyId));
     });
   }
   for (let i = 0; i < (options.gateConcurrency ?? 2); i++) {
     await boss.work<GateJob>(QUEUES.gate, poll, async ([job]) => {
-      if (job) return runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id });
+      if (job) return leased(QUEUES.gate, job.id, () => runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id }));
     });
   }
+  const sweeps = startSweeps(deps, ports.effects.sandbox, { leaseSeconds: lease.leaseSeconds, everySeconds: lease.renewSeconds });
   return {
     notifyDelivery: () => {
       for (const id of deliveryIds) boss.notifyWorker(id);
     },
     stop: async () => {
+      sweeps.stop();
       for (const q of Object.values(QUEUES)) await boss.offWork(q);
     },
   };

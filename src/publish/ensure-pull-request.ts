@@ -1,3 +1,4 @@
+import { createOnce } from "../github/create-once.js";
 import { callGitHub } from "../github/call-github.js";
 import type { RepoContext } from "../github/client.js";
 import { GitHubValidationFailed } from "../github/errors.js";
@@ -48,6 +49,7 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
   const find = async () =>
     (await call(() => octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, head: `${owner}:${input.branch}`, state: "open", per_page: 1 }))).data[0];
 
+  type Listed = NonNullable<Awaited<ReturnType<typeof find>>>;
   const found = await find();
   if (found) {
     const ref: PullRequestRef = { number: found.number, nodeId: found.node_id, url: found.html_url, draft: found.draft ?? false, headSha: found.head.sha };
@@ -55,18 +57,25 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
     await call(() => octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: found.number, title: input.title, body: input.body }));
     return { pullRequest: ref, action: "updated", requests };
   }
+  // After an ambiguous answer the PR may exist: look for it by its branch before sending again.
   const create = (draft: boolean) =>
-    call(() =>
-      octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, head: input.branch, base: input.baseBranch, title: input.title, body: input.body, draft, maintainer_can_modify: false }),
+    createOnce(
+      async () =>
+        (
+          await call(() =>
+            octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, head: input.branch, base: input.baseBranch, title: input.title, body: input.body, draft, maintainer_can_modify: false }),
+          )
+        ).data as Listed,
+      find,
     );
   try {
     let created;
     try {
-      created = (await create(input.draft)).data;
+      created = await create(input.draft);
     } catch (error) {
       // Drafts are not available on every plan; an open PR is better than none.
       if (!(input.draft && error instanceof GitHubValidationFailed && /draft/i.test(error.message))) throw error;
-      created = (await create(false)).data;
+      created = await create(false);
     }
     return {
       pullRequest: { number: created.number, nodeId: created.node_id, url: created.html_url, draft: created.draft ?? false, headSha: created.head.sha },

@@ -1,5 +1,6 @@
 import { WaveError } from "../errors.js";
 import { callGitHub } from "../github/call-github.js";
+import { createOnce } from "../github/create-once.js";
 import type { RepoContext } from "../github/client.js";
 import { GitHubNotFound, GitHubValidationFailed } from "../github/errors.js";
 import { waveRef } from "../github/wave-ref.js";
@@ -128,8 +129,22 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     await update();
     return done(commit, "updated");
   }
+  const createRef = () =>
+    createOnce(
+      async () => Boolean(await call(() => octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref, sha: commit }))),
+      // After an ambiguous answer the branch may exist: moving it to the commit is the same outcome.
+      async () => {
+        try {
+          await update();
+          return true;
+        } catch (error) {
+          if (error instanceof GitHubValidationFailed || error instanceof GitHubNotFound) return undefined;
+          throw error;
+        }
+      },
+    );
   try {
-    await call(() => octokit.request("POST /repos/{owner}/{repo}/git/refs", { owner, repo, ref, sha: commit }));
+    await createRef();
     return done(commit, "created");
   } catch (error) {
     // Another run created the branch between our look-up and now: it is still ours to move.

@@ -5,6 +5,7 @@ import type { CheckRunPayload } from "../github/check-run-payload.js";
 import type { GitHubClient } from "../github/client.js";
 import { writeCheckRun } from "../github/write-check-run.js";
 import type { Pool } from "../store/db.js";
+import { deadLetterReasons } from "../store/outbox.js";
 import type { StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
@@ -52,6 +53,7 @@ export async function syncChecks(octokit: GitHubClient, pool: Pool, story: Story
       ...(view.reason ? { reason: view.reason } : {}),
       detailsUrl,
       actions: gateActions(view.standing),
+      problems: await deadLetterReasons(pool, story.id),
     }),
   ];
   const verdict = await storedDiffVerdict(pool, story.id);

@@ -12,9 +12,8 @@ import { loadPullRequestFacts, savePublished, saveReviewed } from "../publish/pr
 import { publishStory } from "../publish/publish-story.js";
 import { storySpendRows } from "../publish/story-spend.js";
 import { statusUrl } from "../publish/story-urls.js";
-import { syncChecks } from "../publish/sync-checks.js";
+import { addStoryEffects } from "../engine/apply-event.js";
 import { latestVerdict } from "../safety/index.js";
-import { loadStory } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { diffAnchors } from "./diff-anchors.js";
 import { runReviewer } from "./reviewer.js";
@@ -73,9 +72,9 @@ export function reviewGate(deps: GateDeps): GateWorker {
     const pr = published.pullRequest.pullRequest;
     const headSha = published.change.commitSha;
     await savePublished(deps.pool, story.id, { pullRequest: pr.number, branch, headSha, nodeId: pr.nodeId, draft: pr.draft, url: pr.url });
-    // The runs go on the new head now, while the story is still at review (wave/gates in progress).
-    const fresh = (await loadStory(deps.pool, story.id)) ?? story;
-    await syncChecks(octokit, deps.pool, fresh);
+    // The runs go on the new head now, while the story is still at review (wave/gates in progress), through
+    // the outbox: its one effects job per story is what keeps two writers from creating the same run.
+    await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
 
     const facts = await loadPullRequestFacts(deps.pool, story.id);
     if (facts.reviewedSha === headSha && facts.reviewVerdict) return { type: "REVIEW_DONE", by: "wave", verdict: facts.reviewVerdict, pullRequest: pr.number };

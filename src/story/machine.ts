@@ -47,6 +47,9 @@ export const gateOfStep: Record<Step, Gate> = {
   merge: "merge",
 };
 
+/** Why a story whose issue closed was killed; a later merge of its PR corrects exactly this kill (see transition.ts). */
+export const ISSUE_CLOSED_REASON = "issue closed";
+
 export type Decision = "go" | "hold" | "unhold" | "kill" | "recycle" | "retry" | "approve" | "fail" | "done";
 
 export interface DecisionRecord {
@@ -191,7 +194,7 @@ export const storyMachine = setup({
       })),
     },
     KILL: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, event.reason)) },
-    ISSUE_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, "issue closed")) },
+    ISSUE_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, ISSUE_CLOSED_REASON)) },
     PR_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, "pull request closed without merging")) },
     BUDGET_EXHAUSTED: {
       target: "#story.held",

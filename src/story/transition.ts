@@ -1,6 +1,6 @@
 import { initialTransition, transition as xstateTransition } from "xstate";
 import type { StoryEvent } from "./events.js";
-import { gateOfStep, MACHINE_VERSION, storyMachine, type Gate, type Step, type StoryContext, type StoryInput } from "./machine.js";
+import { gateOfStep, ISSUE_CLOSED_REASON, MACHINE_VERSION, storyMachine, type Gate, type Step, type StoryContext, type StoryInput } from "./machine.js";
 import type { StoredSnapshot } from "./snapshot.js";
 
 /** What a transition asks the outside world to do, as data. */
@@ -36,8 +36,8 @@ export function startStory(input: StoryInput): TransitionResult {
 
 /** `(snapshot, event) → (snapshot, effects)`. Pure: no I/O, no clock. */
 export function transition(stored: StoredSnapshot, event: StoryEvent): TransitionResult {
-  // Killed and done are terminal: no event, not even a story-wide one, moves them.
-  if (isTerminal(stored)) return { snapshot: stored, effects: [], changed: false };
+  // Killed and done are terminal: no event, not even a story-wide one, moves them, but for one correction.
+  if (isTerminal(stored)) return correctMergedAfterIssueClosed(stored, event) ?? { snapshot: stored, effects: [], changed: false };
   const current = storyMachine.resolveState({ value: stored.value, context: stored.context });
   const [next, actions] = xstateTransition(storyMachine, current, event);
   const changed = JSON.stringify(next.value) !== JSON.stringify(current.value) || next.context !== current.context;
@@ -46,6 +46,22 @@ export function transition(stored: StoredSnapshot, event: StoryEvent): Transitio
     effects: toEffects(actions),
     changed,
   };
+}
+
+/**
+ * GitHub sends `issues.closed` and `pull_request.closed` (merged) for a PR that says
+ * `Closes #N` in no promised order. A story killed because its issue closed whose PR then
+ * turns out merged was finished, not abandoned: it ends `done`, and the decision says so.
+ */
+function correctMergedAfterIssueClosed(stored: StoredSnapshot, event: StoryEvent): TransitionResult | undefined {
+  if (event.type !== "PR_MERGED" || stateName(stored) !== "killed" || stored.context.killed?.reason !== ISSUE_CLOSED_REASON) return undefined;
+  const context = {
+    ...stored.context,
+    step: "merge" as const,
+    killed: null,
+    decisions: [...stored.context.decisions, { gate: "merge" as const, decision: "done" as const, by: event.by, why: "pull request merged (corrects the kill for the closed issue)" }],
+  };
+  return { snapshot: { machineVersion: MACHINE_VERSION, value: "done", context }, effects: [], changed: true };
 }
 
 /** The top-level state name of a snapshot ("plan", "held", "done"…). */

@@ -1,10 +1,9 @@
 import type { SenderDirectory } from "../commands/github/sender-directory.js";
-import { applyEvent } from "../engine/apply-event.js";
 import type { EngineDeps } from "../engine/deps.js";
 import type { GitHubAuth } from "../engine/ports.js";
 import { intake, type LabeledPayload } from "../intake/intake.js";
+import { handleIssueClosed } from "../pull-requests/issue-closed.js";
 import { loadDelivery, markDeliveryProcessed } from "../store/deliveries.js";
-import { findLiveStory } from "../store/stories.js";
 
 /** What a handler may use besides the delivery: the engine, installation clients and the shared sender directory. */
 export interface HandlerContext {
@@ -26,12 +25,6 @@ export interface RouterPorts {
   handlers: Record<string, DeliveryHandler>;
 }
 
-interface ClosedPayload {
-  issue: { number: number; pull_request?: unknown };
-  repository: { id: number };
-  sender: { login: string };
-}
-
 /**
  * Processes one recorded delivery (the `wave-delivery` job). Records what it
  * decided on the delivery row. Throws on transient failures so the job retries.
@@ -50,13 +43,7 @@ export async function processDelivery(deps: EngineDeps, ports: RouterPorts, deli
       outcome = result.kind === "started" ? `started story ${result.storyId}` : result.kind === "already-live" ? `story ${result.storyId} already live` : `${result.kind}: ${result.why}`;
     }
   } else if (key === "issues.closed") {
-    const p = delivery.payload as ClosedPayload;
-    const live = await findLiveStory(deps.pool, p.repository.id, p.issue.number);
-    if (!live) outcome = "ignored: no live story";
-    else {
-      const r = await applyEvent(deps, live.id, { type: "ISSUE_CLOSED", by: p.sender.login }, { deliveryId });
-      outcome = r.applied ? `story ${live.id} killed: issue closed` : "ignored";
-    }
+    outcome = await handleIssueClosed(deps, ports.github, delivery.payload, deliveryId, delivery.installationId);
   } else if (ports.handlers[key]) {
     outcome = await ports.handlers[key]({ id: deliveryId, event: delivery.event, action: delivery.action, payload: delivery.payload, installationId: delivery.installationId }, { deps, github: ports.github, directory: ports.directory });
   } else {

@@ -47,7 +47,7 @@ describe("crash safety", () => {
     await first.kill();
     expect(commentPosts(11)).toBe(0);
 
-    const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_EXPIRE_SECONDS: "2" } });
+    const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
     running.push(second);
     await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`)) === 0 && commentPosts(11) === 1, 60_000, "effects delivered after restart");
     // Every webhook delivered twice: nothing changes.
@@ -76,7 +76,7 @@ describe("crash safety", () => {
 
   it("posts the status comment once when killed while GitHub was creating it", { timeout: 180_000 }, async () => {
     github.hang.add("POST /repos/Codertocat/Hello-World/issues/12/comments");
-    const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_EXPIRE_SECONDS: "2" } });
+    const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
     running.push(first);
     await deliver(first.webhookUrl, TEST_SECRET, "issues", labeled(12), "crash-b-1");
     await waitFor(async () => commentPosts(12) === 1, 30_000, "comment POST reached GitHub");
@@ -84,7 +84,7 @@ describe("crash safety", () => {
     await first.kill();
     github.hang.clear();
 
-    const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_EXPIRE_SECONDS: "2" } });
+    const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
     running.push(second);
     await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`)) === 0, 90_000, "effects delivered after restart");
     // Found again by its hidden marker and edited, not posted twice.

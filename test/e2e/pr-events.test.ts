@@ -236,3 +236,106 @@ describe("the story's PR through GitHub's events", () => {
     expect(github.fake.pulls).toHaveLength(1);
   });
 });
+
+/**
+ * A PR whose body says `Closes #N` closes its issue when it merges; GitHub sends
+ * `issues.closed` and `pull_request.closed` in no promised order. Every order ends in
+ * the true final state, with the label mirror and `wave/gates` following.
+ */
+describe("issue closed and PR closed, in every delivery order", () => {
+  /** GitHub's issue payload closed (the examples have no issues.closed: the labeled one with the closed fields stands in). */
+  function issueClosed(n: number): Record<string, unknown> {
+    const p = githubExample<Record<string, unknown> & { issue: Record<string, unknown> }>("issues", "labeled");
+    delete p.label;
+    p.action = "closed";
+    Object.assign(p.issue, { number: n, state: "closed", state_reason: "completed", closed_at: new Date().toISOString() });
+    p.repository = repository();
+    p.installation = { id: 9 };
+    p.sender = { login: "octocat", type: "User" };
+    return p;
+  }
+  /** The story at the merge gate: approved, `wave/gates` green. */
+  async function approved(n: number): Promise<Row> {
+    github.fake.refs.set("refs/heads/main", github.baseSha);
+    const s = await toReview(n);
+    expect(s.status).toBe("active");
+    await applyEvent(deps, s.id, { type: "APPROVE", by: "maintainer" });
+    await waitFor(async () => (await settled(s.id)) && latest(s.head_sha ?? "", "wave/gates")?.conclusion === "success", 20_000, "wave/gates success");
+    return s;
+  }
+  const merge = (s: Row) => Object.assign(github.fake.pulls.find((p) => p.number === s.pull_request) ?? {}, { state: "closed", merged: true });
+  const closeUnmerged = (s: Row) => Object.assign(github.fake.pulls.find((p) => p.number === s.pull_request) ?? {}, { state: "closed", merged: false });
+  const mergedPayload = (s: Row) => {
+    const p = pullRequestPayload("closed", s, s.head_sha ?? "");
+    Object.assign(p.pull_request as object, { merged: true });
+    return p;
+  };
+  const final = (n: number, status: string) =>
+    waitFor(async () => {
+      const r = await row(n);
+      return r?.status === status && (await settled(r.id)) ? r : undefined;
+    }, 20_000, `story #${n} ${status}`);
+  const audit = async (id: string) => (await app.pool.query(`SELECT event, to_state FROM audit_events WHERE story_id = $1 ORDER BY id`, [id])).rows as { event: string; to_state: string }[];
+
+  async function expectDone(s: Row, n: number) {
+    const done = await final(n, "done");
+    expect(latest(s.head_sha ?? "", "wave/gates")).toMatchObject({ status: "completed", conclusion: "success" });
+    expect([...github.issue(n).labels]).toEqual(["wave:done"]);
+    expect(github.issue(n).comments.at(-1)?.body).toContain("✅ done");
+    return done;
+  }
+
+  it("merged, issues.closed first: done, wave/gates success", { timeout: 90_000 }, async () => {
+    const s = await approved(43);
+    merge(s);
+    await app.send("issues", issueClosed(43));
+    await expectDone(s, 43);
+    await app.send("pull_request", mergedPayload(s));
+    await waitFor(async () => (await audit(s.id)).filter((a) => a.event === "PR_MERGED").length === 2 && (await settled(s.id)), 20_000, "the late PR event");
+    await expectDone(s, 43);
+    expect((await audit(s.id)).filter((a) => a.to_state === "done")).toHaveLength(2); // one transition, then the ignored repeat
+  });
+
+  it("merged, pull_request.closed first: done, wave/gates success", { timeout: 90_000 }, async () => {
+    const s = await approved(44);
+    merge(s);
+    await app.send("pull_request", mergedPayload(s));
+    await expectDone(s, 44);
+    await app.send("issues", issueClosed(44));
+    await waitFor(async () => (await app.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`)).rows[0].n === 0, 20_000, "issues.closed processed");
+    await expectDone(s, 44);
+  });
+
+  it("issues.closed read the PR still open, then the merge arrived: the kill is corrected to done and audited", { timeout: 90_000 }, async () => {
+    const s = await approved(45);
+    await app.send("issues", issueClosed(45));
+    const killed = await final(45, "killed");
+    expect(killed.snapshot.context).toMatchObject({ killed: { reason: "issue closed" } });
+    merge(s);
+    await app.send("pull_request", mergedPayload(s));
+    await expectDone(s, 45);
+    expect((await audit(s.id)).slice(-2)).toEqual([
+      { event: "ISSUE_CLOSED", to_state: "killed" },
+      { event: "PR_MERGED", to_state: "done" },
+    ]);
+  });
+
+  it("closed without merging, in either order: killed, wave/gates failure", { timeout: 120_000 }, async () => {
+    const a = await approved(46);
+    closeUnmerged(a);
+    await app.send("pull_request", pullRequestPayload("closed", a, a.head_sha ?? ""));
+    await final(46, "killed");
+    await app.send("issues", issueClosed(46));
+    const b = await approved(47);
+    closeUnmerged(b);
+    await app.send("issues", issueClosed(47));
+    await final(47, "killed");
+    await app.send("pull_request", pullRequestPayload("closed", b, b.head_sha ?? ""));
+    for (const [s, n, reason] of [[a, 46, "pull request closed without merging"], [b, 47, "issue closed"]] as const) {
+      const killed = await final(n, "killed");
+      expect(killed.snapshot.context).toMatchObject({ killed: { reason } });
+      expect(latest(s.head_sha ?? "", "wave/gates")).toMatchObject({ status: "completed", conclusion: "failure" });
+      expect([...github.issue(n).labels]).toEqual(["wave:killed"]);
+    }
+  });
+});

@@ -9,13 +9,11 @@ import { applyEvent } from "../../src/engine/apply-event.js";
 import { gateWorkers } from "../../src/gates/index.js";
 import { gateStatusFacts } from "../../src/gates/status-facts.js";
 import { pullRequestHandlers } from "../../src/pull-requests/index.js";
-import { SUBMIT_REVIEW_TOOL } from "../../src/review/reviewer.js";
 import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
 import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
-import { scorerToolName } from "../../src/safety/scorer/scorer-answer.js";
-import { calcPlan } from "../agents/scripts.js";
 import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
-import { reply, startFakeAnthropic, textReply, toolUse, type FakeAnthropic, type RecordedRequest } from "../support/fake-anthropic.js";
+import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import { scriptedModel } from "./story-model.js";
 import { githubExample } from "../support/webhook-examples.js";
 import { storyGitHub, storyRepository, type StoryGitHub } from "./story-github.js";
 
@@ -24,31 +22,6 @@ const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fix
 const ISSUE = 31;
 const REPO_ID = 4242;
 const MAX_REQUESTS = 40;
-
-/** The scripted model: plans calc-js, scores everything safe, fixes add(), reviews with one line comment. */
-function scriptedModel(request: RecordedRequest): ReturnType<typeof reply> {
-  const body = request.body;
-  const tools = (body?.tools ?? []).map((t) => ("name" in t ? t.name : ""));
-  if (tools.includes(scorerToolName)) return reply([toolUse(scorerToolName, { score: 0.96, violations: [], risks: [], reasoning: "A small, in-scope change." })]);
-  if (tools.includes("submit_plan")) return reply([toolUse("submit_plan", calcPlan)]);
-  if (tools.includes(SUBMIT_REVIEW_TOOL)) {
-    return reply([
-      toolUse(SUBMIT_REVIEW_TOOL, {
-        verdict: "looks_right",
-        summary: "add() now returns the sum; the existing test covers it.",
-        criteria: [
-          { criterion: "add(2, 3) returns 5", met: true, note: "return a + b" },
-          { criterion: "npm test passes", met: true, note: "verified in the sandbox" },
-        ],
-        findings: [{ path: "src/calc.js", line: 3, severity: "nit", body: "A test for negative numbers would pin this down." }],
-      }),
-    ]);
-  }
-  const last = body?.messages.at(-1);
-  const answeredTool = Array.isArray(last?.content) && last.content.some((c) => c.type === "tool_result");
-  if (answeredTool) return textReply("Changed add() in src/calc.js.");
-  return reply([toolUse("str_replace_based_edit_tool", { command: "str_replace", path: "/workspace/src/calc.js", old_str: "return a - b;", new_str: "return a + b;" })]);
-}
 
 let app: TestApp;
 let fake: FakeAnthropic;

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { Octokit } from "@octokit/rest";
 import { callGitHub } from "../../src/github/call-github.js";
-import { GitHubError, GitHubNotFound, GitHubPermissionMissing, GitHubRateLimited, GitHubValidationFailed } from "../../src/github/errors.js";
+import { createOnce } from "../../src/github/create-once.js";
+import type { GitHubError} from "../../src/github/errors.js";
+import { GitHubAmbiguousWrite, GitHubNotFound, GitHubPermissionMissing, GitHubRateLimited, GitHubValidationFailed } from "../../src/github/errors.js";
 import { userMessage } from "../../src/errors.js";
 
 const quiet = () => undefined;
@@ -92,11 +94,53 @@ describe("callGitHub", () => {
     expect(waits).toEqual([12_000]);
   });
 
-  it("does not retry other failures", async () => {
-    api().post("/repos/o/r/check-runs").reply(500, { message: "Server Error" });
+  it("retries a 5xx on a request that is safe to repeat, with backoff", async () => {
+    const waits: number[] = [];
+    api().get("/repos/o/r/pulls/9").reply(502, { message: "Bad Gateway" });
+    api().get("/repos/o/r/pulls/9").reply(503, { message: "Service Unavailable" });
+    api().get("/repos/o/r/pulls/9").reply(200, { number: 9 });
+    const result = await callGitHub(() => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner: "o", repo: "r", pull_number: 9 }), { sleep: async (ms) => void waits.push(ms) });
+    expect(result.data.number).toBe(9);
+    expect(waits).toEqual([1000, 2000]);
+  });
+
+  it("does not repeat a creating write answered 5xx: GitHub may have saved it", async () => {
+    api().post("/repos/o/r/check-runs").reply(502, { message: "Bad Gateway" });
     const error = await callGitHub(createCheck, { sleep: () => Promise.reject(new Error("must not wait")) }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(GitHubError);
-    expect((error as GitHubError).status).toBe(500);
+    expect(error).toBeInstanceOf(GitHubAmbiguousWrite);
+    expect((error as GitHubError).status).toBe(502);
+  });
+
+  it("does not retry permanent failures", async () => {
+    api().post("/repos/o/r/check-runs").reply(403, { message: "Resource not accessible by integration" });
+    const error = await callGitHub(createCheck, { sleep: () => Promise.reject(new Error("must not wait")) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubPermissionMissing);
+  });
+
+  it("finds what an ambiguous create may have made before creating again", async () => {
+    let creates = 0;
+    const made: number[] = [];
+    // GitHub saved the first write and answered 502: found, not repeated.
+    const first = await createOnce(
+      async () => {
+        creates++;
+        made.push(1);
+        throw new GitHubAmbiguousWrite({ status: 502, route: "POST /x", requestId: undefined, githubMessage: "Bad Gateway" });
+      },
+      async () => made.at(-1),
+    );
+    expect([first, creates]).toEqual([1, 1]);
+    // GitHub did not save it: nothing found, sent again.
+    creates = 0;
+    const second = await createOnce(
+      async () => {
+        creates++;
+        if (creates === 1) throw new GitHubAmbiguousWrite({ status: 504, route: "POST /x", requestId: undefined, githubMessage: "Gateway Timeout" });
+        return 7;
+      },
+      async () => undefined,
+    );
+    expect([second, creates]).toEqual([7, 2]);
   });
 
   it("leaves errors that are not GitHub's alone", async () => {

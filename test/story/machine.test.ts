@@ -335,6 +335,24 @@ describe("story statechart: the happy path and its decisions", () => {
     expect(s.context.killed).toEqual({ by: "maintainer", reason: "issue closed" });
   });
 
+  it("corrects a kill for the closed issue to done when the PR turns out merged, and no other kill", () => {
+    const atMerge = [sampleEvents.INTAKE_PASSED, sampleEvents.PLAN_READY, sampleEvents.PREFLIGHT_PASSED, sampleEvents.BUILD_DONE, sampleEvents.VERIFY_PASSED, sampleEvents.SAFETY_PASSED, sampleEvents.REVIEW_DONE];
+    for (const prefix of [atMerge.slice(0, 1), atMerge]) {
+      const byIssue = run([...prefix, sampleEvents.ISSUE_CLOSED]).s;
+      const corrected = transition(byIssue, sampleEvents.PR_MERGED);
+      expect(corrected.changed).toBe(true);
+      expect(stateName(corrected.snapshot)).toBe("done");
+      expect(corrected.snapshot.context.killed).toBeNull();
+      expect(corrected.snapshot.context.decisions.at(-1)).toMatchObject({ decision: "done", by: "maintainer" });
+      for (const kill of [sampleEvents.KILL, sampleEvents.PR_CLOSED]) {
+        const other = transition(run([...prefix, kill]).s, sampleEvents.PR_MERGED);
+        expect(other.changed).toBe(false);
+        expect(stateName(other.snapshot)).toBe("killed");
+      }
+      expect(transition(corrected.snapshot, sampleEvents.ISSUE_CLOSED).changed).toBe(false);
+    }
+  });
+
   it("reports an event that does not apply as unchanged", () => {
     const { s } = run([sampleEvents.INTAKE_PASSED]);
     expect(transition(s, sampleEvents.PR_MERGED).changed).toBe(false);

@@ -33,6 +33,8 @@ export interface Pull {
   body: string;
   draft: boolean;
   state: "open" | "closed";
+  /** Set when a test merges the PR (GitHub's `merged`). */
+  merged?: boolean;
 }
 export interface RecordedRequest {
   method: string;
@@ -205,12 +207,24 @@ export class GitRepoFake {
       this.pulls.push(pull);
       return [201, this.pullJson(pull)];
     }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)$/.exec(route))) {
+      const pull = this.pulls.find((p) => p.number === Number(m?.[1]));
+      return pull ? [200, this.pullJson(pull)] : notFound;
+    }
     if (method === "PATCH" && (m = /^\/pulls\/(\d+)$/.exec(route))) {
       const pull = this.pulls.find((p) => p.number === Number(m?.[1]));
       if (!pull) return notFound;
       if (typeof b.title === "string") pull.title = b.title;
       if (typeof b.body === "string") pull.body = b.body;
       return [200, this.pullJson(pull)];
+    }
+    if (method === "GET" && (m = /^\/commits\/([0-9a-f]{40})\/check-runs$/.exec(route))) {
+      const name = url.searchParams.get("check_name");
+      const runs = [...this.checkRuns]
+        .map(([id, writes]) => ({ id, first: writes[0] as { name: string; head_sha: string; external_id?: string } }))
+        .filter((r) => r.first.head_sha === m?.[1] && (!name || r.first.name === name))
+        .map((r) => ({ id: r.id, name: r.first.name, head_sha: r.first.head_sha, external_id: r.first.external_id ?? null }));
+      return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === "POST" && route === "/check-runs") {
       const id = 5000 + this.checkRuns.size;
@@ -248,7 +262,7 @@ export class GitRepoFake {
 
   private pullJson(p: Pull): Record<string, unknown> {
     const headSha = this.refs.get(`refs/heads/${p.head}`) ?? "";
-    return { number: p.number, node_id: p.node_id, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, draft: p.draft, title: p.title, body: p.body, state: p.state, head: { ref: p.head, sha: headSha } };
+    return { number: p.number, node_id: p.node_id, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, draft: p.draft, title: p.title, body: p.body, state: p.state, merged: p.merged === true, head: { ref: p.head, sha: headSha } };
   }
 
   private graphql(b: Record<string, unknown>): [number, unknown] {

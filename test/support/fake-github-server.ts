@@ -32,8 +32,17 @@ export interface FakeGitHub {
   oauth: { clientId: string; clientSecret: string; signInAs: string | null; tokens: Map<string, string> };
   /** What `GET /user/installations` (and their repositories) answer, per login. */
   userInstallations: Map<string, { id: number; account: { login: string; type: "User" | "Organization" }; repositories: { id: number; name: string }[] }[]>;
+  /** GitHub's failures, decided per request: refused outright, or applied and then answered badly. */
+  fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
+  /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
+  faulted: string[];
   close(): Promise<void>;
 }
+
+/** One failure GitHub may give: an answer instead of the work, or the work done and a bad answer. */
+export type GitHubFault =
+  | { kind: "refuse"; status: number; body: unknown; headers?: Record<string, string> }
+  | { kind: "applied-then"; status: number };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -60,6 +69,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
     repos: new Map(),
     oauth: { clientId: "Iv1.fakeclient", clientSecret: "fake-client-secret", signInAs: null, tokens: new Map() },
     userInstallations: new Map(),
+    fault: undefined,
+    faulted: [],
   };
   const codes = new Map<string, string>();
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -105,6 +116,24 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
       if (!documentedRoute(method, path)) {
         fake.undocumented.push(`${method} ${path}`);
         return json(res, 400, { message: `${method} ${path} is not in GitHub's REST API description` });
+      }
+      // The installation token is the app's own business; faults are for the API it then calls.
+      const fault = path.endsWith("/access_tokens") ? undefined : fake.fault?.({ method, path });
+      if (fault?.kind === "refuse") {
+        fake.faulted.push(`${fault.status} ${method} ${path}`);
+        res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...fault.headers });
+        return res.end(JSON.stringify(fault.body));
+      }
+      if (fault?.kind === "applied-then") {
+        // The write is done below; whatever it answers, the app hears a gateway error.
+        fake.faulted.push(`applied+${fault.status} ${method} ${path}`);
+        const end = res.end.bind(res);
+        res.writeHead = ((() => res) as unknown) as typeof res.writeHead;
+        res.end = ((() => {
+          res.statusCode = fault.status;
+          res.setHeader("content-type", "application/json; charset=utf-8");
+          return end(JSON.stringify({ message: "Bad Gateway" }));
+        }) as unknown) as typeof res.end;
       }
       let m: RegExpMatchArray | null;
       if (path === "/user" || path.startsWith("/user/installations")) {
@@ -198,8 +227,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return {
-    ...fake,
+  // The same object the server reads, so a test can set `fault` after the start.
+  return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     close: () =>
@@ -207,5 +236,5 @@ export async function startFakeGitHub(options: { git?: GitRepoFake } = {}): Prom
         server.closeAllConnections();
         server.close(() => r());
       }),
-  };
+  });
 }

@@ -42,7 +42,7 @@ export async function allowedActions(ctx: PortalContext, login: string, story: S
       sender: { login, type: "User" },
       repository: { id: story.repoId, owner: { login: story.owner, type: ownerType }, name: story.repo },
       commands: [PROBE[action]],
-      story: { starter: story.startedBy, holdPlacedBy: snapshot.context.holds.user?.by ?? null },
+      story: { starter: story.startedBy, holdPlacers: (snapshot.context.holds.people ?? []).map((hold) => hold.by) },
       config: story.config.commands,
     });
     if (outcome.kind === "decided" && outcome.decision.allowed) allowed.push(action);

@@ -6,6 +6,7 @@ import { recordCommand } from "../../commands/command-audit.js";
 import type { CommandEvent } from "../../commands/command-event.js";
 import { auditRole, evaluateCommandEvent } from "../../commands/evaluate-command-event.js";
 import { applyStoryCommands } from "../../commands/run/apply-story-commands.js";
+import { grantedAuthority } from "../../commands/granted-authority.js";
 import { auditedCommands, refusalNote } from "../../commands/run/describe-evaluation.js";
 import { emergencyResume, emergencyStop } from "../../commands/run/emergency-stop.js";
 import type { EngineDeps } from "../../engine/deps.js";
@@ -91,9 +92,9 @@ export async function runPortalCommand(
   const evaluation = await evaluateCommandEvent(octokit, directory, event, {
     config: async () => (await loadConfig(octokit as Parameters<typeof loadConfig>[0], target.repository.owner.login, target.repository.name)).commands,
     story: () => {
-      if (!story) return { starter: null, holdPlacedBy: null };
+      if (!story) return { starter: null, holdPlacers: [] };
       const snapshot = readSnapshot(story.snapshot, story.machineVersion);
-      return { starter: story.startedBy, holdPlacedBy: snapshot.context.holds.user?.by ?? null };
+      return { starter: story.startedBy, holdPlacers: (snapshot.context.holds.people ?? []).map((hold) => hold.by) };
     },
   });
   if (evaluation.kind === "ignored") return { verdict: "invalid", message: "Nothing to do.", done: false };
@@ -113,7 +114,8 @@ export async function runPortalCommand(
     note = "no WAVE story here";
     outcome = { verdict: "invalid", message: "There is no story here.", done: false };
   } else {
-    const results = await applyStoryCommands(deps, story, evaluation.commands, login, deliveryId);
+    const decision = evaluation.decision;
+    const results = await applyStoryCommands(deps, story, evaluation.commands, { by: login, authority: (name) => grantedAuthority(decision, name) }, deliveryId);
     note = results.map((r) => r.note).join("; ");
     const notDone = results.filter((r) => !r.done);
     outcome = notDone.length === 0 ? { verdict: "accepted", message: `Done: ${action}.`, done: true } : { verdict: "accepted", message: notDone.map((r) => r.explanation ?? r.note).join(" "), done: false };
