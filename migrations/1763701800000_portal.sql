@@ -14,6 +14,8 @@ CREATE INDEX portal_sessions_expiry ON portal_sessions (expires_at);
 
 -- Keyset pagination of the story list, newest first.
 CREATE INDEX stories_created_id ON stories (created_at DESC, id DESC);
+-- The same order within one repository (the `repository` filter compares names case-insensitively).
+CREATE INDEX stories_repo_created_id ON stories (lower(owner), lower(repo), created_at DESC, id DESC);
 
 -- Every change to a story (any replica, any writer) is announced on `wave_story`, so open portal
 -- pages learn of it from Postgres itself instead of from whichever process made it.
@@ -28,5 +30,6 @@ CREATE TRIGGER stories_notify AFTER INSERT OR UPDATE ON stories FOR EACH ROW EXE
 -- Down Migration
 DROP TRIGGER stories_notify ON stories;
 DROP FUNCTION wave_notify_story();
+DROP INDEX stories_repo_created_id;
 DROP INDEX stories_created_id;
 DROP TABLE portal_sessions;
