@@ -2,7 +2,8 @@
 # `npm test`: everything CI checks, on a fresh Debian machine.
 #  1. npm dependencies
 #  2. Docker with the gVisor runtime, and the sandbox image
-#  3. typecheck, lint, generated files current, every test suite
+#  3. Debian's chromium for the portal's browser tests
+#  4. typecheck, lint, generated files current, every test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -12,6 +13,7 @@ fi
 if [ -f runner-image/build.sh ]; then
   bash runner-image/build.sh --if-missing
 fi
+bash scripts/setup-chromium.sh
 echo "wave: typecheck"
 npx tsc -p tsconfig.json --noEmit
 echo "wave: lint"

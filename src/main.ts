@@ -7,6 +7,7 @@ import { createPool } from "./store/db.js";
 import { waveApp } from "./wave.js";
 import { productionPorts } from "./boot/production-ports.js";
 import { bootLog } from "./boot/log.js";
+import { portalOptionsFromEnv } from "./portal/options.js";
 
 /**
  * `npm start`. Without APP_ID and a private key, Probot's setup mode serves a
@@ -35,12 +36,13 @@ async function main(): Promise<void> {
   }
   const boss = await startQueue(db.url);
   const deps = { pool, boss, log };
-  const ports = await productionPorts(deps, process.env);
+  const { sandboxProbes, ...ports } = await productionPorts(deps, process.env);
+  const portal = { options: { ...portalOptionsFromEnv(process.env), ...sandboxProbes }, databaseUrl: db.url };
   // On a benchmark's compressed clock (WAVE_PACE_TIME_SCALE) Probot's own spacing of writes (one a second, in real
   // time) would measure Probot instead of WAVE's pacer, which keeps the content limits on either clock.
   const compressedClock = Number(process.env.WAVE_PACE_TIME_SCALE ?? 1) > 1;
   const Octokit = compressedClock ? WaveOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false } })) : WaveOctokit;
-  await run(waveApp({ deps, ...ports, workers: workerOptionsFromEnv(process.env) }), { log, Octokit });
+  await run(waveApp({ deps, ...ports, portal, notifier: {}, workers: workerOptionsFromEnv(process.env) }), { log, Octokit });
 }
 
 main().catch((error: unknown) => {

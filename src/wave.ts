@@ -10,6 +10,10 @@ import { startDeliveryDispatcher } from "./webhooks/delivery-dispatcher.js";
 import { createDeliveryRecorder } from "./webhooks/delivery-recorder.js";
 import { subscribedEvents } from "./webhooks/events.js";
 import type { DeliveryHandler } from "./webhooks/route-delivery.js";
+import { createPortal, type Portal } from "./portal/portal.js";
+import { createMetrics, type WaveMetrics } from "./portal/ops/metrics.js";
+import type { PortalOptions } from "./portal/options.js";
+import { startNotifier, type NotifierOptions } from "./notify/notifier.js";
 
 export interface WaveOptions {
   deps: EngineDeps;
@@ -20,8 +24,23 @@ export interface WaveOptions {
   /** Handlers for webhooks beyond intake, keyed "event.action". */
   handlers: (github: GitHubAuth) => Record<string, DeliveryHandler>;
   workers?: WorkerOptions;
-  /** Called with the running workers once the app is loaded. */
-  onStarted?: (workers: Workers) => void;
+  /** The portal (dashboard, API, health, metrics) on the app's server; absent in tests that do not need it. */
+  portal?: { options: PortalOptions; databaseUrl: string };
+  /** Send Slack notifications from this replica (off in tests that do not need it). */
+  notifier?: NotifierOptions;
+  /** Called with the running workers (and the portal, when there is one) once the app is loaded. */
+  onStarted?: (workers: Workers, portal?: Portal) => void;
+}
+
+/** Counts every GitHub answer and keeps the last rate-limit figure, for `/metrics`. */
+function instrument(client: GitHubClient, metrics: WaveMetrics): GitHubClient {
+  const hook = (client as unknown as { hook?: { after: (n: string, f: (r: { status: number; headers: Record<string, unknown> }) => void) => void; error: (n: string, f: (e: { status?: number; response?: { headers: Record<string, unknown> } }) => never) => void } }).hook;
+  hook?.after("request", (r) => metrics.githubRequest(r.status, r.headers["x-ratelimit-remaining"] as string | undefined, r.headers["x-ratelimit-resource"] as string | undefined));
+  hook?.error("request", (error) => {
+    metrics.githubRequest(error.status ?? 0, error.response?.headers["x-ratelimit-remaining"] as string | undefined, error.response?.headers["x-ratelimit-resource"] as string | undefined);
+    throw error;
+  });
+  return client;
 }
 
 /**
@@ -29,13 +48,15 @@ export interface WaveOptions {
  * its processing; everything else runs in the queue's workers.
  */
 export function waveApp(options: WaveOptions): ApplicationFunction {
-  return async (app: Probot) => {
+  return async (app: Probot, { addHandler }) => {
     const { deps } = options;
-    const github: GitHubAuth = { forInstallation: async (id: number) => (await app.auth(id)) as unknown as GitHubClient };
+    const metrics = createMetrics(deps.pool, options.portal?.options.sandboxCount);
+    const github: GitHubAuth = { forInstallation: async (id: number) => instrument((await app.auth(id)) as unknown as GitHubClient, metrics) };
+    const directory = createSenderDirectory();
     const workers = await startWorkers(
       deps,
       {
-        router: { github, directory: createSenderDirectory(), handlers: options.handlers(github) },
+        router: { github, directory, handlers: options.handlers(github) },
         effects: { github, sandbox: options.sandbox, facts: options.facts },
         gates: options.gates(github),
       },
@@ -50,6 +71,9 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
       if (fresh) dispatcher.poke();
       else app.log.debug({ deliveryId: context.id }, "redelivery ignored");
     });
-    options.onStarted?.(workers);
+    const portal = options.portal ? createPortal(deps, { boss: deps.boss, github, directory, metrics, databaseUrl: options.portal.databaseUrl }, options.portal.options) : undefined;
+    if (portal) addHandler(portal.handler);
+    if (options.notifier) startNotifier(deps, options.notifier);
+    options.onStarted?.(workers, portal);
   };
 }

@@ -14,14 +14,19 @@ import { sandboxPolicyFromEnv } from "../sandbox/policy.js";
 import { checkSandboxReady } from "../sandbox/readiness.js";
 import { startReaper } from "../sandbox/reaper.js";
 import { stopStorySandboxes } from "../sandbox/story-sandboxes.js";
+import { LABELS } from "../sandbox/labels.js";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import { setupDepsFromEnv } from "./setup-deps.js";
+import type { SandboxCounter } from "../portal/ops/metrics.js";
+import type { SandboxProbe } from "../portal/ops/readiness.js";
 
 export interface ProductionPorts {
   sandbox: SandboxControl;
   facts: StatusFacts;
   gates: (github: GitHubAuth) => GateWorkers;
   handlers: (github: GitHubAuth) => Record<string, DeliveryHandler>;
+  /** What the portal's `/readyz` and `/metrics` ask the sandbox backend. */
+  sandboxProbes: { sandboxReady: SandboxProbe; sandboxCount: SandboxCounter };
 }
 
 /**
@@ -58,5 +63,12 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     facts: gateStatusFacts(deps.pool),
     gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir, setup }),
     handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env), ...onboardingHandlers(), "push.": handleConfigPush }),
+    sandboxProbes: {
+      sandboxReady: async () => {
+        const now = await checkSandboxReady(runner.docker, policy);
+        return now.ok ? { ok: true } : { ok: false, reason: now.problems.map((p) => `${p.message} Fix: ${p.fix}`).join(" ") };
+      },
+      sandboxCount: async () => (await runner.docker.listContainers({ filters: { label: [`${LABELS.deployment}=${deployment}`] } })).length,
+    },
   };
 }

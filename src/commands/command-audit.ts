@@ -16,7 +16,7 @@ export interface CommandRecord {
   repository: string;
   /** Issue or pull request number; null for a button on a run without one. */
   number: number | null;
-  source: "issue_comment" | "pull_request_review" | "check_run";
+  source: "issue_comment" | "pull_request_review" | "check_run" | "portal";
   actor: string;
   role: PermissionLevel | null;
   commands: string[];

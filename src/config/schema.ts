@@ -6,6 +6,7 @@ import { budgetSection } from "./sections/budget.js";
 import { safetySection } from "./sections/safety.js";
 import { commandsSection } from "./sections/commands.js";
 import { orgPolicySection } from "./sections/org-policy.js";
+import { notifySection } from "./sections/notify.js";
 
 /**
  * The whole of `.github/wave.yml`. Unknown keys are errors, so a typo is
@@ -20,6 +21,7 @@ export const waveConfigSchema = z
     safety: safetySection,
     commands: commandsSection,
     org_policy: orgPolicySection,
+    notify: notifySection,
   })
   .strict();
 

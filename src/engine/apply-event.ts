@@ -9,6 +9,7 @@ import { MACHINE_VERSION } from "../story/machine.js";
 import { readSnapshot, stampDecisions, type StoredSnapshot } from "../story/snapshot.js";
 import { gateOf, stateName, statusOf, transition, type MachineEffect } from "../story/transition.js";
 import type { EngineDeps } from "./deps.js";
+import { queueStoryNotification } from "../notify/queue-story-notification.js";
 
 export interface ApplyResult {
   applied: boolean;
@@ -49,6 +50,7 @@ export async function applyEvent(deps: EngineDeps, storyId: string, event: Story
       const to = describe(next.snapshot);
       await appendAudit(tx, { storyId, owner: story.owner, actor: event.by, event: event.type, fromState: from, toState: to, detail: { ...detail, ...eventDetail(event) } });
       await commitEffects(deps, tx, storyId, next.effects, story.version + 1);
+      await queueStoryNotification(tx, story, event, from, to, next.snapshot);
       return { applied: true, story: { ...story, snapshot: next.snapshot, machineVersion: MACHINE_VERSION, version: story.version + 1, status, gate }, from, to } satisfies ApplyResult;
     });
     if (result) return result;

@@ -11,6 +11,8 @@ import type { GitHubAuth } from "../../src/engine/ports.js";
 import type { GateWorkers } from "../../src/engine/run-gate.js";
 import type { DeliveryHandler } from "../../src/webhooks/route-delivery.js";
 import { waveApp, type WaveOptions } from "../../src/wave.js";
+import type { Portal } from "../../src/portal/portal.js";
+import type { PortalOptions } from "../../src/portal/options.js";
 import { freshDatabase } from "./db.js";
 import { TEST_SECRET, testPrivateKey } from "./test-keys.js";
 import { deliver } from "./webhook-examples.js";
@@ -19,6 +21,8 @@ export { TEST_SECRET, testPrivateKey, waitFor } from "./test-keys.js";
 
 export interface TestApp {
   url: string;
+  /** The server's root (http://127.0.0.1:port). */
+  origin: string;
   pool: Pool;
   boss: PgBoss;
   databaseUrl: string;
@@ -39,6 +43,8 @@ export interface TestAppOptions {
   workers?: WaveOptions["workers"];
   /** GitHub's API base URL; a local fake GitHub server instead of nock (tests that also drive Docker need this). */
   githubBaseUrl?: string;
+  /** Serve the portal too; GitHub (OAuth, users) is `githubBaseUrl`. */
+  portal?: Partial<PortalOptions>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -48,6 +54,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const log = pino({ level: process.env.WAVE_TEST_LOG ?? "silent" });
   const deps: EngineDeps = { pool, boss, log };
   let workers: Workers | undefined;
+  let portal: Portal | undefined;
   const server = new Server({
     host: "127.0.0.1",
     port: await freePort(),
@@ -71,7 +78,27 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       gates: (github) => options.gates?.(github, deps) ?? {},
       handlers: (github) => options.handlers?.(github, deps) ?? {},
       workers: { pollingIntervalSeconds: 0.5, ...options.workers },
-      onStarted: (w) => (workers = w),
+      onStarted: (w, p) => {
+        workers = w;
+        portal = p;
+      },
+      ...(options.portal
+        ? {
+            portal: {
+              databaseUrl: db.url,
+              options: {
+                clientId: "Iv1.fakeclient",
+                clientSecret: "fake-client-secret",
+                sessionSecret: "wave-test-session-secret",
+                githubApiUrl: options.githubBaseUrl ?? "https://api.github.com",
+                githubWebUrl: options.githubBaseUrl ?? "https://github.com",
+                secureCookies: false,
+                sandboxReady: async () => ({ ok: true }),
+                ...options.portal,
+              },
+            },
+          }
+        : {}),
     }),
   );
   const http = await server.start();
@@ -81,12 +108,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   if (!workers) throw new Error("workers did not start");
   return {
     url,
+    origin: `http://127.0.0.1:${port}`,
     pool,
     boss,
     databaseUrl: db.url,
     workers,
     send: (name, payload, deliveryId = randomUUID()) => deliver(url, TEST_SECRET, name, payload, deliveryId),
     stop: async () => {
+      await portal?.close();
       await server.stop();
       await boss.stop({ graceful: false, wait: true });
       await pool.end();

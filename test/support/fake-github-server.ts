@@ -40,6 +40,13 @@ export interface FakeGitHub {
   labelCreations: string[];
   /** Answers of 403 "secondary rate limit" given because a content limit was exceeded. */
   secondaryLimited: number;
+  /**
+   * GitHub's OAuth web flow: `/login/oauth/authorize` signs in as `signInAs` at once (the person
+   * clicking "Authorize"), `/login/oauth/access_token` swaps the code for a user token.
+   */
+  oauth: { clientId: string; clientSecret: string; signInAs: string | null; tokens: Map<string, string> };
+  /** What `GET /user/installations` (and their repositories) answer, per login. */
+  userInstallations: Map<string, { id: number; account: { login: string; type: "User" | "Organization" }; repositories: { id: number; name: string }[] }[]>;
   /** GitHub's failures, decided per request: refused outright, or applied and then answered badly. */
   fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
   /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
@@ -93,9 +100,12 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
     roles: new Map(),
     configs: new Map(),
     repos: new Map(),
+    oauth: { clientId: "Iv1.fakeclient", clientSecret: "fake-client-secret", signInAs: null, tokens: new Map() },
+    userInstallations: new Map(),
     fault: undefined,
     faulted: [],
   };
+  const codes = new Map<string, string>();
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
     res.end(JSON.stringify(body));
@@ -108,6 +118,34 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       const path = url.pathname.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql$/, "/graphql");
       const method = req.method ?? "GET";
       fake.requests.push({ method, path, body });
+      // OAuth lives on GitHub's web host, outside the REST description.
+      if (path === "/login/oauth/authorize" && method === "GET") {
+        const login = fake.oauth.signInAs;
+        const redirect = url.searchParams.get("redirect_uri");
+        if (!login || !redirect || url.searchParams.get("client_id") !== fake.oauth.clientId) {
+          res.writeHead(403, { "content-type": "text/plain" });
+          return res.end("fake GitHub: nobody to sign in, or wrong client id");
+        }
+        const code = `code_${nextId++}`;
+        codes.set(code, login);
+        const target = new URL(redirect);
+        target.searchParams.set("code", code);
+        const state = url.searchParams.get("state");
+        if (state) target.searchParams.set("state", state);
+        res.writeHead(302, { location: target.toString() });
+        return res.end();
+      }
+      if (path === "/login/oauth/access_token" && method === "POST") {
+        const b = (typeof body === "string" ? Object.fromEntries(new URLSearchParams(body)) : (body ?? {})) as Record<string, string>;
+        const login = codes.get(b.code ?? "");
+        if (b.client_id !== fake.oauth.clientId || b.client_secret !== fake.oauth.clientSecret || !login) {
+          return json(res, 200, { error: "bad_verification_code", error_description: "The code passed is incorrect or expired." });
+        }
+        codes.delete(b.code ?? "");
+        const token = `ghu_fake_${nextId++}`;
+        fake.oauth.tokens.set(token, login);
+        return json(res, 200, { access_token: token, token_type: "bearer", scope: "" });
+      }
       if (!documentedRoute(method, path)) {
         fake.undocumented.push(`${method} ${path}`);
         return json(res, 400, { message: `${method} ${path} is not in GitHub's REST API description` });
@@ -152,6 +190,20 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
         const perPage = Number(url.searchParams.get("per_page") ?? 30);
         const all = [...fake.installationRepos.values()].map((r) => ({ ...r, owner: { login: r.full_name.split("/")[0] } }));
         return json(res, 200, { total_count: all.length, repositories: all.slice((page - 1) * perPage, page * perPage) });
+      }
+      if (path === "/user" || path.startsWith("/user/installations")) {
+        const token = String(req.headers.authorization ?? "").replace(/^(token|bearer)\s+/i, "");
+        const login = fake.oauth.tokens.get(token);
+        if (!login) return json(res, 401, { message: "Bad credentials" });
+        if (path === "/user") return json(res, 200, { login, id: 1000 + login.length, type: "User" });
+        const installations = fake.userInstallations.get(login) ?? [];
+        if (path === "/user/installations") return json(res, 200, { total_count: installations.length, installations: installations.map((i) => ({ id: i.id, account: i.account })) });
+        if ((m = path.match(/^\/user\/installations\/(\d+)\/repositories$/))) {
+          const inst = installations.find((i) => i.id === Number(m?.[1]));
+          if (!inst) return json(res, 404, { message: "Not Found" });
+          const repositories = inst.repositories.map((r) => ({ id: r.id, name: r.name, full_name: `${inst.account.login}/${r.name}`, owner: inst.account, private: false }));
+          return json(res, 200, { total_count: repositories.length, repositories });
+        }
       }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
         const key = `${m[1]}/${m[2]}#${m[3]}`;

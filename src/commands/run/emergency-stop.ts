@@ -2,6 +2,8 @@ import { addStoryEffects, applyEvent } from "../../engine/apply-event.js";
 import type { EngineDeps } from "../../engine/deps.js";
 import { setOrgStop } from "../../store/org-controls.js";
 import { listLiveStoriesOfOwner } from "../../store/stories.js";
+import { emergencyNotification } from "../../notify/notification-for.js";
+import { notifyOrganisation } from "../../notify/notify-organisation.js";
 
 export interface EmergencyOutcome {
   /** Live stories the stop or the resume was sent to. */
@@ -34,6 +36,7 @@ export async function emergencyStop(deps: EngineDeps, owner: string, by: string,
       if (story.status === "held" || !result.applied) await addStoryEffects(deps, story.id, [{ kind: "stop-sandbox" }, { kind: "sync-issue" }]);
     }
   }
+  await notifyOrganisation(deps.pool, emergencyNotification("stop", owner, by, reason, seen.size), owner, deliveryId);
   return { stories: seen.size, changed, repositories: repositories.size };
 }
 
@@ -55,5 +58,6 @@ export async function emergencyResume(deps: EngineDeps, owner: string, by: strin
     // Not applied means it had no emergency hold; its comment may still show the banner.
     if (!result.applied) await addStoryEffects(deps, story.id, [{ kind: "sync-issue" }]);
   }
+  await notifyOrganisation(deps.pool, emergencyNotification("resume", owner, by, null, stories.length), owner, deliveryId);
   return { stories: stories.length, changed, repositories: repositories.size };
 }
