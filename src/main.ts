@@ -1,4 +1,4 @@
-import { ProbotOctokit, run } from "probot";
+import { run } from "probot";
 import { startDatabase } from "./boot/database.js";
 import { WaveOctokit } from "./github/octokit-options.js";
 import { startQueue } from "./jobs/queue.js";
