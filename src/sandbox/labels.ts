@@ -15,3 +15,6 @@ export const WORKSPACE_DIR = "/workspace";
 export const HOME_DIR = "/home/wave";
 /** Runner bookkeeping (one pid file per command's process group); inside /tmp so it needs no extra mount. */
 export const RUNNER_DIR = "/tmp/.wave";
+
+/** What the setup phase restored into the workspace (installed dependencies), kept out of every exported change. */
+export const INSTALLED_EXCLUDE = `${RUNNER_DIR}/installed-exclude`;

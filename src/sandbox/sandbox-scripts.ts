@@ -1,5 +1,5 @@
 import { IDLE_LOOP } from "./container-config.js";
-import { WORKSPACE_DIR } from "./labels.js";
+import { INSTALLED_EXCLUDE, WORKSPACE_DIR } from "./labels.js";
 
 /*
  * The shell run inside the sandbox, kept here so each piece is readable in one place.
@@ -120,7 +120,8 @@ printf '%s\\n' "$1" >"$g/HEAD"
 printf '%s\\n' ${WORKSPACE_DIR}/.git/objects >"$g/objects/info/alternates"
 printf '%s\\n' ${EXPORT_GIT_CONFIG} >"$g/config"
 printf '%s\\n' '${ATTRIBUTES_EXACT}' >"$g/info/attributes"
-: >"$g/info/exclude"
+# Only what the setup phase restored is excluded (beside the repository's own .gitignore files).
+if [ -f ${INSTALLED_EXCLUDE} ]; then cat ${INSTALLED_EXCLUDE} >"$g/info/exclude"; else : >"$g/info/exclude"; fi
 export GIT_DIR="$g" GIT_WORK_TREE=${WORKSPACE_DIR} GIT_INDEX_FILE="$out/index" HOME="$out" XDG_CONFIG_HOME="$out"
 ${GIT} read-tree "$1"
 ${GIT} add -A

@@ -1,4 +1,4 @@
-import { WORKSPACE_DIR } from "../labels.js";
+import { INSTALLED_EXCLUDE, RUNNER_DIR } from "../labels.js";
 
 /**
  * Packs the installed dependencies (the absolute paths given as arguments, those that exist) into
@@ -15,10 +15,11 @@ exec tar -c -f - $list`;
 
 /**
  * Unpacks a dependency archive from stdin into the sandbox and keeps what it restored in the
- * workspace out of the exported change (.git/info/exclude), whatever the repository's .gitignore
- * says. Arguments: the workspace-relative paths to exclude.
+ * workspace out of the exported change, whatever the repository's .gitignore says: the paths go
+ * to the runner's own exclude list, which the export (its own git directory, which never reads
+ * the workspace's .git) copies in. Arguments: the workspace-relative paths to exclude.
  */
 export const RESTORE_INSTALLED = `set -eu
 tar -x -f - -C / --no-same-owner --no-overwrite-dir
-mkdir -p ${WORKSPACE_DIR}/.git/info
-for p do printf '/%s\\n' "$p" >>${WORKSPACE_DIR}/.git/info/exclude; done`;
+mkdir -p ${RUNNER_DIR}
+for p do printf '/%s\\n' "$p" >>${INSTALLED_EXCLUDE}; done`;
