@@ -3,6 +3,7 @@ import { configJsonSchema } from "./json-schema.js";
 /** The parts of a JSON Schema node the validator reads. */
 export interface SchemaNode {
   type?: string | string[];
+  description?: string;
   default?: unknown;
   enum?: unknown[];
   const?: unknown;
@@ -60,7 +61,10 @@ export function schemaAt(path: readonly (string | number)[]): SchemaNode | undef
 export function knownKeysAt(path: readonly (string | number)[]): string[] {
   const node = schemaAt(path);
   const withProps = node?.properties ? node : node?.anyOf?.map(resolve).find((n) => n?.properties);
-  return Object.keys(withProps?.properties ?? {});
+  // A removed key stays in the schema only to refuse it with a message; it is never suggested.
+  return Object.entries(withProps?.properties ?? {})
+    .filter(([, value]) => !resolve(value)?.description?.startsWith("Removed:"))
+    .map(([key]) => key);
 }
 
 /** A value that the schema at `path` accepts, to show next to a problem. */

@@ -64,8 +64,11 @@ describe("the role cache", () => {
 
   it("turns a server error into a named GitHub error, and does not cache it", async () => {
     const directory = createSenderDirectory();
-    nock(api).get(permissionPath).reply(500, { message: "boom" });
+    // A 500 that lasts: whichever layer retries server errors meets it every time.
+    const failing = nock(api).get(permissionPath).times(10).reply(500, { message: "boom" });
     const error = await directory.role(octokit, repository, "alice", 60).catch((e: unknown) => e);
+    expect(failing.isDone()).toBe(false);
+    nock.cleanAll();
     expect(error).toBeInstanceOf(GitHubError);
     expect(userMessage(error)).toMatch(/GitHub answered 500 to GET \/repos\/octo-org\/app\/collaborators\/alice\/permission: boom/);
     nock(api).get(permissionPath).reply(200, { permission: "write", role_name: "write" });
