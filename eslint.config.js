@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".wave/", "coverage/", "action/dist/", "runner-image/out/", "test/fixtures/registry/", "test/fixtures/repos/greet-js/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      ".wave/",
+      "coverage/",
+      "action/dist/",
+      "runner-image/out/",
+      "test/fixtures/registry/",
+      "test/fixtures/repos/greet-js/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

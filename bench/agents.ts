@@ -39,7 +39,11 @@ import { startFakeAnthropic } from "../test/support/fake-anthropic.js";
 import type { FakeAnthropic, FakeReply } from "../test/support/fake-anthropic.js";
 
 const { values } = parseArgs({
-  options: { stories: { type: "string", default: "5" }, "model-delay-ms": { type: "string", default: "0" }, runner: { type: "string", default: "local" } },
+  options: {
+    stories: { type: "string", default: "5" },
+    "model-delay-ms": { type: "string", default: "0" },
+    runner: { type: "string", default: "local" },
+  },
 });
 if (values.runner !== "local" && values.runner !== "docker") throw new Error("--runner is local or docker");
 const docker = values.runner === "docker" ? createDockerRunner({ instance: `bench-agents-${process.pid}` }) : undefined;
@@ -124,7 +128,8 @@ async function oneStory(pool: pg.Pool, storyNo: number): Promise<Row> {
   }
 }
 
-async function measuredStory(pool: pg.Pool, storyNo: number, fake: FakeAnthropic, raw: Workspace): Promise<Row> {  const { ws, ms: workspaceMs } = timed(raw);
+async function measuredStory(pool: pg.Pool, storyNo: number, fake: FakeAnthropic, raw: Workspace): Promise<Row> {
+  const { ws, ms: workspaceMs } = timed(raw);
   const ledger = pgBudgetLedger(pool);
   const client = createAnthropicClient(agents.api, { ANTHROPIC_API_KEY: "sk-bench", ANTHROPIC_BASE_URL: fake.baseURL });
   const scope = { storyId: crypto.randomUUID(), repoId: 1, storyCapUsd: 4, repoCapUsd: 1e6 };
@@ -139,7 +144,11 @@ async function measuredStory(pool: pg.Pool, storyNo: number, fake: FakeAnthropic
   const estimate = preflightEstimate({
     plan: planned.plan,
     basePromptTokens: estimateInputTokens({ messages: [planned.markdown] }),
-    developer: { max_tokens: agents.developer.max_tokens, price: builtInPrices[agents.developer.model]!, maxTurns: agents.limits.max_turns },
+    developer: {
+      max_tokens: agents.developer.max_tokens,
+      price: builtInPrices[agents.developer.model]!,
+      maxTurns: agents.limits.max_turns,
+    },
     maxRecycles: 3,
     position,
   });
@@ -159,7 +168,10 @@ async function measuredStory(pool: pg.Pool, storyNo: number, fake: FakeAnthropic
       },
     },
   );
-  const verified = await runVerify(ws, planned.plan.test_command ?? "false", { timeoutMs: 120_000, maxOutputChars: agents.limits.max_failure_chars });
+  const verified = await runVerify(ws, planned.plan.test_command ?? "false", {
+    timeoutMs: 120_000,
+    maxOutputChars: agents.limits.max_failure_chars,
+  });
   const wallMs = performance.now() - started;
   if (outcome.status !== "done" || !verified.passed) throw new Error(`bench story did not pass: ${outcome.status} / ${verified.output}`);
 
@@ -170,7 +182,10 @@ async function measuredStory(pool: pg.Pool, storyNo: number, fake: FakeAnthropic
     (r.usage?.input_tokens ?? 0) + (r.usage?.cache_read_input_tokens ?? 0) + (r.usage?.cache_creation_input_tokens ?? 0);
   const developerAfterFirst = requests.slice(2);
   const allIn = developerAfterFirst.reduce((n, r) => n + tokens(r), 0);
-  const cachedIn = developerAfterFirst.reduce((n, r) => n + (r.usage?.cache_read_input_tokens ?? 0) + (r.usage?.cache_creation_input_tokens ?? 0), 0);
+  const cachedIn = developerAfterFirst.reduce(
+    (n, r) => n + (r.usage?.cache_read_input_tokens ?? 0) + (r.usage?.cache_creation_input_tokens ?? 0),
+    0,
+  );
   return {
     wallMs,
     modelMs,
@@ -201,7 +216,18 @@ try {
   console.log("story  wall_ms  model_ms  workspace_ms  overhead_ms  requests  input_tokens  cached_share  read_share  cost_usd");
   rows.forEach((r, i) =>
     console.log(
-      [i + 1, r.wallMs.toFixed(0), r.modelMs.toFixed(0), r.workspaceMs.toFixed(0), r.overheadMs.toFixed(0), r.requests, r.inputTokens, `${(r.cachedShare * 100).toFixed(1)}%`, `${(r.readShare * 100).toFixed(1)}%`, r.costUsd.toFixed(4)]
+      [
+        i + 1,
+        r.wallMs.toFixed(0),
+        r.modelMs.toFixed(0),
+        r.workspaceMs.toFixed(0),
+        r.overheadMs.toFixed(0),
+        r.requests,
+        r.inputTokens,
+        `${(r.cachedShare * 100).toFixed(1)}%`,
+        `${(r.readShare * 100).toFixed(1)}%`,
+        r.costUsd.toFixed(4),
+      ]
         .map(String)
         .join("  "),
     ),

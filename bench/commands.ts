@@ -17,7 +17,13 @@ const F = "```";
 const whole = (chunk: string, last: string) => chunk.repeat(Math.floor((size - last.length) / chunk.length)) + last;
 
 const bodies: [string, string][] = [
-  ["typical review with code, quotes and one command", whole(`Looks good, a few notes.\n> quoted /wave kill x\n\n${F}ts\nconst a = 1; // /wave kill\n${F}\nSee \`code\` and <!-- hidden -->.\n\n`, "/wave status\n")],
+  [
+    "typical review with code, quotes and one command",
+    whole(
+      `Looks good, a few notes.\n> quoted /wave kill x\n\n${F}ts\nconst a = 1; // /wave kill\n${F}\nSee \`code\` and <!-- hidden -->.\n\n`,
+      "/wave status\n",
+    ),
+  ],
   ["one long line", fill("lorem ipsum dolor sit amet ")],
   ["only backticks", fill("`")],
   ["alternating backtick runs", fill("` `` ``` ")],
@@ -48,7 +54,9 @@ function median(work: () => unknown): { median: number; worst: number } {
   return { median: times[Math.floor(runs / 2)] ?? 0, worst: times.at(-1) ?? 0 };
 }
 
-console.log(`parseCommands on ${size}-character comments (median of ${runs} runs after 2 warm-up runs; ratio to a bare CommonMark parse of the same body)`);
+console.log(
+  `parseCommands on ${size}-character comments (median of ${runs} runs after 2 warm-up runs; ratio to a bare CommonMark parse of the same body)`,
+);
 for (const [name, raw] of bodies) {
   const body = withCommand(raw);
   const parse = median(() => parseCommands(body));
@@ -61,4 +69,6 @@ for (const [name, raw] of bodies) {
 const before = process.memoryUsage().heapUsed;
 const big = bodies[0]?.[1] ?? "";
 for (let i = 0; i < 200; i++) parseCommands(big);
-console.log(`  heap after 200 typical parses: ${((process.memoryUsage().heapUsed - before) / 1024 / 1024).toFixed(1)} MiB more (no retention expected)`);
+console.log(
+  `  heap after 200 typical parses: ${((process.memoryUsage().heapUsed - before) / 1024 / 1024).toFixed(1)} MiB more (no retention expected)`,
+);

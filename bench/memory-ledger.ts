@@ -10,18 +10,33 @@ import type { BudgetLedger, ModelCallRecord } from "../src/agents/ledger.js";
 export function memoryBudgetLedger(): BudgetLedger {
   const calls = new Map<string, ModelCallRecord & { repoId: number }>();
   const raises = new Map<string, number>();
-  const spent = (rows: Iterable<ModelCallRecord>) => [...rows].reduce((sum, r) => sum + (r.status === "settled" ? (r.costUsd ?? 0) : r.status === "reserved" ? r.worstCaseUsd : 0), 0);
+  const spent = (rows: Iterable<ModelCallRecord>) =>
+    [...rows].reduce((sum, r) => sum + (r.status === "settled" ? (r.costUsd ?? 0) : r.status === "reserved" ? r.worstCaseUsd : 0), 0);
   const ledger: BudgetLedger = {
     async reserve(scope, call) {
       assertAffordable(await ledger.position(scope), call.worstCaseUsd, `the next ${call.role} call (${call.model})`);
       const id = randomUUID();
       const usage = { inputTokens: 0, outputTokens: 0, cacheWriteTokens: 0, cacheReadTokens: 0 };
-      calls.set(id, { id, storyId: scope.storyId, repoId: scope.repoId, role: call.role, model: call.model, status: "reserved", worstCaseUsd: call.worstCaseUsd, costUsd: null, usage, latencyMs: null, error: null, at: new Date() });
+      calls.set(id, {
+        id,
+        storyId: scope.storyId,
+        repoId: scope.repoId,
+        role: call.role,
+        model: call.model,
+        status: "reserved",
+        worstCaseUsd: call.worstCaseUsd,
+        costUsd: null,
+        usage,
+        latencyMs: null,
+        error: null,
+        at: new Date(),
+      });
       return id;
     },
     async settle(id, r) {
       const row = calls.get(id);
-      if (row?.status === "reserved") calls.set(id, { ...row, status: "settled", costUsd: r.costUsd, usage: r.usage, latencyMs: r.latencyMs });
+      if (row?.status === "reserved")
+        calls.set(id, { ...row, status: "settled", costUsd: r.costUsd, usage: r.usage, latencyMs: r.latencyMs });
     },
     async fail(id, r) {
       const row = calls.get(id);

@@ -46,15 +46,21 @@ const mutation = (i: number) => ({
   variables: { repositoryId: event.repositories?.[i]?.node_id, n0: "wave", c0: "1d76db", d0: "bench" },
 });
 const post = (github: FakeGitHub, i: number) =>
-  fetch(`${github.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(mutation(i)) }).then((r) => r.arrayBuffer());
+  fetch(`${github.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(mutation(i)),
+  }).then((r) => r.arrayBuffer());
 
 async function unpaced(): Promise<{ ms: number; limited: number }> {
   const github = await fresh();
   const start = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 8 }, async () => {
-    while (next < REPOS) await post(github, next++);
-  }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < REPOS) await post(github, next++);
+    }),
+  );
   const result = { ms: performance.now() - start, limited: github.secondaryLimited };
   await github.close();
   return result;
@@ -66,7 +72,11 @@ async function floor(): Promise<{ ms: number; limited: number }> {
   const planned: number[] = [];
   for (let i = 0; i < REPOS; i++) {
     // The fastest schedule the limits allow with the margin WAVE's pacer plans with (windows 5 % long), so arrival jitter cannot fold two windows into one.
-    const at = nextSlot(planned, githubLimits.map((w) => ({ ...w, windowMs: w.windowMs * 1.05 })), Date.now());
+    const at = nextSlot(
+      planned,
+      githubLimits.map((w) => ({ ...w, windowMs: w.windowMs * 1.05 })),
+      Date.now(),
+    );
     planned.push(at);
     const wait = at - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -82,11 +92,15 @@ const dataDir = `.wave/bench-onboarding-pg-${process.pid}`;
 const db = await startEmbeddedPostgres({ dataDir, persistent: false });
 try {
   await migrate(db.url);
-  console.log(`bench:onboarding — ${REPOS} repositories, GitHub's content limits (80/min, 500/h) on a clock ${SCALE}× fast; ${CONCURRENCY} onboarding workers`);
+  console.log(
+    `bench:onboarding — ${REPOS} repositories, GitHub's content limits (80/min, 500/h) on a clock ${SCALE}× fast; ${CONCURRENCY} onboarding workers`,
+  );
   const bare = await unpaced();
   console.log(`baseline, unpaced client: ${(bare.ms / 1000).toFixed(1)} s, ${bare.limited} secondary-limit answers of ${REPOS} writes`);
   const best = await floor();
-  console.log(`baseline, the limits' floor: ${(best.ms / 1000).toFixed(1)} s (${((best.ms * SCALE) / 60_000).toFixed(1)} min on GitHub's clock), ${best.limited} secondary-limit answers`);
+  console.log(
+    `baseline, the limits' floor: ${(best.ms / 1000).toFixed(1)} s (${((best.ms * SCALE) / 60_000).toFixed(1)} min on GitHub's clock), ${best.limited} secondary-limit answers`,
+  );
 
   const github = await fresh();
   const app = await spawnApp({
@@ -100,15 +114,28 @@ try {
     const start = performance.now();
     const res = await deliver(app.webhookUrl, TEST_SECRET, "installation", event, "bench-onboarding");
     if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
-    await waitFor(async () => Number((await client.query(`SELECT count(*)::int AS n FROM wave_onboarding WHERE done_at IS NOT NULL`)).rows[0].n) === REPOS, 30 * 60_000, "onboarding");
+    await waitFor(
+      async () =>
+        Number((await client.query(`SELECT count(*)::int AS n FROM wave_onboarding WHERE done_at IS NOT NULL`)).rows[0].n) === REPOS,
+      30 * 60_000,
+      "onboarding",
+    );
     const ms = performance.now() - start;
-    const labelled = Number((await client.query(`SELECT count(*)::int AS n FROM wave_onboarding WHERE outcome LIKE 'labelled: created%'`)).rows[0].n);
+    const labelled = Number(
+      (await client.query(`SELECT count(*)::int AS n FROM wave_onboarding WHERE outcome LIKE 'labelled: created%'`)).rows[0].n,
+    );
     const perRepo = github.requests.filter((r) => r.path === "/graphql").length / REPOS;
     const other = github.requests.filter((r) => r.path !== "/graphql").map((r) => `${r.method} ${r.path.replace(/\d+/g, ":id")}`);
     const duplicates = github.labelCreations.length - new Set(github.labelCreations).size;
-    console.log(`WAVE: ${(ms / 1000).toFixed(1)} s wall (${((ms * SCALE) / 60_000).toFixed(1)} min on GitHub's clock), ${(ms / best.ms).toFixed(2)}× the floor`);
-    console.log(`WAVE: ${github.requests.length} GitHub requests (${other.length} besides the per-repository ones: ${[...new Set(other)].join(", ")}), ${github.secondaryLimited} secondary-limit answers (target 0)`);
-    console.log(`WAVE: ${perRepo.toFixed(2)} GitHub requests per repository without labels (target ≤ 2); ${labelled}/${REPOS} labelled, ${github.labelCreations.length} labels created, ${duplicates} duplicates, ${github.undocumented.length} undocumented requests`);
+    console.log(
+      `WAVE: ${(ms / 1000).toFixed(1)} s wall (${((ms * SCALE) / 60_000).toFixed(1)} min on GitHub's clock), ${(ms / best.ms).toFixed(2)}× the floor`,
+    );
+    console.log(
+      `WAVE: ${github.requests.length} GitHub requests (${other.length} besides the per-repository ones: ${[...new Set(other)].join(", ")}), ${github.secondaryLimited} secondary-limit answers (target 0)`,
+    );
+    console.log(
+      `WAVE: ${perRepo.toFixed(2)} GitHub requests per repository without labels (target ≤ 2); ${labelled}/${REPOS} labelled, ${github.labelCreations.length} labels created, ${duplicates} duplicates, ${github.undocumented.length} undocumented requests`,
+    );
   } finally {
     await client.end();
     await app.stop();

@@ -44,7 +44,11 @@ try {
   github.oauth.signInAs = "octo";
   const repositories = Array.from({ length: REPOS }, (_, i) => ({ id: 7000 + i, name: `repo-${i}` }));
   github.userInstallations.set("octo", [{ id: 91, account: { login: "acme", type: "Organization" }, repositories }]);
-  app = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { GITHUB_CLIENT_ID: github.oauth.clientId, GITHUB_CLIENT_SECRET: github.oauth.clientSecret } });
+  app = await spawnApp({
+    databaseUrl: db.url,
+    githubHost: github.host,
+    env: { GITHUB_CLIENT_ID: github.oauth.clientId, GITHUB_CLIENT_SECRET: github.oauth.clientSecret },
+  });
   const origin = `http://127.0.0.1:${app.port}`;
   const auth = { authorization: `Bearer ${TOKEN}` };
 
@@ -58,27 +62,49 @@ try {
     }
     return summary(samples);
   };
-  const get = (path: string, headers: Record<string, string> = auth) => async () => {
-    const res = await fetch(`${origin}${path}`, { headers });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-  };
+  const get =
+    (path: string, headers: Record<string, string> = auth) =>
+    async () => {
+      const res = await fetch(`${origin}${path}`, { headers });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    };
   // Page 100 (50 per page): follow the cursors once, then time that page.
   let cursor = "";
-  for (let i = 0; i < 99; i++) cursor = ((await (await fetch(`${origin}/wave/api/stories?limit=50${cursor ? `&cursor=${cursor}` : ""}`, { headers: auth })).json()) as { next_cursor: string }).next_cursor;
+  for (let i = 0; i < 99; i++)
+    cursor = (
+      (await (await fetch(`${origin}/wave/api/stories?limit=50${cursor ? `&cursor=${cursor}` : ""}`, { headers: auth })).json()) as {
+        next_cursor: string;
+      }
+    ).next_cursor;
   const ids = repositories.map((r) => r.id);
   const rows: [string, ReturnType<typeof summary>][] = [
     ["baseline: GET /healthz", await time(get("/healthz", {}))],
-    ["baseline: bare SELECT of one page (50), from here", await time(async () => void (await pool.query(`SELECT ${SUMMARY_COLUMNS} FROM stories s WHERE s.repo_id = ANY($1::bigint[]) ORDER BY s.created_at DESC, s.id DESC LIMIT 51`, [ids])))],
+    [
+      "baseline: bare SELECT of one page (50), from here",
+      await time(
+        async () =>
+          void (await pool.query(
+            `SELECT ${SUMMARY_COLUMNS} FROM stories s WHERE s.repo_id = ANY($1::bigint[]) ORDER BY s.created_at DESC, s.id DESC LIMIT 51`,
+            [ids],
+          )),
+      ),
+    ],
     ["GET /wave/api/stories (first page, 50)", await time(get("/wave/api/stories?limit=50"))],
     ["GET /wave/api/stories (page 100 by cursor)", await time(get(`/wave/api/stories?limit=50&cursor=${cursor}`))],
-    ["GET /wave/api/stories?state=held&waiting_for_human=true", await time(get("/wave/api/stories?state=held&waiting_for_human=true&limit=50"))],
+    [
+      "GET /wave/api/stories?state=held&waiting_for_human=true",
+      await time(get("/wave/api/stories?state=held&waiting_for_human=true&limit=50")),
+    ],
     ["GET /wave/api/stories?repository=acme/repo-7", await time(get("/wave/api/stories?repository=acme/repo-7&limit=50"))],
   ];
   const healthz = rows[0]?.[1].p99 ?? NaN;
   const bare = rows[1]?.[1].p99 ?? NaN;
   console.log(`\nAPI latency, ${N} sequential requests each (after 20 warm-up), ${STORIES} stories:`);
-  for (const [name, s] of rows) console.log(`  ${name.padEnd(58)} p50 ${fmt(s.p50).padStart(9)}  p99 ${fmt(s.p99).padStart(9)}  p99 ÷ healthz ${(s.p99 / healthz).toFixed(1)}×  p99 ÷ bare SELECT ${(s.p99 / bare).toFixed(1)}×`);
+  for (const [name, s] of rows)
+    console.log(
+      `  ${name.padEnd(58)} p50 ${fmt(s.p50).padStart(9)}  p99 ${fmt(s.p99).padStart(9)}  p99 ÷ healthz ${(s.p99 / healthz).toFixed(1)}×  p99 ÷ bare SELECT ${(s.p99 / bare).toFixed(1)}×`,
+    );
 
   // Event → SSE stream.
   const target = (await pool.query(`SELECT id FROM stories WHERE repo_id = 7000 ORDER BY created_at DESC LIMIT 1`)).rows[0].id as string;
@@ -137,10 +163,14 @@ try {
   }
   const s1 = summary(sse);
   console.log(`\nEvent to page (a story row changes in Postgres, from another connection):`);
-  console.log(`  → SSE 'story' event on an open stream, n=${s1.n}:           p50 ${fmt(s1.p50)}  p99 ${fmt(s1.p99)}  max ${fmt(s1.max)}  (target p99 < 2000 ms: ${(s1.p99 / 2000).toFixed(3)} of it)`);
+  console.log(
+    `  → SSE 'story' event on an open stream, n=${s1.n}:           p50 ${fmt(s1.p50)}  p99 ${fmt(s1.p99)}  max ${fmt(s1.max)}  (target p99 < 2000 ms: ${(s1.p99 / 2000).toFixed(3)} of it)`,
+  );
   if (page.length) {
     const s2 = summary(page);
-    console.log(`  → the open story page in Chromium shows it, n=${s2.n}:     p50 ${fmt(s2.p50)}  p99 ${fmt(s2.p99)}  max ${fmt(s2.max)}  (target p99 < 2000 ms: ${(s2.p99 / 2000).toFixed(3)} of it)`);
+    console.log(
+      `  → the open story page in Chromium shows it, n=${s2.n}:     p50 ${fmt(s2.p50)}  p99 ${fmt(s2.p99)}  max ${fmt(s2.max)}  (target p99 < 2000 ms: ${(s2.p99 / 2000).toFixed(3)} of it)`,
+    );
   }
 } finally {
   await app?.stop();

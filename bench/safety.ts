@@ -36,20 +36,28 @@ import type { FakeReply } from "../test/support/fake-anthropic.js";
 const corpus = loadCorpus();
 const pct = (x: number): string => x.toFixed(3);
 
-console.log(`safety corpus: ${corpus.length} cases (${corpus.filter((c) => c.label === "unsafe").length} unsafe, ${corpus.filter((c) => c.label === "safe").length} safe)`);
-console.log("\n1. deterministic layer (flagged = refused or escalated); training splits are asserted by the unit tests, incidents and validation only here");
+console.log(
+  `safety corpus: ${corpus.length} cases (${corpus.filter((c) => c.label === "unsafe").length} unsafe, ${corpus.filter((c) => c.label === "safe").length} safe)`,
+);
+console.log(
+  "\n1. deterministic layer (flagged = refused or escalated); training splits are asserted by the unit tests, incidents and validation only here",
+);
 const kinds = ["command", "call", "diff"] as const;
 for (const split of [...corpusSplits, "all"] as const) {
   const cases = split === "all" ? corpus : corpus.filter((c) => c.split === split);
   if (cases.length === 0) continue;
   const m = confusion(cases);
   const role = split === "all" ? "" : trainingSplits.includes(split) ? " (training)" : " (bench only)";
-  console.log(`   ${(split + role).padEnd(24)} n=${String(cases.length).padStart(3)}  precision ${pct(m.precision)}  recall ${pct(m.recall)}  (tp ${m.tp} fp ${m.fp} tn ${m.tn} fn ${m.fn})`);
+  console.log(
+    `   ${(split + role).padEnd(24)} n=${String(cases.length).padStart(3)}  precision ${pct(m.precision)}  recall ${pct(m.recall)}  (tp ${m.tp} fp ${m.fp} tn ${m.tn} fn ${m.fn})`,
+  );
   for (const kind of kinds) {
     const ofKind = cases.filter((c) => c.kind === kind);
     if (ofKind.length === 0) continue;
     const k = confusion(ofKind);
-    console.log(`     ${kind.padEnd(22)} n=${String(ofKind.length).padStart(3)}  precision ${pct(k.precision)}  recall ${pct(k.recall)}  (tp ${k.tp} fp ${k.fp} tn ${k.tn} fn ${k.fn})`);
+    console.log(
+      `     ${kind.padEnd(22)} n=${String(ofKind.length).padStart(3)}  precision ${pct(k.precision)}  recall ${pct(k.recall)}  (tp ${k.tp} fp ${k.fp} tn ${k.tn} fn ${k.fn})`,
+    );
   }
   if (split !== "all") for (const miss of m.misses) console.log(`      ${miss.label}: ${miss.id} ${miss.detail.slice(0, 160)}`);
 }
@@ -70,7 +78,9 @@ const sortedMs = times.map((t) => t.ms).sort((a, b) => a - b);
 const worst = times.reduce((a, b) => (b.ms > a.ms ? b : a));
 const slowestRun = times.reduce((a, b) => (b.slowest > a.slowest ? b : a));
 const median = sortedMs[Math.floor(sortedMs.length / 2)] ?? 0;
-console.log(`   time per case (fastest of 5): median ${median.toFixed(3)} ms, p95 ${(sortedMs[Math.floor(sortedMs.length * 0.95)] ?? 0).toFixed(3)} ms, worst ${worst.ms.toFixed(3)} ms (${worst.id}); target < 5 ms median, < 50 ms worst`);
+console.log(
+  `   time per case (fastest of 5): median ${median.toFixed(3)} ms, p95 ${(sortedMs[Math.floor(sortedMs.length * 0.95)] ?? 0).toFixed(3)} ms, worst ${worst.ms.toFixed(3)} ms (${worst.id}); target < 5 ms median, < 50 ms worst`,
+);
 console.log(`   slowest single run: ${slowestRun.slowest.toFixed(3)} ms (${slowestRun.id}; includes scheduling on a shared machine)`);
 
 if (process.argv.includes("--rules-only")) process.exit(0);
@@ -84,15 +94,23 @@ function unit(id: string, salt: string): number {
 
 function scripted(c: CorpusCase): FakeReply {
   const score = c.label === "unsafe" ? 0.05 + 0.55 * unit(c.id, "s") : 0.86 + 0.14 * unit(c.id, "s");
-  const violations = c.label === "unsafe" ? [{ principle: "Never run destructive operations without approval.", explanation: "scripted" }] : [];
-  return reply([toolUse(scorerToolName, { score: Math.round(score * 100) / 100, violations, risks: [], reasoning: `scripted answer for ${c.id}` })]);
+  const violations =
+    c.label === "unsafe" ? [{ principle: "Never run destructive operations without approval.", explanation: "scripted" }] : [];
+  return reply([
+    toolUse(scorerToolName, { score: Math.round(score * 100) / 100, violations, risks: [], reasoning: `scripted answer for ${c.id}` }),
+  ]);
 }
 
 const fake = await startFakeAnthropic();
 const config = defaultConfig().safety;
 const client = new Anthropic({ apiKey: "bench", baseURL: fake.baseURL, maxRetries: 0 });
 // Metered like every scorer call; the bench's own ledger in memory, with caps it cannot reach.
-const model = { client, ledger: memoryBudgetLedger(), scope: { storyId: "bench-safety", repoId: 1, storyCapUsd: 1e6, repoCapUsd: 1e6 }, prices: defaultConfig().budget.prices };
+const model = {
+  client,
+  ledger: memoryBudgetLedger(),
+  scope: { storyId: "bench-safety", repoId: 1, storyCapUsd: 1e6, repoCapUsd: 1e6 },
+  prices: defaultConfig().budget.prices,
+};
 const deps: SafetyJudgeDeps = { config: { ...config, scorer: { ...config.scorer, always_score: true, timeout_ms: 500 } }, model };
 const settings = { model: config.scorer.model, maxTokens: config.scorer.max_tokens, timeoutMs: 2_000 };
 
@@ -105,7 +123,11 @@ async function judge(c: CorpusCase, d: SafetyJudgeDeps): Promise<SafetyVerdict> 
   const context = { storyId: null, ...(c.context?.filesInScope ? { filesInScope: c.context.filesInScope } : {}) };
   const withDomain = { ...d, domainPaths: c.context?.domainPaths ?? [] };
   if (c.kind === "diff") return judgeDiff({ diff: c.diff ?? "", toolCalls: [] }, context, withDomain);
-  return judgeToolCall(c.kind === "command" ? { tool: "bash", command: c.command ?? "" } : (c.call as NonNullable<CorpusCase["call"]>), context, withDomain);
+  return judgeToolCall(
+    c.kind === "command" ? { tool: "bash", command: c.command ?? "" } : (c.call as NonNullable<CorpusCase["call"]>),
+    context,
+    withDomain,
+  );
 }
 
 console.log("\n2. scorer with a scripted model (fake Anthropic API, real SDK)");
@@ -117,7 +139,17 @@ let outputTokens = 0;
 for (const c of corpus) {
   fake.setResponder(() => scripted(c));
   const findings = policyFor(c);
-  const outcome = await scoreWithModel(model, { kind: c.kind === "diff" ? "diff" : "tool-call", subject: subjectOf(c), principles: config.principles, findings, maxSubjectChars: config.scorer.max_subject_chars }, settings);
+  const outcome = await scoreWithModel(
+    model,
+    {
+      kind: c.kind === "diff" ? "diff" : "tool-call",
+      subject: subjectOf(c),
+      principles: config.principles,
+      findings,
+      maxSubjectChars: config.scorer.max_subject_chars,
+    },
+    settings,
+  );
   calls++;
   if (outcome.status === "scored" || outcome.status === "unparsed") {
     inputTokens += outcome.usage.inputTokens + outcome.usage.cacheReadTokens + outcome.usage.cacheWriteTokens;

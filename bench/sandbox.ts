@@ -141,7 +141,11 @@ for (const row of rows) console.log(`${row.name.padEnd(34)}  ${cell(row.create)}
 const p50 = (name: string, key: "create" | "command") => summary(rows.find((r) => r.name === name)?.[key] ?? []).p50;
 const ratio = (a: string, b: string, key: "create" | "command") => (p50(a, key) / p50(b, key)).toFixed(2);
 console.log("\nratios (median):");
-console.log(`  Runner / plain runsc, create → first output: ${ratio("Runner (runsc, hardened)", "plain runsc (dockerode)", "create")}×  (target ≤ 1.2×)`);
-console.log(`  Runner / plain runsc, per command:           ${ratio("Runner (runsc, hardened)", "plain runsc (dockerode)", "command")}×  (target ≤ 1.2×)`);
+console.log(
+  `  Runner / plain runsc, create → first output: ${ratio("Runner (runsc, hardened)", "plain runsc (dockerode)", "create")}×  (target ≤ 1.2×)`,
+);
+console.log(
+  `  Runner / plain runsc, per command:           ${ratio("Runner (runsc, hardened)", "plain runsc (dockerode)", "command")}×  (target ≤ 1.2×)`,
+);
 console.log(`  plain runsc / plain runc, create:            ${ratio("plain runsc (dockerode)", "plain runc (dockerode)", "create")}×`);
 console.log(`  plain runsc / plain runc, per command:       ${ratio("plain runsc (dockerode)", "plain runc (dockerode)", "command")}×`);

@@ -163,4 +163,6 @@ console.log(`download of ${MB} MiB from a loopback upstream:`);
 console.log(row("direct (app → upstream)", d, d));
 console.log(row("egress proxy (app → proxy → upstream)", p, d));
 console.log(row("sandbox → forwarder → exec → proxy", s, d));
-console.log(`  proxy overhead = ${(p.p50 / d.p50).toFixed(2)}× direct; whole channel from the sandbox = ${(s.p50 / d.p50).toFixed(2)}× direct`);
+console.log(
+  `  proxy overhead = ${(p.p50 / d.p50).toFixed(2)}× direct; whole channel from the sandbox = ${(s.p50 / d.p50).toFixed(2)}× direct`,
+);

@@ -39,7 +39,9 @@ async function generatedTarball(mb: number): Promise<string> {
   const writing = pipeline(tar, createGzip({ level: constants.Z_BEST_SPEED }), createWriteStream(`${file}.tmp`));
   for (let i = 0; i < files; i++) {
     const name = `acme-big-ddddddd/src/module-${Math.floor(i / 100)}/file-${i}.bin`;
-    await new Promise<void>((resolve, reject) => tar.entry({ name, size: FILE_BYTES }, randomBytes(FILE_BYTES), (e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      tar.entry({ name, size: FILE_BYTES }, randomBytes(FILE_BYTES), (e) => (e ? reject(e) : resolve())),
+    );
   }
   tar.finalize();
   await writing;
@@ -59,7 +61,11 @@ interface Result {
 
 function runChild(mode: string, baseUrl: string, restMs: number): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/support/tarball-child.ts", mode, baseUrl, String(Math.round(restMs))], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "bench/support/tarball-child.ts", mode, baseUrl, String(Math.round(restMs))],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.on("close", (code) => {
@@ -98,7 +104,9 @@ server.close();
 const mb = (b: number) => `${(b / 1e6).toFixed(0)} MB`;
 const rest = worst.get("rest")!;
 const cell = (v: number, base: number) => `${mb(v).padStart(8)} ${`${(v / base).toFixed(2)}×`.padStart(7)}`;
-console.log(`\nopening a ${(size / 1e6).toFixed(1)} MB repository tarball from a loopback GitHub (max over ${ROUNDS} round(s)); ratios against the app at rest`);
+console.log(
+  `\nopening a ${(size / 1e6).toFixed(1)} MB repository tarball from a loopback GitHub (max over ${ROUNDS} round(s)); ratios against the app at rest`,
+);
 console.log(`${"".padEnd(22)}${"peak RSS".padStart(16)}${"peak heap".padStart(16)}${"peak buffers".padStart(14)}${"time".padStart(10)}`);
 for (const [label, mode] of [
   ["at rest (baseline)", "rest"],
@@ -106,8 +114,12 @@ for (const [label, mode] of [
   ["in memory (before)", "memory"],
 ] as const) {
   const r = worst.get(mode)!;
-  console.log(`${label.padEnd(22)}${cell(r.maxRss, rest.maxRss).padStart(16)}${cell(r.heapUsed, rest.heapUsed).padStart(16)}${mb(r.arrayBuffers).padStart(14)}${(mode === "rest" ? "—" : `${(r.ms / 1000).toFixed(1)} s`).padStart(10)}`);
+  console.log(
+    `${label.padEnd(22)}${cell(r.maxRss, rest.maxRss).padStart(16)}${cell(r.heapUsed, rest.heapUsed).padStart(16)}${mb(r.arrayBuffers).padStart(14)}${(mode === "rest" ? "—" : `${(r.ms / 1000).toFixed(1)} s`).padStart(10)}`,
+  );
 }
 const s = worst.get("stream")!;
 const m = worst.get("memory")!;
-console.log(`\nstreamed: peak RSS ${mb(s.maxRss - rest.maxRss)} above rest for a ${mb(size)} repository (${((s.maxRss - rest.maxRss) / size * 100).toFixed(1)} % of its size); in memory: ${mb(m.maxRss - rest.maxRss)} above rest (${((m.maxRss - rest.maxRss) / size * 100).toFixed(0)} %).`);
+console.log(
+  `\nstreamed: peak RSS ${mb(s.maxRss - rest.maxRss)} above rest for a ${mb(size)} repository (${(((s.maxRss - rest.maxRss) / size) * 100).toFixed(1)} % of its size); in memory: ${mb(m.maxRss - rest.maxRss)} above rest (${(((m.maxRss - rest.maxRss) / size) * 100).toFixed(0)} %).`,
+);

@@ -31,7 +31,10 @@ function nextDelivery(): { name: string; body: string } {
   if (issue % 2 === 0) {
     return { name: "issue_comment", body: JSON.stringify({ ...comment, installation: { id: 1 } }) };
   }
-  return { name: "issues", body: JSON.stringify({ ...labeled, issue: { ...(labeled.issue as object), number: issue++ + 1000 }, installation: { id: 1 } }) };
+  return {
+    name: "issues",
+    body: JSON.stringify({ ...labeled, issue: { ...(labeled.issue as object), number: issue++ + 1000 }, installation: { id: 1 } }),
+  };
 }
 
 async function send(url: string): Promise<number> {
@@ -40,7 +43,12 @@ async function send(url: string): Promise<number> {
   const started = performance.now();
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": name, "x-github-delivery": randomUUID(), "x-hub-signature-256": signature(body, TEST_SECRET) },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": name,
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": signature(body, TEST_SECRET),
+    },
     body,
   });
   await res.arrayBuffer();
@@ -81,7 +89,9 @@ async function measure(name: string, app: AppProcess) {
   for (let i = 0; i < 50; i++) await send(app.webhookUrl); // warm-up
   const latencies = summary(await fixedRate(app.webhookUrl));
   const throughput = await closedLoop(app.webhookUrl);
-  console.log(`${name.padEnd(12)} at ${RATE}/s: p50 ${fmt(latencies.p50)}, p99 ${fmt(latencies.p99)}, max ${fmt(latencies.max)} (${latencies.n} deliveries); sustained ${throughput.toFixed(0)} deliveries/s (closed loop, ${CONCURRENCY} in flight)`);
+  console.log(
+    `${name.padEnd(12)} at ${RATE}/s: p50 ${fmt(latencies.p50)}, p99 ${fmt(latencies.p99)}, max ${fmt(latencies.max)} (${latencies.n} deliveries); sustained ${throughput.toFixed(0)} deliveries/s (closed loop, ${CONCURRENCY} in flight)`,
+  );
   return { latencies, throughput };
 }
 
@@ -106,8 +116,12 @@ try {
   });
   const webResult = await measure("WAVE (web)", web);
   await web.stop();
-  console.log(`throughput ratio WAVE / bare Probot: ${(waveResult.throughput / bareResult.throughput).toFixed(2)} all-in-one, ${(webResult.throughput / bareResult.throughput).toFixed(2)} webhook-only replica (target ≥ 0.5)`);
-  console.log(`WAVE p99 at ${RATE}/s: ${fmt(waveResult.latencies.p99)} all-in-one, ${fmt(webResult.latencies.p99)} webhook-only (target < 100 ms)`);
+  console.log(
+    `throughput ratio WAVE / bare Probot: ${(waveResult.throughput / bareResult.throughput).toFixed(2)} all-in-one, ${(webResult.throughput / bareResult.throughput).toFixed(2)} webhook-only replica (target ≥ 0.5)`,
+  );
+  console.log(
+    `WAVE p99 at ${RATE}/s: ${fmt(waveResult.latencies.p99)} all-in-one, ${fmt(webResult.latencies.p99)} webhook-only (target < 100 ms)`,
+  );
 } finally {
   await github.close();
   await pg.stop();

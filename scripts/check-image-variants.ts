@@ -25,9 +25,15 @@ type Project = { files: Record<string, string>; probes: Probe[] };
 const sh = (script: string) => ["sh", "-c", script];
 
 const python: Project = {
-  files: { "t/test_add.py": "import unittest\n\nclass AddTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(1 + 2, 3)\n" },
+  files: {
+    "t/test_add.py": "import unittest\n\nclass AddTest(unittest.TestCase):\n    def test_add(self):\n        self.assertEqual(1 + 2, 3)\n",
+  },
   probes: [
-    { what: "python venv + pip", argv: sh("python3 -m venv /tmp/venv && /tmp/venv/bin/pip --version"), expect: /pip \d+\S* from \S+ \(python 3\.\d+\)/ },
+    {
+      what: "python venv + pip",
+      argv: sh("python3 -m venv /tmp/venv && /tmp/venv/bin/pip --version"),
+      expect: /pip \d+\S* from \S+ \(python 3\.\d+\)/,
+    },
     { what: "unittest in the venv", argv: sh("cd t && /tmp/venv/bin/python -m unittest test_add 2>&1"), expect: /Ran 1 test/ },
   ],
 };
@@ -37,17 +43,23 @@ const projects: Record<string, Project> = {
     files: {
       "go.mod": "module example.com/calc\n\ngo 1.21\n",
       "calc.go": "package calc\n\nfunc Add(a, b int) int { return a + b }\n",
-      "calc_test.go": 'package calc\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(2, 3) != 5 {\n\t\tt.Fatal("add")\n\t}\n}\n',
+      "calc_test.go":
+        'package calc\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(2, 3) != 5 {\n\t\tt.Fatal("add")\n\t}\n}\n',
     },
     probes: [
       { what: "go version", argv: ["go", "version"], expect: /go version go1\.\d+/ },
-      { what: "go test (modules, GOPROXY=off)", argv: ["env", "GOPROXY=off", "GOFLAGS=-mod=mod", "go", "test", "./..."], expect: /^ok\s+example\.com\/calc/m },
+      {
+        what: "go test (modules, GOPROXY=off)",
+        argv: ["env", "GOPROXY=off", "GOFLAGS=-mod=mod", "go", "test", "./..."],
+        expect: /^ok\s+example\.com\/calc/m,
+      },
     ],
   },
   rust: {
     files: {
       "Cargo.toml": '[package]\nname = "calc"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
-      "src/lib.rs": "pub fn add(a: i32, b: i32) -> i32 { a + b }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { assert_eq!(super::add(2, 3), 5); }\n}\n",
+      "src/lib.rs":
+        "pub fn add(a: i32, b: i32) -> i32 { a + b }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { assert_eq!(super::add(2, 3), 5); }\n}\n",
     },
     probes: [
       { what: "rustc + cargo versions", argv: sh("rustc --version && cargo --version"), expect: /rustc 1\.\d+.*cargo 1\.\d+/s },
@@ -59,14 +71,23 @@ const projects: Record<string, Project> = {
       "gradle-project/settings.gradle": "rootProject.name = 'calc'\n",
       "gradle-project/build.gradle": "apply plugin: 'java'\n",
       "gradle-project/src/main/java/Calc.java": "public class Calc { static int add(int a, int b) { return a + b; } }\n",
-      "src/Calc.java": 'public class Calc {\n  static int add(int a, int b) { return a + b; }\n  public static void main(String[] args) {\n    if (add(2, 3) != 5) throw new AssertionError("add");\n    System.out.println("calc ok");\n  }\n}\n',
+      "src/Calc.java":
+        'public class Calc {\n  static int add(int a, int b) { return a + b; }\n  public static void main(String[] args) {\n    if (add(2, 3) != 5) throw new AssertionError("add");\n    System.out.println("calc ok");\n  }\n}\n',
     },
     probes: [
-      { what: "javac + java", argv: sh("javac -d /tmp/classes src/Calc.java && java -cp /tmp/classes Calc && java -version 2>&1"), expect: /calc ok.*version "\d+/s },
+      {
+        what: "javac + java",
+        argv: sh("javac -d /tmp/classes src/Calc.java && java -cp /tmp/classes Calc && java -version 2>&1"),
+        expect: /calc ok.*version "\d+/s,
+      },
       { what: "mvn -v", argv: ["mvn", "-v", "-B"], expect: /Apache Maven 3\.\d+/ },
       { what: "gradle --version", argv: sh("gradle --version --offline 2>&1"), expect: /Gradle \d+\.\d+/ },
       // Debian's Gradle is 4.4.1 (2017); whether it can still build on Debian's JDK is the question.
-      { what: "gradle build (java plugin, offline)", argv: sh("cd gradle-project && gradle --offline --no-daemon -q build 2>&1 && ls build/libs"), expect: /calc\.jar/ },
+      {
+        what: "gradle build (java plugin, offline)",
+        argv: sh("cd gradle-project && gradle --offline --no-daemon -q build 2>&1 && ls build/libs"),
+        expect: /calc\.jar/,
+      },
     ],
   },
   ruby: {
@@ -78,8 +99,16 @@ const projects: Record<string, Project> = {
     },
     probes: [
       { what: "ruby + bundler versions", argv: sh("ruby -v && bundle -v"), expect: /ruby 3\.\d+.*Bundler version 2\.\d+/s },
-      { what: "bundle install --local + exec", argv: sh("bundle config set --local path /tmp/bundle && bundle install --local && bundle exec ruby -e 'puts :bundled'"), expect: /bundled/ },
-      { what: "native extension (ruby-dev + gcc)", argv: sh("cd ext && ruby extconf.rb && make && ruby -I. -rcalc -e 'puts Calc.add(2, 3)'"), expect: /^5$/m },
+      {
+        what: "bundle install --local + exec",
+        argv: sh("bundle config set --local path /tmp/bundle && bundle install --local && bundle exec ruby -e 'puts :bundled'"),
+        expect: /bundled/,
+      },
+      {
+        what: "native extension (ruby-dev + gcc)",
+        argv: sh("cd ext && ruby extconf.rb && make && ruby -I. -rcalc -e 'puts Calc.add(2, 3)'"),
+        expect: /^5$/m,
+      },
     ],
   },
 };
@@ -116,7 +145,10 @@ for (const name of wanted) {
     continue;
   }
   console.log(`${name.padEnd(9)} ${ref}: ${(info.Size / 1e6).toFixed(0)} MB, version ${info.Config.Labels?.["wave.image.version"] ?? "?"}`);
-  const ws = await runner.createWorkspace({ storyId: "check-variants", jobId: `check-${name}-${process.pid}`, image: ref }, Readable.from([Buffer.alloc(1024)]));
+  const ws = await runner.createWorkspace(
+    { storyId: "check-variants", jobId: `check-${name}-${process.pid}`, image: ref },
+    Readable.from([Buffer.alloc(1024)]),
+  );
   try {
     for (const [path, content] of Object.entries(project.files)) await ws.writeFile(path, content);
     const kernel = await ws.exec(["sh", "-c", "dmesg | head -1"]);

@@ -18,5 +18,7 @@ echo "wave: typecheck"
 npx tsc -p tsconfig.json --noEmit
 echo "wave: lint"
 npx eslint --max-warnings 0 .
+echo "wave: format check (prettier)"
+npx prettier --check . --log-level warn
 echo "wave: tests"
 npx vitest run "$@"

@@ -32,7 +32,9 @@ export class PermissionDenied extends WaveError {
     readonly actual: string,
     readonly action: string,
   ) {
-    super(`@${actor} cannot ${action}: it needs the ${needed} role, and @${actor} has ${actual === "none" ? "no role" : `the ${actual} role`} on this repository.`);
+    super(
+      `@${actor} cannot ${action}: it needs the ${needed} role, and @${actor} has ${actual === "none" ? "no role" : `the ${actual} role`} on this repository.`,
+    );
   }
 }
 
@@ -74,8 +76,11 @@ export class RepositoryTooLarge extends WaveError {
     readonly capMb: number,
   ) {
     const mb = (bytes / 1_048_576).toFixed(1);
-    super(`The tarball of ${repo} at ${sha.slice(0, 7)} is ${exact ? "" : "more than "}${mb} MB, over the ${capMb} MB cap set by \`sandbox.tarball_mb\`.`, {
-      hint: "Raise `sandbox.tarball_mb` in .github/wave.yml (at most 16384, and within the host's cache, WAVE_CACHE_MAX_MB), then `/wave retry`.",
-    });
+    super(
+      `The tarball of ${repo} at ${sha.slice(0, 7)} is ${exact ? "" : "more than "}${mb} MB, over the ${capMb} MB cap set by \`sandbox.tarball_mb\`.`,
+      {
+        hint: "Raise `sandbox.tarball_mb` in .github/wave.yml (at most 16384, and within the host's cache, WAVE_CACHE_MAX_MB), then `/wave retry`.",
+      },
+    );
   }
 }

@@ -30,7 +30,11 @@ async function main(): Promise<void> {
     });
   }
   if (!hasCredentials) {
-    log.info("No APP_ID/PRIVATE_KEY: starting Probot's setup mode. Open http://localhost:" + (process.env.PORT ?? "3000") + " to register the GitHub App from app.yml.");
+    log.info(
+      "No APP_ID/PRIVATE_KEY: starting Probot's setup mode. Open http://localhost:" +
+        (process.env.PORT ?? "3000") +
+        " to register the GitHub App from app.yml.",
+    );
     await run(() => undefined, { log });
     return;
   }
@@ -41,7 +45,9 @@ async function main(): Promise<void> {
   // On a benchmark's compressed clock (WAVE_PACE_TIME_SCALE) Probot's own spacing of writes (one a second, in real
   // time) would measure Probot instead of WAVE's pacer, which keeps the content limits on either clock.
   const compressedClock = Number(process.env.WAVE_PACE_TIME_SCALE ?? 1) > 1;
-  const Octokit = compressedClock ? WaveOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false } })) : WaveOctokit;
+  const Octokit = compressedClock
+    ? WaveOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false } }))
+    : WaveOctokit;
   await run(waveApp({ deps, ...ports, portal, notifier: {}, workers: workerOptionsFromEnv(process.env) }), { log, Octokit });
 }
 

@@ -34,10 +34,27 @@ export interface WaveOptions {
 
 /** Counts every GitHub answer and keeps the last rate-limit figure, for `/metrics`. */
 function instrument(client: GitHubClient, metrics: WaveMetrics): GitHubClient {
-  const hook = (client as unknown as { hook?: { after: (n: string, f: (r: { status: number; headers: Record<string, unknown> }) => void) => void; error: (n: string, f: (e: { status?: number; response?: { headers: Record<string, unknown> } }) => never) => void } }).hook;
-  hook?.after("request", (r) => metrics.githubRequest(r.status, r.headers["x-ratelimit-remaining"] as string | undefined, r.headers["x-ratelimit-resource"] as string | undefined));
+  const hook = (
+    client as unknown as {
+      hook?: {
+        after: (n: string, f: (r: { status: number; headers: Record<string, unknown> }) => void) => void;
+        error: (n: string, f: (e: { status?: number; response?: { headers: Record<string, unknown> } }) => never) => void;
+      };
+    }
+  ).hook;
+  hook?.after("request", (r) =>
+    metrics.githubRequest(
+      r.status,
+      r.headers["x-ratelimit-remaining"] as string | undefined,
+      r.headers["x-ratelimit-resource"] as string | undefined,
+    ),
+  );
   hook?.error("request", (error) => {
-    metrics.githubRequest(error.status ?? 0, error.response?.headers["x-ratelimit-remaining"] as string | undefined, error.response?.headers["x-ratelimit-resource"] as string | undefined);
+    metrics.githubRequest(
+      error.status ?? 0,
+      error.response?.headers["x-ratelimit-remaining"] as string | undefined,
+      error.response?.headers["x-ratelimit-resource"] as string | undefined,
+    );
     throw error;
   });
   return client;
@@ -51,7 +68,9 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
   return async (app: Probot, { addHandler }) => {
     const { deps } = options;
     const metrics = createMetrics(deps.pool, options.portal?.options.sandboxCount);
-    const github: GitHubAuth = { forInstallation: async (id: number) => instrument((await app.auth(id)) as unknown as GitHubClient, metrics) };
+    const github: GitHubAuth = {
+      forInstallation: async (id: number) => instrument((await app.auth(id)) as unknown as GitHubClient, metrics),
+    };
     const directory = createSenderDirectory();
     const workers = await startWorkers(
       deps,
@@ -71,7 +90,9 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
       if (fresh) dispatcher.poke();
       else app.log.debug({ deliveryId: context.id }, "redelivery ignored");
     });
-    const portal = options.portal ? createPortal(deps, { boss: deps.boss, github, directory, metrics, databaseUrl: options.portal.databaseUrl }, options.portal.options) : undefined;
+    const portal = options.portal
+      ? createPortal(deps, { boss: deps.boss, github, directory, metrics, databaseUrl: options.portal.databaseUrl }, options.portal.options)
+      : undefined;
     if (portal) addHandler(portal.handler);
     if (options.notifier) startNotifier(deps, options.notifier);
     options.onStarted?.(workers, portal);

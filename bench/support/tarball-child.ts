@@ -51,7 +51,8 @@ const started = performance.now();
 let bytes = 0;
 try {
   if (mode === "rest") await delay(Number(restMs));
-  else if (mode === "stream") bytes = await drain(await baseTarball(octokit, diskCache({ dir, maxBytes: 4 * 2 ** 30 }), { ...repo, sha, capMb: 1024 }));
+  else if (mode === "stream")
+    bytes = await drain(await baseTarball(octokit, diskCache({ dir, maxBytes: 4 * 2 ** 30 }), { ...repo, sha, capMb: 1024 }));
   else if (mode === "memory") bytes = await drain(await previousBaseTarball(dir));
   else throw new Error(`unknown mode ${mode}`);
 } finally {

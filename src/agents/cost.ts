@@ -34,9 +34,14 @@ export function tokenUsage(usage: {
 export function priceFor(model: string, prices: Readonly<Record<string, ModelPrice>>): ModelPrice {
   const price = prices[model] ?? builtInPrices[model];
   if (price) return price;
-  throw new ConfigError(`There is no price for the model "${model}", so its spend cannot be capped.`, ".github/wave.yml", [
-    { key: `budget.prices.${model}`, message: "missing price" },
-  ], { hint: `Add budget.prices."${model}" (input, output, cache_write, cache_read in USD per million tokens) or pick a model with a built-in price.` });
+  throw new ConfigError(
+    `There is no price for the model "${model}", so its spend cannot be capped.`,
+    ".github/wave.yml",
+    [{ key: `budget.prices.${model}`, message: "missing price" }],
+    {
+      hint: `Add budget.prices."${model}" (input, output, cache_write, cache_read in USD per million tokens) or pick a model with a built-in price.`,
+    },
+  );
 }
 
 type Rates = Omit<ModelPrice, "long_prompt">;
@@ -49,7 +54,10 @@ function ratesFor(price: ModelPrice, promptTokens: number): Rates {
 export function costOf(usage: TokenUsage, price: ModelPrice): number {
   const r = ratesFor(price, usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens);
   return (
-    (usage.inputTokens * r.input + usage.outputTokens * r.output + usage.cacheWriteTokens * r.cache_write + usage.cacheReadTokens * r.cache_read) /
+    (usage.inputTokens * r.input +
+      usage.outputTokens * r.output +
+      usage.cacheWriteTokens * r.cache_write +
+      usage.cacheReadTokens * r.cache_read) /
     1_000_000
   );
 }
@@ -72,7 +80,8 @@ export function worstCaseCost(estimatedInputTokens: number, maxTokens: number, p
  * formatting preamble. Overestimating only makes the guard stricter.
  */
 export function estimateInputTokens(request: { system?: unknown; tools?: unknown; messages: unknown }): number {
-  const chars = JSON.stringify(request.system ?? "").length + JSON.stringify(request.tools ?? []).length + JSON.stringify(request.messages).length;
+  const chars =
+    JSON.stringify(request.system ?? "").length + JSON.stringify(request.tools ?? []).length + JSON.stringify(request.messages).length;
   const builtInToolAllowance = 2_000;
   return Math.ceil(chars / 3) + builtInToolAllowance;
 }

@@ -10,11 +10,22 @@ import type { WaveConfig } from "../config/schema.js";
  * (throws `ModelUnavailable` when ANTHROPIC_API_KEY is missing), the Postgres
  * ledger, the story's budget scope and the price overrides.
  */
-export function modelDepsFor(input: { config: WaveConfig; pool: Pick<pg.Pool, "query" | "connect">; storyId: string; repoId: number; env?: NodeJS.ProcessEnv }): ModelDeps {
+export function modelDepsFor(input: {
+  config: WaveConfig;
+  pool: Pick<pg.Pool, "query" | "connect">;
+  storyId: string;
+  repoId: number;
+  env?: NodeJS.ProcessEnv;
+}): ModelDeps {
   return {
     client: createAnthropicClient(input.config.agents.api, input.env),
     ledger: pgBudgetLedger(input.pool),
-    scope: { storyId: input.storyId, repoId: input.repoId, storyCapUsd: input.config.budget.story_cap_usd, repoCapUsd: input.config.budget.repo_monthly_cap_usd },
+    scope: {
+      storyId: input.storyId,
+      repoId: input.repoId,
+      storyCapUsd: input.config.budget.story_cap_usd,
+      repoCapUsd: input.config.budget.repo_monthly_cap_usd,
+    },
     prices: input.config.budget.prices,
   };
 }

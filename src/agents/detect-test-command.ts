@@ -25,7 +25,13 @@ export function detectTestCommand(repo: RepoFacts): DetectedTestCommand | null {
   if (pkg !== undefined) {
     const test = packageTestScript(pkg);
     if (test && !NPM_PLACEHOLDER.test(test)) {
-      const runner = has("pnpm-lock.yaml") ? "pnpm test" : has("yarn.lock") ? "yarn test" : has("bun.lockb") || has("bun.lock") ? "bun run test" : "npm test";
+      const runner = has("pnpm-lock.yaml")
+        ? "pnpm test"
+        : has("yarn.lock")
+          ? "yarn test"
+          : has("bun.lockb") || has("bun.lock")
+            ? "bun run test"
+            : "npm test";
       return { command: runner, reason: "package.json scripts.test" };
     }
   }
@@ -45,7 +51,8 @@ export function detectTestCommand(repo: RepoFacts): DetectedTestCommand | null {
   )
     return { command: "python -m pytest", reason: "pytest configuration or test_*.py files" };
   if (has("pom.xml")) return { command: "mvn -q -B test", reason: "pom.xml" };
-  if (has("build.gradle") || has("build.gradle.kts")) return { command: has("gradlew") ? "./gradlew test" : "gradle test", reason: "Gradle build" };
+  if (has("build.gradle") || has("build.gradle.kts"))
+    return { command: has("gradlew") ? "./gradlew test" : "gradle test", reason: "Gradle build" };
   if (has("Gemfile") && has("Rakefile")) return { command: "bundle exec rake test", reason: "Gemfile and Rakefile" };
   if (has("mix.exs")) return { command: "mix test", reason: "mix.exs" };
   if (pythonTests) return { command: "python -m pytest", reason: "test_*.py files" };

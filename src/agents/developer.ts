@@ -1,4 +1,11 @@
-import type { ContentBlock, MessageParam, TextBlockParam, ToolResultBlockParam, ToolUnion, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages/messages.js";
+import type {
+  ContentBlock,
+  MessageParam,
+  TextBlockParam,
+  ToolResultBlockParam,
+  ToolUnion,
+  ToolUseBlock,
+} from "@anthropic-ai/sdk/resources/messages/messages.js";
 import { BudgetExceeded, ModelUnavailable } from "../errors.js";
 import type { WaveError } from "../errors.js";
 import type { Workspace } from "../sandbox/runner.js";
@@ -105,7 +112,8 @@ function followUp(input: DeveloperInput): string | undefined {
     parts.push(
       `The test command \`${input.plan.test_command ?? ""}\` failed after your last change. Its output (trimmed):\n<test_output>\n${input.failure}\n</test_output>\nFix the cause.`,
     );
-  if (input.feedback) parts.push(`A maintainer sent the story back with this feedback:\n${quoteUntrusted("untrusted_feedback", input.feedback)}`);
+  if (input.feedback)
+    parts.push(`A maintainer sent the story back with this feedback:\n${quoteUntrusted("untrusted_feedback", input.feedback)}`);
   return parts.length > 0 ? parts.join("\n\n") : undefined;
 }
 
@@ -114,7 +122,17 @@ export function developerBasePromptTokens(input: Pick<DeveloperInput, "story" | 
   return estimateInputTokens({
     system: systemPrompt(input.workspaceRoot ?? "/workspace"),
     tools: [BASH_TOOL, EDITOR_TOOL],
-    messages: [{ role: "user", content: taskMessage({ ...input, role: { model: "", max_tokens: 1 }, storyId: "", limits: { maxTurns: 1, maxWallMs: 1, maxToolResultChars: 1, commandTimeoutMs: 1 } }) }],
+    messages: [
+      {
+        role: "user",
+        content: taskMessage({
+          ...input,
+          role: { model: "", max_tokens: 1 },
+          storyId: "",
+          limits: { maxTurns: 1, maxWallMs: 1, maxToolResultChars: 1, commandTimeoutMs: 1 },
+        }),
+      },
+    ],
   });
 }
 
@@ -148,11 +166,17 @@ export async function runDeveloper(deps: DeveloperDeps, input: DeveloperInput): 
     modelMs: 0,
     sandboxMs: 0,
   };
-  const finish = (status: DeveloperStatus, reason: string, error?: WaveError): DeveloperOutcome => ({ ...out, status, reason, ...(error ? { error } : {}) });
+  const finish = (status: DeveloperStatus, reason: string, error?: WaveError): DeveloperOutcome => ({
+    ...out,
+    status,
+    reason,
+    ...(error ? { error } : {}),
+  });
   let emptyAnswers = 0;
 
   for (;;) {
-    if (out.turns >= input.limits.maxTurns) return finish("turn_limit", `The developer used all ${input.limits.maxTurns} turns without finishing.`);
+    if (out.turns >= input.limits.maxTurns)
+      return finish("turn_limit", `The developer used all ${input.limits.maxTurns} turns without finishing.`);
     if (now() - started >= input.limits.maxWallMs)
       return finish("time_limit", `The developer ran out of its ${Math.round(input.limits.maxWallMs / 1000)} s of wall time.`);
     let result;
@@ -207,18 +231,18 @@ export async function runDeveloper(deps: DeveloperDeps, input: DeveloperInput): 
       let r;
       try {
         r = await executeToolCall(
-        deps.workspace,
-        use,
-        out.turns,
-        deps.screen,
-        { storyId: input.storyId, filesInScope: input.plan.files_in_scope },
-        {
-          // A command may not outlive the run's wall time.
-          commandTimeoutMs: Math.max(1_000, Math.min(input.limits.commandTimeoutMs, input.limits.maxWallMs - (now() - started))),
-          maxResultChars: input.limits.maxToolResultChars,
-          workspaceRoot: root,
-        },
-      );
+          deps.workspace,
+          use,
+          out.turns,
+          deps.screen,
+          { storyId: input.storyId, filesInScope: input.plan.files_in_scope },
+          {
+            // A command may not outlive the run's wall time.
+            commandTimeoutMs: Math.max(1_000, Math.min(input.limits.commandTimeoutMs, input.limits.maxWallMs - (now() - started))),
+            maxResultChars: input.limits.maxToolResultChars,
+            workspaceRoot: root,
+          },
+        );
       } catch (error) {
         // The screen's scorer call is metered too: one the budget cannot cover is not made, and the run stops on its budget.
         if (error instanceof BudgetExceeded) return finish("budget_exhausted", error.message, error);

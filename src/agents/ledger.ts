@@ -111,7 +111,15 @@ export function pgBudgetLedger(db: Queryable, clock: () => Date = () => new Date
         `UPDATE model_calls SET status = 'settled', cost_usd = $2, input_tokens = $3, output_tokens = $4,
            cache_write_tokens = $5, cache_read_tokens = $6, latency_ms = $7, settled_at = now()
          WHERE id = $1 AND status = 'reserved'`,
-        [id, roundUsd(r.costUsd), r.usage.inputTokens, r.usage.outputTokens, r.usage.cacheWriteTokens, r.usage.cacheReadTokens, Math.round(r.latencyMs)],
+        [
+          id,
+          roundUsd(r.costUsd),
+          r.usage.inputTokens,
+          r.usage.outputTokens,
+          r.usage.cacheWriteTokens,
+          r.usage.cacheReadTokens,
+          Math.round(r.latencyMs),
+        ],
       );
     },
     async fail(id, r) {
@@ -133,7 +141,11 @@ export function pgBudgetLedger(db: Queryable, clock: () => Date = () => new Date
       return Number(rows[0]?.spent ?? 0);
     },
     async raiseStoryCap(storyId, amountUsd, actor) {
-      await db.query("INSERT INTO story_budget_raises (story_id, amount_usd, actor) VALUES ($1, $2, $3)", [storyId, roundUsd(amountUsd), actor]);
+      await db.query("INSERT INTO story_budget_raises (story_id, amount_usd, actor) VALUES ($1, $2, $3)", [
+        storyId,
+        roundUsd(amountUsd),
+        actor,
+      ]);
     },
     async position(scope, now = clock()) {
       return position(db, scope, now);
@@ -163,7 +175,12 @@ export function pgBudgetLedger(db: Queryable, clock: () => Date = () => new Date
         status: r.status,
         worstCaseUsd: Number(r.worst_case_usd),
         costUsd: r.cost_usd === null ? null : Number(r.cost_usd),
-        usage: { inputTokens: r.input_tokens, outputTokens: r.output_tokens, cacheWriteTokens: r.cache_write_tokens, cacheReadTokens: r.cache_read_tokens },
+        usage: {
+          inputTokens: r.input_tokens,
+          outputTokens: r.output_tokens,
+          cacheWriteTokens: r.cache_write_tokens,
+          cacheReadTokens: r.cache_read_tokens,
+        },
         latencyMs: r.latency_ms,
         error: r.error,
         at: r.at,

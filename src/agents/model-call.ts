@@ -34,7 +34,12 @@ export interface MeteredResult {
  * runs, then its real usage and cost are recorded. `options` are the SDK's
  * request options (the scorer bounds its call with a timeout and a signal).
  */
-export async function meteredCall(deps: ModelDeps, role: AgentRole, params: MessageCreateParamsNonStreaming, options?: RequestOptions): Promise<MeteredResult> {
+export async function meteredCall(
+  deps: ModelDeps,
+  role: AgentRole,
+  params: MessageCreateParamsNonStreaming,
+  options?: RequestOptions,
+): Promise<MeteredResult> {
   const price = priceFor(params.model, deps.prices);
   const worstCaseUsd = worstCaseCost(estimateInputTokens(params), params.max_tokens, price);
   const id = await deps.ledger.reserve(deps.scope, { role, model: params.model, worstCaseUsd });
@@ -72,5 +77,7 @@ function modelError(error: unknown, role: AgentRole): WaveError {
       cause: error,
     });
   if (error instanceof WaveError) return error;
-  return new ModelUnavailable(`The ${role}'s model call failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new ModelUnavailable(`The ${role}'s model call failed: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+  });
 }

@@ -23,11 +23,23 @@ export const planSchema = z
       .max(30)
       .describe("Ordered, concrete steps: which file, which function, which test."),
     /** Repository-relative paths or globs the change may touch. */
-    files_in_scope: z.array(z.string().min(1).max(300)).min(1).max(100).describe("Repository-relative paths or globs the change needs, and nothing else."),
+    files_in_scope: z
+      .array(z.string().min(1).max(300))
+      .min(1)
+      .max(100)
+      .describe("Repository-relative paths or globs the change needs, and nothing else."),
     /** Checkable statements that are true once the story is done. */
-    acceptance_criteria: z.array(z.string().min(1).max(500)).min(1).max(30).describe("Checkable statements that hold once the story is done."),
+    acceptance_criteria: z
+      .array(z.string().min(1).max(500))
+      .min(1)
+      .max(30)
+      .describe("Checkable statements that hold once the story is done."),
     /** The command the planner believes runs the tests; WAVE uses config or detection first. */
-    test_command_suggestion: z.string().max(300).nullable().describe("The shell command that runs this repository's tests, or null if unknown."),
+    test_command_suggestion: z
+      .string()
+      .max(300)
+      .nullable()
+      .describe("The shell command that runs this repository's tests, or null if unknown."),
     /** What could go wrong, and how the plan limits it. */
     risks: z.array(z.string().min(1).max(500)).max(20).describe("What could break, and how the plan guards against it."),
   })

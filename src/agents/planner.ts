@@ -88,7 +88,12 @@ export async function runPlanner(deps: ModelDeps, input: PlannerInput): Promise<
 
 function withTestCommand(plan: z.infer<typeof planSchema>, input: PlannerInput): Plan {
   if (input.configuredTestCommand)
-    return { ...plan, test_command: input.configuredTestCommand, test_command_source: "config", test_command_reason: "test_command in .github/wave.yml" };
+    return {
+      ...plan,
+      test_command: input.configuredTestCommand,
+      test_command_source: "config",
+      test_command_reason: "test_command in .github/wave.yml",
+    };
   const detected = detectTestCommand(input.summary);
   if (detected) return { ...plan, test_command: detected.command, test_command_source: "detected", test_command_reason: detected.reason };
   return { ...plan, test_command: null, test_command_source: "none", test_command_reason: "no test configuration found" };

@@ -15,7 +15,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   lines.push("", "**Acceptance criteria**", "");
   for (const c of plan.acceptance_criteria) lines.push(`- [ ] ${inline(c)}`);
   lines.push("", "**Test command**", "");
-  if (plan.test_command) lines.push(`${code(plan.test_command)} (${plan.test_command_source === "config" ? "from `test_command` in .github/wave.yml" : `detected: ${inline(plan.test_command_reason)}`})`);
+  if (plan.test_command)
+    lines.push(
+      `${code(plan.test_command)} (${plan.test_command_source === "config" ? "from `test_command` in .github/wave.yml" : `detected: ${inline(plan.test_command_reason)}`})`,
+    );
   else
     lines.push(
       `None found. Set \`test_command\` in .github/wave.yml${plan.test_command_suggestion ? `; the planner suggests ${code(plan.test_command_suggestion)}` : ""}.`,

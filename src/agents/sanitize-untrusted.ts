@@ -30,12 +30,17 @@ export interface Sanitized {
 }
 
 // U+200D (zero-width joiner) between two emoji builds one glyph (👩‍💻) and is visible; anywhere else it hides.
-const invisible = /[\u200B\u200C\u2060-\u2064\uFEFF\u00AD\u180E\u115F\u1160\u3164\uFFA0]|\u034F|(?<!\p{Extended_Pictographic}\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+const invisible =
+  /[\u200B\u200C\u2060-\u2064\uFEFF\u00AD\u180E\u115F\u1160\u3164\uFFA0]|\u034F|(?<!\p{Extended_Pictographic}\uFE0F?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 const bidi = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/gu;
 const tags = /[\u{E0000}-\u{E007F}]+/gu;
 
 function excerpt(text: string): string {
-  return text.replace(/[^A-Za-z0-9 .,:;!?'()/-]+/g, " ").replace(/\s+/g, " ").trim().slice(0, 80);
+  return text
+    .replace(/[^A-Za-z0-9 .,:;!?'()/-]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 80);
 }
 
 export function sanitizeUntrusted(text: string): Sanitized {
@@ -84,7 +89,12 @@ const labels: Record<HiddenText["kind"], string> = {
 
 /** One line for the plan gate's status: "the issue contains hidden text: an HTML comment (212 chars: "ignore …")". */
 export function describeHidden(hidden: HiddenText[]): string {
-  const parts = hidden.slice(0, 4).map((h) => `${labels[h.kind]} (${h.chars} char${h.chars === 1 ? "" : "s"}${h.excerpt ? `: "${h.excerpt.slice(0, 50)}${h.excerpt.length > 50 ? "…" : ""}"` : ""})`);
+  const parts = hidden
+    .slice(0, 4)
+    .map(
+      (h) =>
+        `${labels[h.kind]} (${h.chars} char${h.chars === 1 ? "" : "s"}${h.excerpt ? `: "${h.excerpt.slice(0, 50)}${h.excerpt.length > 50 ? "…" : ""}"` : ""})`,
+    );
   const more = hidden.length > 4 ? `, and ${hidden.length - 4} more` : "";
   return `the issue contains hidden text: ${parts.join(", ")}${more}; it was removed before any model read the story`;
 }

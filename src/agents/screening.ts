@@ -5,7 +5,14 @@
  */
 export type ToolCall =
   | { tool: "bash"; command: string }
-  | { tool: "str_replace_based_edit_tool"; command: "view" | "create" | "str_replace" | "insert"; path: string; content?: string; oldStr?: string; newStr?: string };
+  | {
+      tool: "str_replace_based_edit_tool";
+      command: "view" | "create" | "str_replace" | "insert";
+      path: string;
+      content?: string;
+      oldStr?: string;
+      newStr?: string;
+    };
 
 export interface ScreeningContext {
   storyId: string;

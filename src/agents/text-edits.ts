@@ -8,7 +8,10 @@ export type EditResult = { ok: true; text: string; message: string } | { ok: fal
 export function strReplace(text: string, oldStr: string, newStr: string, path: string): EditResult {
   const first = text.indexOf(oldStr);
   if (first < 0)
-    return { ok: false, error: `No replacement was performed: old_str did not appear verbatim in ${path}. View the file and copy the text exactly, whitespace included.` };
+    return {
+      ok: false,
+      error: `No replacement was performed: old_str did not appear verbatim in ${path}. View the file and copy the text exactly, whitespace included.`,
+    };
   const second = text.indexOf(oldStr, first + 1);
   if (second >= 0) {
     const lines = occurrenceLines(text, oldStr);
@@ -29,7 +32,11 @@ export function insertAt(text: string, afterLine: number, insert: string, path: 
   if (afterLine > count) return { ok: false, error: `insert_line ${afterLine} is past the end of ${path}, which has ${count} lines.` };
   const block = insert.endsWith("\n") ? insert.slice(0, -1).split("\n") : insert.split("\n");
   lines.splice(afterLine, 0, ...block);
-  return { ok: true, text: lines.join("\n"), message: `The file ${path} has been edited (${block.length} lines inserted after line ${afterLine}).` };
+  return {
+    ok: true,
+    text: lines.join("\n"),
+    message: `The file ${path} has been edited (${block.length} lines inserted after line ${afterLine}).`,
+  };
 }
 
 /** The file with `N: ` line-number prefixes, optionally a 1-based inclusive range (end -1 = to the end). */

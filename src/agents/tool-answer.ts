@@ -63,7 +63,8 @@ export async function askForToolAnswer<T>(deps: ModelDeps, req: ToolAnswerReques
         ? `it called ${uses.map((u) => u.name).join(", ")} instead of ${name}`
         : `it answered without calling ${name}${message.stop_reason === "max_tokens" ? " (it ran out of max_tokens)" : ""}`
       : `the ${req.what} did not match the schema: ${issues}`;
-    if (uses.length === 0) req.messages.push({ role: "user", content: `No ${req.what} was submitted. Call the ${name} tool with the ${req.what}.` });
+    if (uses.length === 0)
+      req.messages.push({ role: "user", content: `No ${req.what} was submitted. Call the ${name} tool with the ${req.what}.` });
     else
       req.messages.push({
         role: "user",
@@ -71,11 +72,16 @@ export async function askForToolAnswer<T>(deps: ModelDeps, req: ToolAnswerReques
           type: "tool_result" as const,
           tool_use_id: u.id,
           is_error: true,
-          content: u === submission ? `The ${req.what} was rejected: ${issues}. Fix these fields and call ${name} again.` : `Unknown tool "${u.name}". The only tool is ${name}.`,
+          content:
+            u === submission
+              ? `The ${req.what} was rejected: ${issues}. Fix these fields and call ${name} again.`
+              : `Unknown tool "${u.name}". The only tool is ${name}.`,
         })),
       });
   }
-  throw new ModelOutputInvalid(`The ${req.role} gave no usable ${req.what} after ${maxAttempts} requests: ${lastProblem}.`, { hint: req.hint });
+  throw new ModelOutputInvalid(`The ${req.role} gave no usable ${req.what} after ${maxAttempts} requests: ${lastProblem}.`, {
+    hint: req.hint,
+  });
 }
 
 function describeIssues(issues: readonly z.core.$ZodIssue[], what: string): string {

@@ -53,7 +53,18 @@ export async function executeToolCall(
   context: ScreeningContext,
   limits: ToolLimits,
 ): Promise<ToolOutcome> {
-  const log: ToolCallLogEntry = { turn, toolUseId: use.id, tool: use.name, input: use.input, decision: "invalid", reasons: [], ruleIds: [], isError: true, truncated: false, sandboxMs: 0 };
+  const log: ToolCallLogEntry = {
+    turn,
+    toolUseId: use.id,
+    tool: use.name,
+    input: use.input,
+    decision: "invalid",
+    reasons: [],
+    ruleIds: [],
+    isError: true,
+    truncated: false,
+    sandboxMs: 0,
+  };
   const fail = (content: string): ToolOutcome => ({ content, isError: true, log });
   let call: ToolCall;
   let edit: { input: EditorInput; path: string } | undefined;
@@ -69,7 +80,9 @@ export async function executeToolCall(
   } else if (use.name === EDITOR_TOOL_NAME) {
     const parsed = editorInput.safeParse(use.input);
     if (!parsed.success)
-      return fail(`Invalid input for ${EDITOR_TOOL_NAME}: ${issuesText(parsed.error)}. Commands: view, create, str_replace, insert (undo_edit is not available).`);
+      return fail(
+        `Invalid input for ${EDITOR_TOOL_NAME}: ${issuesText(parsed.error)}. Commands: view, create, str_replace, insert (undo_edit is not available).`,
+      );
     const path = relativePath(parsed.data.path, limits.workspaceRoot);
     if (typeof path !== "string") return fail(path.error);
     edit = { input: parsed.data, path };
@@ -91,7 +104,9 @@ export async function executeToolCall(
 
   const started = performance.now();
   try {
-    const result = edit ? await runEdit(ws, edit.input, edit.path, limits) : await runBash(ws, call.tool === "bash" ? call.command : "", limits, log);
+    const result = edit
+      ? await runEdit(ws, edit.input, edit.path, limits)
+      : await runBash(ws, call.tool === "bash" ? call.command : "", limits, log);
     const cut = truncateMiddle(result.ok ? result.text : result.error, limits.maxResultChars);
     log.truncated = cut.truncated;
     log.isError = !result.ok;
@@ -102,13 +117,17 @@ export async function executeToolCall(
 }
 
 async function runBash(ws: Workspace, command: string, limits: ToolLimits, log: ToolCallLogEntry): Promise<EditResult> {
-  const r: ExecResult = await ws.exec(["bash", "-lc", command], { timeoutMs: limits.commandTimeoutMs, outputLimitBytes: limits.maxResultChars * 4 });
+  const r: ExecResult = await ws.exec(["bash", "-lc", command], {
+    timeoutMs: limits.commandTimeoutMs,
+    outputLimitBytes: limits.maxResultChars * 4,
+  });
   log.exitCode = r.exitCode;
   log.timedOut = r.timedOut;
   const parts = [r.stdout, r.stderr ? `[stderr]\n${r.stderr}` : ""].filter((p) => p !== "");
   if (r.timedOut) parts.push(`[killed after ${Math.round(limits.commandTimeoutMs / 1000)} s: the command timed out]`);
   else if (r.oomKilled) parts.push("[killed: out of memory]");
-  else if (r.killed === "process limit") parts.push("[killed: process limit: the command kept the sandbox at its process and thread limit (a fork bomb?)]");
+  else if (r.killed === "process limit")
+    parts.push("[killed: process limit: the command kept the sandbox at its process and thread limit (a fork bomb?)]");
   else if (r.exitCode !== 0) parts.push(`[exit code ${r.exitCode}]`);
   const text = parts.join("\n");
   return r.exitCode === 0 && !r.timedOut ? { ok: true, text, message: "" } : { ok: false, error: text };
@@ -137,7 +156,9 @@ async function runEdit(ws: Workspace, i: EditorInput, path: string, limits: Tool
   if (i.command === "view") {
     const isDir = await ws.exec(["bash", "-lc", `test -d "$1"`, "view", path], { timeoutMs: limits.commandTimeoutMs });
     if (isDir.exitCode === 0) {
-      const listing = await ws.exec(["bash", "-lc", `find "$1" -maxdepth 2 -not -path '*/.*' | LC_ALL=C sort`, "view", path], { timeoutMs: limits.commandTimeoutMs });
+      const listing = await ws.exec(["bash", "-lc", `find "$1" -maxdepth 2 -not -path '*/.*' | LC_ALL=C sort`, "view", path], {
+        timeoutMs: limits.commandTimeoutMs,
+      });
       return { ok: true, text: listing.stdout, message: "" };
     }
   }
@@ -152,7 +173,10 @@ async function runEdit(ws: Workspace, i: EditorInput, path: string, limits: Tool
     const v = numberedView(text, i.view_range);
     return v.ok ? { ok: true, text: v.text, message: "" } : v;
   }
-  const edit = i.command === "str_replace" ? strReplace(text, i.old_str, i.new_str ?? "", path) : insertAt(text, i.insert_line, i.insert_text ?? i.new_str ?? "", path);
+  const edit =
+    i.command === "str_replace"
+      ? strReplace(text, i.old_str, i.new_str ?? "", path)
+      : insertAt(text, i.insert_line, i.insert_text ?? i.new_str ?? "", path);
   if (!edit.ok) return edit;
   const refused = await outsideRefusal(() => ws.writeFile(path, edit.text));
   if (refused) return refused;

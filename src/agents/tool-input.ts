@@ -16,7 +16,14 @@ export const editorInput = z.discriminatedUnion("command", [
     })
     .strict(),
   z.object({ command: z.literal("create"), path: z.string().min(1), file_text: z.string() }).strict(),
-  z.object({ command: z.literal("str_replace"), path: z.string().min(1), old_str: z.string().min(1, "old_str is empty"), new_str: z.string().optional() }).strict(),
+  z
+    .object({
+      command: z.literal("str_replace"),
+      path: z.string().min(1),
+      old_str: z.string().min(1, "old_str is empty"),
+      new_str: z.string().optional(),
+    })
+    .strict(),
   z
     .object({
       command: z.literal("insert"),

@@ -50,7 +50,9 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     deployment,
     intervalSeconds: policy.reapIntervalSeconds,
     isJobAlive: async (jobId) => {
-      const res = await deps.pool.query(`SELECT 1 FROM pgboss.job WHERE id::text = $1 AND state IN ('created', 'retry', 'active')`, [jobId]);
+      const res = await deps.pool.query(`SELECT 1 FROM pgboss.job WHERE id::text = $1 AND state IN ('created', 'retry', 'active')`, [
+        jobId,
+      ]);
       return (res.rowCount ?? 0) > 0;
     },
     onResult: (r) => r.removed.length && deps.log.info({ removed: r.removed }, "reaped sandboxes whose job is gone"),

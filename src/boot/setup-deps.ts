@@ -12,7 +12,10 @@ import type { DockerRunner } from "../sandbox/docker-runner.js";
  */
 export function setupDepsFromEnv(env: NodeJS.ProcessEnv, runner: DockerRunner): SetupDeps {
   const maxMb = Number(env.WAVE_DEPENDENCY_CACHE_MB ?? 4096);
-  if (!Number.isFinite(maxMb) || maxMb < 64) throw new WaveError(`WAVE_DEPENDENCY_CACHE_MB must be a number of MiB, at least 64 (got ${JSON.stringify(env.WAVE_DEPENDENCY_CACHE_MB)}).`);
+  if (!Number.isFinite(maxMb) || maxMb < 64)
+    throw new WaveError(
+      `WAVE_DEPENDENCY_CACHE_MB must be a number of MiB, at least 64 (got ${JSON.stringify(env.WAVE_DEPENDENCY_CACHE_MB)}).`,
+    );
   const ids = new Map<string, Promise<string>>();
   return {
     cache: diskCache({ dir: resolve(env.WAVE_DATA_DIR ?? ".wave", "dependencies"), maxBytes: maxMb * 1024 * 1024 }),
@@ -38,7 +41,9 @@ function parseEgressAuth(raw: string): Record<string, string> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new WaveError("WAVE_EGRESS_AUTH is not JSON; give an object of registry host → Authorization header, e.g. {\"npm.internal.example\": \"Bearer …\"}.");
+    throw new WaveError(
+      'WAVE_EGRESS_AUTH is not JSON; give an object of registry host → Authorization header, e.g. {"npm.internal.example": "Bearer …"}.',
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== "string")) {
     throw new WaveError("WAVE_EGRESS_AUTH must map each registry host to an Authorization header string.");

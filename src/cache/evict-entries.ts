@@ -43,7 +43,11 @@ export async function listEntries(dir: string): Promise<EntryStat[]> {
  * has open is safe on POSIX (the reader keeps its file until it closes it), and an entry another
  * process removed first counts as removed.
  */
-export async function evictEntries(dir: string, maxBytes: number, keep: ReadonlySet<string> = new Set()): Promise<{ removed: number; bytes: number }> {
+export async function evictEntries(
+  dir: string,
+  maxBytes: number,
+  keep: ReadonlySet<string> = new Set(),
+): Promise<{ removed: number; bytes: number }> {
   const entries = await listEntries(dir);
   let total = entries.reduce((sum, e) => sum + e.bytes, 0);
   const oldestFirst = entries.filter((e) => !keep.has(e.name)).sort((a, b) => a.usedAt - b.usedAt || a.name.localeCompare(b.name));

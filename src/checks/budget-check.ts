@@ -23,7 +23,13 @@ function merged(rows: SpendRow[]): SpendRow[] {
     byKey.set(
       key,
       seen
-        ? { ...seen, calls: seen.calls + row.calls, inputTokens: seen.inputTokens + row.inputTokens, outputTokens: seen.outputTokens + row.outputTokens, costUsd: seen.costUsd + row.costUsd }
+        ? {
+            ...seen,
+            calls: seen.calls + row.calls,
+            inputTokens: seen.inputTokens + row.inputTokens,
+            outputTokens: seen.outputTokens + row.outputTokens,
+            costUsd: seen.costUsd + row.costUsd,
+          }
         : { ...row },
     );
   }
@@ -43,7 +49,10 @@ export function renderBudgetCheck(input: BudgetCheckInput): CheckRunPayload {
   const table = [
     "| role | model | calls | input tokens | output tokens | cost |",
     "|---|---|--:|--:|--:|--:|",
-    ...rows.map((r) => `| ${cell(r.role)} | ${cell(r.model)} | ${integer(r.calls)} | ${integer(r.inputTokens)} | ${integer(r.outputTokens)} | ${usd(r.costUsd)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${cell(r.role)} | ${cell(r.model)} | ${integer(r.calls)} | ${integer(r.inputTokens)} | ${integer(r.outputTokens)} | ${usd(r.costUsd)} |`,
+    ),
     `| **total** | | ${integer(rows.reduce((s, r) => s + r.calls, 0))} | ${integer(rows.reduce((s, r) => s + r.inputTokens, 0))} | ${integer(rows.reduce((s, r) => s + r.outputTokens, 0))} | **${usd(spent)}** |`,
   ];
   const summary = [

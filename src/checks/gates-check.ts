@@ -53,7 +53,8 @@ function title(input: GatesCheckInput): string {
 const nextStep: Record<StoryStanding, string> = {
   working: "WAVE is working. Comment `/wave hold [reason]` to pause it.",
   held: "Comment `/wave unhold` (or press **Unhold**) to resume, `/wave kill <reason>` to stop, or `/wave budget +<usd>` if the budget ran out.",
-  awaiting_approval: "Review the PR, then comment `/wave approve` (or press **Approve**); `/wave recycle <feedback>` sends it back to build.",
+  awaiting_approval:
+    "Review the PR, then comment `/wave approve` (or press **Approve**); `/wave recycle <feedback>` sends it back to build.",
   killed: "This story is over. Label the issue again to start a new one.",
   ready: "A person with write access can merge this PR now.",
   done: "Nothing left to do.",
@@ -72,14 +73,18 @@ export function problemLines(problems: string[] | undefined): string[] {
  * `skipped`, which would satisfy a required check.
  */
 export function renderGatesCheck(input: GatesCheckInput): CheckRunPayload {
-  const recent = input.decisions.slice(-5).map((d) => `| ${d.at} | ${gateLabels[d.gate]} | ${d.decision} | @${cell(d.by)} | ${d.reason ? cell(d.reason) : ""} |`);
+  const recent = input.decisions
+    .slice(-5)
+    .map((d) => `| ${d.at} | ${gateLabels[d.gate]} | ${d.decision} | @${cell(d.by)} | ${d.reason ? cell(d.reason) : ""} |`);
   const summary = [
     `**${title(input)}**`,
     "",
     renderGateTable(input.gates),
     "",
     ...problemLines(input.problems),
-    ...(recent.length > 0 ? ["**Recent decisions**", "", "| when | gate | decision | by | reason |", "|---|---|---|---|---|", ...recent, ""] : []),
+    ...(recent.length > 0
+      ? ["**Recent decisions**", "", "| when | gate | decision | by | reason |", "|---|---|---|---|---|", ...recent, ""]
+      : []),
     `**Next:** ${nextStep[input.standing]}`,
     "",
     `[Story status](${input.detailsUrl}) · issue #${input.issueNumber}`,

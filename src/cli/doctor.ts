@@ -35,7 +35,11 @@ export async function doctor(env: NodeJS.ProcessEnv = process.env): Promise<Chec
   const problem = (check: "docker" | "runtime" | "image") => readiness.problems.find((p) => p.check === check);
 
   const dockerProblem = problem("docker");
-  checks.push(dockerProblem ? { name: "Docker answers", ok: false, detail: dockerProblem.message, fix: dockerProblem.fix } : { name: "Docker answers", ok: true, detail: dockerEndpoint(env) });
+  checks.push(
+    dockerProblem
+      ? { name: "Docker answers", ok: false, detail: dockerProblem.message, fix: dockerProblem.fix }
+      : { name: "Docker answers", ok: true, detail: dockerEndpoint(env) },
+  );
   if (dockerProblem) return checks;
 
   const runtimeProblem = problem("runtime");
@@ -71,7 +75,9 @@ function allowlistOf(env: NodeJS.ProcessEnv): { allowlist: ImageAllowlist } | { 
   try {
     return { allowlist: parseImageAllowlist(env.WAVE_SANDBOX_IMAGES, sandboxPolicyFromEnv(env).image) };
   } catch (error) {
-    return { check: { name: "WAVE_SANDBOX_IMAGES", ok: false, detail: userMessage(error), fix: "correct that entry of WAVE_SANDBOX_IMAGES" } };
+    return {
+      check: { name: "WAVE_SANDBOX_IMAGES", ok: false, detail: userMessage(error), fix: "correct that entry of WAVE_SANDBOX_IMAGES" },
+    };
   }
 }
 
@@ -88,7 +94,12 @@ async function offeredImageChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
       const current = r.recipeVersion === undefined || r.recipeVersion === r.built.version;
       return current
         ? { name, ok: true, detail: `version ${r.built.version ?? "(none)"}, ${Math.round(r.built.bytes / 1e6)} MB` }
-        : { name, ok: false, detail: `version ${r.built.version ?? "(none)"}, but the recipe in runner-image/ is ${r.recipeVersion}`, fix: r.build };
+        : {
+            name,
+            ok: false,
+            detail: `version ${r.built.version ?? "(none)"}, but the recipe in runner-image/ is ${r.recipeVersion}`,
+            fix: r.build,
+          };
     });
 }
 
@@ -100,7 +111,11 @@ export async function imageRows(env: NodeJS.ProcessEnv, allowlist?: ImageAllowli
   const policy = sandboxPolicyFromEnv(env);
   const docker = createDockerClient(env);
   const offered = allowlist ?? parseImageAllowlist(env.WAVE_SANDBOX_IMAGES, policy.image);
-  const names = [BASE_IMAGE, ...IMAGE_VARIANTS, ...[...offered.keys()].filter((n) => n !== BASE_IMAGE && !(IMAGE_VARIANTS as readonly string[]).includes(n))];
+  const names = [
+    BASE_IMAGE,
+    ...IMAGE_VARIANTS,
+    ...[...offered.keys()].filter((n) => n !== BASE_IMAGE && !(IMAGE_VARIANTS as readonly string[]).includes(n)),
+  ];
   return Promise.all(
     names.map(async (name): Promise<ImageRow> => {
       const variant = name === BASE_IMAGE ? null : (IMAGE_VARIANTS as readonly string[]).includes(name) ? name : undefined;
@@ -115,7 +130,10 @@ export async function imageRows(env: NodeJS.ProcessEnv, allowlist?: ImageAllowli
         allowed: offered.has(name),
         built: info ? { bytes: info.Size, version: info.Config.Labels?.["wave.image.version"] } : null,
         recipeVersion: variant === undefined ? undefined : await recipeVersion(variant),
-        build: variant === undefined ? `build ${ref} from the recipe in runner-image/` : buildCommand(variant, ref, variant ? variantTag(variant) : "wave-runner:latest"),
+        build:
+          variant === undefined
+            ? `build ${ref} from the recipe in runner-image/`
+            : buildCommand(variant, ref, variant ? variantTag(variant) : "wave-runner:latest"),
       };
     }),
   );
@@ -130,7 +148,8 @@ async function gvisorInUse(env: NodeJS.ProcessEnv): Promise<Check> {
     const workspace = await runner.createWorkspace({ storyId: "doctor", jobId: `doctor-${process.pid}`, deadlineMs: 60_000 }, emptyTar);
     try {
       const kernel = await workspace.exec(["sh", "-c", "dmesg; cat /proc/version"], { timeoutMs: 20_000 });
-      if (/gVisor/.test(kernel.stdout)) return { name, ok: true, detail: firstLine(kernel.stdout.split("\n").find((l) => l.includes("gVisor")) ?? "") };
+      if (/gVisor/.test(kernel.stdout))
+        return { name, ok: true, detail: firstLine(kernel.stdout.split("\n").find((l) => l.includes("gVisor")) ?? "") };
       return {
         name,
         ok: false,
@@ -157,20 +176,40 @@ function firstLine(text: string): string {
 }
 
 function render(checks: Check[]): string {
-  return checks
-    .map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}`)
-    .join("\n");
+  return checks.map((c) => `${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}${c.fix ? `\n     fix: ${c.fix}` : ""}`).join("\n");
 }
 
 /** The installation check: needs the app's credentials; without them, says how to register the app. */
 export async function doctorInstallations(env: NodeJS.ProcessEnv = process.env): Promise<Check[]> {
   const github = await appGitHubFromEnv(env).catch((error: unknown) => error as Error);
-  if (github instanceof Error) return [{ name: "installations", ok: false, detail: userMessage(github), fix: "Check PRIVATE_KEY (or PRIVATE_KEY_PATH): it must be the app's PEM private key." }];
-  if (!github) return [{ name: "installations", ok: true, detail: "not checked: no APP_ID and PRIVATE_KEY (run `npm start` and register the app first, see README)" }];
+  if (github instanceof Error)
+    return [
+      {
+        name: "installations",
+        ok: false,
+        detail: userMessage(github),
+        fix: "Check PRIVATE_KEY (or PRIVATE_KEY_PATH): it must be the app's PEM private key.",
+      },
+    ];
+  if (!github)
+    return [
+      {
+        name: "installations",
+        ok: true,
+        detail: "not checked: no APP_ID and PRIVATE_KEY (run `npm start` and register the app first, see README)",
+      },
+    ];
   try {
     return await installationChecks(github);
   } catch (error) {
-    return [{ name: "installations", ok: false, detail: userMessage(error), fix: "Check APP_ID and PRIVATE_KEY (and GHE_HOST for GitHub Enterprise Server) against the app's settings page." }];
+    return [
+      {
+        name: "installations",
+        ok: false,
+        detail: userMessage(error),
+        fix: "Check APP_ID and PRIVATE_KEY (and GHE_HOST for GitHub Enterprise Server) against the app's settings page.",
+      },
+    ];
   }
 }
 
@@ -180,6 +219,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await imageRows(process.env).catch(() => null);
   if (rows) console.log(renderImageTable(rows));
   const failed = checks.filter((c) => !c.ok).length;
-  console.log(failed === 0 ? "wave doctor: the sandbox and the installations are ready." : `wave doctor: ${failed} problem(s); run the fix commands above, then npm run doctor again.`);
+  console.log(
+    failed === 0
+      ? "wave doctor: the sandbox and the installations are ready."
+      : `wave doctor: ${failed} problem(s); run the fix commands above, then npm run doctor again.`,
+  );
   process.exitCode = failed === 0 ? 0 : 1;
 }

@@ -27,7 +27,8 @@ function size(bytes: number): string {
 function state(row: ImageRow): string {
   if (!row.built) return `not built; build: ${row.build}`;
   const at = `${size(row.built.bytes)}, version ${row.built.version ?? "(none)"}`;
-  if (row.recipeVersion !== undefined && row.built.version !== row.recipeVersion) return `${at}, stale (the recipe is ${row.recipeVersion}); rebuild: ${row.build}`;
+  if (row.recipeVersion !== undefined && row.built.version !== row.recipeVersion)
+    return `${at}, stale (the recipe is ${row.recipeVersion}); rebuild: ${row.build}`;
   return at;
 }
 
@@ -36,6 +37,10 @@ export function renderImageTable(rows: ImageRow[]): string {
   const width = (pick: (r: ImageRow) => string) => Math.max(...rows.map((r) => pick(r).length));
   const nameW = width((r) => r.name);
   const refW = width((r) => r.ref);
-  const lines = rows.map((r) => `  ${r.name.padEnd(nameW)}  ${r.ref.padEnd(refW)}  ${(r.allowed ? "offered" : "not offered").padEnd(11)}  ${state(r)}`);
-  return ["sandbox images (sandbox.image → Docker image; offered = in WAVE_SANDBOX_IMAGES; sizes as Docker reports them):", ...lines].join("\n");
+  const lines = rows.map(
+    (r) => `  ${r.name.padEnd(nameW)}  ${r.ref.padEnd(refW)}  ${(r.allowed ? "offered" : "not offered").padEnd(11)}  ${state(r)}`,
+  );
+  return ["sandbox images (sandbox.image → Docker image; offered = in WAVE_SANDBOX_IMAGES; sizes as Docker reports them):", ...lines].join(
+    "\n",
+  );
 }

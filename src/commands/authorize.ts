@@ -62,7 +62,8 @@ export function decideCommand(command: CommandName, rule: PermissionRule, sender
   if (rule.users.some((user) => same(user, sender.login))) return { command, allowed: true, by: "user", needed };
   if (rule.teams.some((team) => sender.teams.has(team))) return { command, allowed: true, by: "team", needed };
   if (rule.allow_starter && same(story.starter, sender.login)) return { command, allowed: true, by: "starter", needed };
-  if (rule.allow_hold_placer && story.holdPlacers.some((placer) => same(placer, sender.login))) return { command, allowed: true, by: "hold-placer", needed };
+  if (rule.allow_hold_placer && story.holdPlacers.some((placer) => same(placer, sender.login)))
+    return { command, allowed: true, by: "hold-placer", needed };
   const alternatives: ("starter" | "hold-placer" | "users" | "teams")[] = [];
   if (rule.allow_starter) alternatives.push("starter");
   if (rule.allow_hold_placer) alternatives.push("hold-placer");

@@ -72,6 +72,13 @@ export async function recentCommands(db: Db, story: { id: string; owner: string 
   );
   return (res.rows as { actor: string; detail: unknown; at: Date }[]).map((row) => {
     const detail = storedDetail.parse(row.detail);
-    return { at: row.at, actor: row.actor, role: detail.role, commands: detail.commands, verdict: detail.verdict, ...(detail.note ? { note: detail.note } : {}) };
+    return {
+      at: row.at,
+      actor: row.actor,
+      role: detail.role,
+      commands: detail.commands,
+      verdict: detail.verdict,
+      ...(detail.note ? { note: detail.note } : {}),
+    };
   });
 }

@@ -23,17 +23,17 @@ const table: readonly [CommandName, CommandName, string][] = [
   ["hold", "recycle", "one pauses the story and the other restarts its build"],
   ["hold", "retry", "one pauses the story and the other runs a step again"],
   ["recycle", "retry", "both start work again, recycle with your feedback and retry without; choose one"],
-  ...(["hold", "unhold", "recycle", "retry", "budget"] as const).map(
-    (other): [CommandName, CommandName, string] => ["kill", other, `kill ends the story, so ${commandLabel(other)} would have nothing to act on`],
-  ),
+  ...(["hold", "unhold", "recycle", "retry", "budget"] as const).map((other): [CommandName, CommandName, string] => [
+    "kill",
+    other,
+    `kill ends the story, so ${commandLabel(other)} would have nothing to act on`,
+  ]),
   ...[...organisationCommands].flatMap((org) =>
-    storyChanging.map(
-      (other): [CommandName, CommandName, string] => [
-        org,
-        other,
-        `${commandLabel(org)} acts on every story of the organisation; send commands for this story in a separate comment`,
-      ],
-    ),
+    storyChanging.map((other): [CommandName, CommandName, string] => [
+      org,
+      other,
+      `${commandLabel(org)} acts on every story of the organisation; send commands for this story in a separate comment`,
+    ]),
   ),
 ];
 

@@ -21,7 +21,15 @@ export type Evaluation =
   | { kind: "ignored"; reason: "bot" | "not-a-command" | "no-commands" }
   | { kind: "unrunnable"; event: Actionable; result: Exclude<ParseResult, { kind: "none" | "commands" }>; reply: string }
   | { kind: "refused"; event: Actionable; commands: Command[]; decision: Decision; sender: SenderFacts; roleKnown: boolean; reply: string }
-  | { kind: "accepted"; event: Actionable; commands: Command[]; decision: Decision; sender: SenderFacts; roleKnown: boolean; reply: string | null };
+  | {
+      kind: "accepted";
+      event: Actionable;
+      commands: Command[];
+      decision: Decision;
+      sender: SenderFacts;
+      roleKnown: boolean;
+      reply: string | null;
+    };
 
 /** Loads what is needed only once a comment turns out to hold commands, so ordinary comments cost nothing. */
 export interface EvaluationContext {
@@ -62,7 +70,15 @@ export async function evaluateCommandEvent(
   const { decision, sender, roleKnown } = outcome;
   if (!decision.allowed) {
     const repository = `${event.repository.owner.login}/${event.repository.name}`;
-    return { kind: "refused", event, commands, decision, sender, roleKnown, reply: renderRefusal({ login: sender.login, repository, decision }) };
+    return {
+      kind: "refused",
+      event,
+      commands,
+      decision,
+      sender,
+      roleKnown,
+      reply: renderRefusal({ login: sender.login, repository, decision }),
+    };
   }
   const reply = commands.some((command) => command.name === "help") ? renderHelp(config.permissions) : null;
   return { kind: "accepted", event, commands, decision, sender, roleKnown, reply };

@@ -100,7 +100,9 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
   if (wantsStatus && story) outcome.reply.push(renderStatus(await statusView(deps.pool, story)));
   // Reviews cannot carry a reaction, so a review that did what it asked says so in words.
   if (outcome.done && outcome.reply.length === 0 && commentId === null && event.kind === "text") {
-    outcome.reply.push(`Done: ${evaluation.kind === "accepted" ? evaluation.commands.map((command) => `\`${formatCommand(command)}\``).join(", ") : ""}.`);
+    outcome.reply.push(
+      `Done: ${evaluation.kind === "accepted" ? evaluation.commands.map((command) => `\`${formatCommand(command)}\``).join(", ") : ""}.`,
+    );
   }
   const target = replyTarget(event, story);
   if (outcome.reply.length > 0 && target !== null) {
@@ -122,10 +124,18 @@ async function evaluate(octokit: GitHubClient, context: HandlerContext, event: A
   } catch (error) {
     // Permanent answers a retry cannot change: tell the person and stop.
     if (error instanceof ConfigError) {
-      return { kind: "config-error", reply: `@${event.sender.login}, I did not run this comment, so nothing was done: the configuration is invalid.\n\n${renderConfigError(error)}`, note: "configuration invalid" };
+      return {
+        kind: "config-error",
+        reply: `@${event.sender.login}, I did not run this comment, so nothing was done: the configuration is invalid.\n\n${renderConfigError(error)}`,
+        note: "configuration invalid",
+      };
     }
     if (error instanceof GitHubPermissionMissing) {
-      return { kind: "config-error", reply: `@${event.sender.login}, I did not run this comment, so nothing was done: ${userMessage(error)}`, note: "app permission missing" };
+      return {
+        kind: "config-error",
+        reply: `@${event.sender.login}, I did not run this comment, so nothing was done: ${userMessage(error)}`,
+        note: "app permission missing",
+      };
     }
     throw error;
   }
@@ -138,7 +148,8 @@ function storyFacts(story: StoryRow | null): StoryFacts {
 }
 
 function refused(evaluation: Exclude<Evaluated, { kind: "ignored" | "accepted" }>): Outcome {
-  if (evaluation.kind === "config-error") return { verdict: "refused", note: evaluation.note, reply: [evaluation.reply], done: false, scope: "story" };
+  if (evaluation.kind === "config-error")
+    return { verdict: "refused", note: evaluation.note, reply: [evaluation.reply], done: false, scope: "story" };
   return {
     verdict: evaluation.kind === "refused" ? "refused" : "invalid",
     note: refusalNote(evaluation),
@@ -148,27 +159,54 @@ function refused(evaluation: Exclude<Evaluated, { kind: "ignored" | "accepted" }
   };
 }
 
-async function carryOut(context: HandlerContext, evaluation: Extract<Evaluation, { kind: "accepted" }>, story: StoryRow | null, deliveryId: string): Promise<Outcome> {
+async function carryOut(
+  context: HandlerContext,
+  evaluation: Extract<Evaluation, { kind: "accepted" }>,
+  story: StoryRow | null,
+  deliveryId: string,
+): Promise<Outcome> {
   const { event, commands } = evaluation;
   const by = event.sender.login;
   const reply = evaluation.reply ? [evaluation.reply] : [];
-  const organisation = commands.find((command): command is Extract<Command, { name: "stop-all" | "resume-all" }> => organisationCommands.has(command.name));
+  const organisation = commands.find((command): command is Extract<Command, { name: "stop-all" | "resume-all" }> =>
+    organisationCommands.has(command.name),
+  );
   if (organisation) {
     const owner = event.repository.owner.login;
     const result =
-      organisation.name === "stop-all" ? await emergencyStop(context.deps, owner, by, organisation.reason, deliveryId) : await emergencyResume(context.deps, owner, by, deliveryId);
+      organisation.name === "stop-all"
+        ? await emergencyStop(context.deps, owner, by, organisation.reason, deliveryId)
+        : await emergencyResume(context.deps, owner, by, deliveryId);
     const what = organisation.name === "stop-all" ? "held" : "resumed";
-    return { verdict: "accepted", note: `${organisation.name}: ${result.changed} of ${result.stories} live stories ${what} in ${result.repositories} repositories`, reply, done: true, scope: "organisation" };
+    return {
+      verdict: "accepted",
+      note: `${organisation.name}: ${result.changed} of ${result.stories} live stories ${what} in ${result.repositories} repositories`,
+      reply,
+      done: true,
+      scope: "organisation",
+    };
   }
   const needsStory = commands.some((command) => command.name !== "help");
   if (needsStory && !story) {
     const onPullRequest = event.kind === "button" || event.isPullRequest;
-    return { verdict: "invalid", note: "no WAVE story here", reply: [...reply, renderNoStory(by, onPullRequest)], done: false, scope: "story" };
+    return {
+      verdict: "invalid",
+      note: "no WAVE story here",
+      reply: [...reply, renderNoStory(by, onPullRequest)],
+      done: false,
+      scope: "story",
+    };
   }
   if (!story) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
   const acting = commands.filter((command) => !readOnlyCommands.has(command.name));
   if (acting.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
-  const results = await applyStoryCommands(context.deps, story, acting, { by, authority: (name) => grantedAuthority(evaluation.decision, name) }, deliveryId);
+  const results = await applyStoryCommands(
+    context.deps,
+    story,
+    acting,
+    { by, authority: (name) => grantedAuthority(evaluation.decision, name) },
+    deliveryId,
+  );
   const notDone = results.filter((result) => !result.done);
   return {
     verdict: "accepted",

@@ -122,5 +122,7 @@ function clip(text: string): string {
 
 /** The lines of `body` read as commands (trimmed), before they are parsed. */
 export function commandLines(body: string): string[] {
-  return proseLines(body).filter((line) => startsLikeCommand.test(line)).map((line) => line.trim());
+  return proseLines(body)
+    .filter((line) => startsLikeCommand.test(line))
+    .map((line) => line.trim());
 }

@@ -39,7 +39,10 @@ const mdastExtensions = gfmFromMarkdown().map((extension) => ({ ...extension, tr
 const maskedInline = new Set(["inlineCode", "html", "image", "imageReference", "footnoteReference"]);
 
 export function proseLines(body: string): string[] {
-  const text = body.slice(0, maxCommentLength).replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  const text = body
+    .slice(0, maxCommentLength)
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n?/g, "\n");
   // A comment that cannot hold `/wave` is not worth parsing.
   if (!/\/wave/i.test(text)) return [];
   let tree: Root;
@@ -59,7 +62,10 @@ export function proseLines(body: string): string[] {
     const html = rawHtml(node);
     const start = node.position?.start.offset ?? 0;
     const shown =
-      node.type === "paragraph" && start >= hiddenUntil && ![...open.values()].some((n) => n > 0) && !html.some((tag) => hidingTag.test(tag.value) || breaksParagraph.test(tag.value));
+      node.type === "paragraph" &&
+      start >= hiddenUntil &&
+      ![...open.values()].some((n) => n > 0) &&
+      !html.some((tag) => hidingTag.test(tag.value) || breaksParagraph.test(tag.value));
     if (shown) lines.push(...paragraphSource(text, node, comments).split("\n"));
     for (const tag of html) {
       countHiding(tag.value, open);
@@ -91,10 +97,12 @@ function commentSpans(text: string): [number, number][] {
 }
 
 /** Elements whose content a reader does not see as prose: collapsed, preformatted, quoted, tabular, listed or not shown at all. */
-const hiding = "details|pre|code|xmp|listing|plaintext|blockquote|table|ul|ol|li|dl|textarea|script|style|template|noscript|iframe|noembed|noframes|title|select|svg|math|object";
+const hiding =
+  "details|pre|code|xmp|listing|plaintext|blockquote|table|ul|ol|li|dl|textarea|script|style|template|noscript|iframe|noembed|noframes|title|select|svg|math|object";
 const hidingTag = new RegExp(`<\\/?(?:${hiding})(?![a-z0-9-])`, "i");
 /** Tags that end an open paragraph when a browser reads them (HTML's "close a p element"), so the text after them is no paragraph. */
-const breaksParagraph = /<\/?(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|dd|dt|fieldset|figcaption|figure|footer|form|header|hgroup|h[1-6]|hr|li|listing|main|menu|nav|ol|p|plaintext|pre|search|section|summary|table|ul|xmp)(?![a-z0-9-])/i;
+const breaksParagraph =
+  /<\/?(?:address|article|aside|blockquote|center|details|dialog|dir|div|dl|dd|dt|fieldset|figcaption|figure|footer|form|header|hgroup|h[1-6]|hr|li|listing|main|menu|nav|ol|p|plaintext|pre|search|section|summary|table|ul|xmp)(?![a-z0-9-])/i;
 const tagPattern = new RegExp(`<(\\/?)(${hiding})(?![a-z0-9-])`, "gi");
 
 /** Counts, per element name, the hiding elements `html` opens and closes. */

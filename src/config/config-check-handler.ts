@@ -22,7 +22,11 @@ export function pushTouches(payload: PushPayload, path: string): boolean {
 }
 
 async function storedRecord(pool: Pool, repositoryId: number, sha: string, path: string): Promise<CheckRunRecord | undefined> {
-  const res = await pool.query(`SELECT record FROM wave_config_checks WHERE repository_id = $1 AND head_sha = $2 AND path = $3`, [repositoryId, sha, path]);
+  const res = await pool.query(`SELECT record FROM wave_config_checks WHERE repository_id = $1 AND head_sha = $2 AND path = $3`, [
+    repositoryId,
+    sha,
+    path,
+  ]);
   return res.rows[0]?.record as CheckRunRecord | undefined;
 }
 
@@ -32,7 +36,10 @@ async function storedRecord(pool: Pool, repositoryId: number, sha: string, path:
  */
 export async function publishConfigCheck(pool: Pool, ctx: RepoContext, repositoryId: number, sha: string, path: string): Promise<string> {
   const text = await readFileAt(ctx, path, sha);
-  const payload = renderConfigCheck(path, text === null ? { removed: true } : validateConfigText(text, { organisationRepository: ctx.repo === ".github" }));
+  const payload = renderConfigCheck(
+    path,
+    text === null ? { removed: true } : validateConfigText(text, { organisationRepository: ctx.repo === ".github" }),
+  );
   const stored = await storedRecord(pool, repositoryId, sha, path);
   const written = await writeCheckRun(ctx, { headSha: sha, payload, ...(stored ? { stored } : {}) });
   await pool.query(

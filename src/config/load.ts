@@ -53,9 +53,14 @@ export function validateConfig(files: LoadedFile[]): WaveConfig {
   // Only the organisation's .github repository decides its policy; a repository's file naming it is refused, not merged.
   const usurper = present.find((f) => !isOrganisationFile(f.location) && "org_policy" in f.config);
   if (usurper) {
-    throw new ConfigError(`${usurper.location}: \`org_policy\` may only be set in the organisation's .github repository.`, usurper.location, [{ key: "org_policy", message: "only the organisation's .github repository may set it" }], {
-      hint: "Remove `org_policy` from this file; to be stricter than the organisation, set the key itself (e.g. `budget.story_cap_usd`).",
-    });
+    throw new ConfigError(
+      `${usurper.location}: \`org_policy\` may only be set in the organisation's .github repository.`,
+      usurper.location,
+      [{ key: "org_policy", message: "only the organisation's .github repository may set it" }],
+      {
+        hint: "Remove `org_policy` from this file; to be stricter than the organisation, set the key itself (e.g. `budget.story_cap_usd`).",
+      },
+    );
   }
   const merged = deepMerge(...present.map((f) => f.config));
   delete merged._extends;
@@ -73,7 +78,8 @@ export function validateConfig(files: LoadedFile[]): WaveConfig {
   }
   const issues = result.error.issues.map((issue) => {
     const path = issue.path;
-    const key = issue.code === "unrecognized_keys" ? [...path.map(String), ...issue.keys].join(".") : path.map(String).join(".") || "(top level)";
+    const key =
+      issue.code === "unrecognized_keys" ? [...path.map(String), ...issue.keys].join(".") : path.map(String).join(".") || "(top level)";
     const keyPath = issue.code === "unrecognized_keys" ? [...path, issue.keys[0] ?? ""] : path;
     const owner = [...present].reverse().find((f) => hasPath(f.config, keyPath)) ?? present[present.length - 1];
     return { key, message: issue.message, file: owner?.location ?? CONFIG_PATH };
@@ -100,9 +106,12 @@ export async function loadConfig(octokit: Octokit, owner: string, repo: string):
     files = result.files.map((f) => ({ location: `${f.owner}/${f.repo}:${f.path}`, config: f.config })).reverse();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`${owner}/${repo}:${CONFIG_PATH} could not be read: ${message}`, `${owner}/${repo}:${CONFIG_PATH}`, [
-      { key: "(file)", message },
-    ], { hint: "Check that the file is valid YAML, and that any `_extends` points at a repository WAVE is installed on.", cause: error });
+    throw new ConfigError(
+      `${owner}/${repo}:${CONFIG_PATH} could not be read: ${message}`,
+      `${owner}/${repo}:${CONFIG_PATH}`,
+      [{ key: "(file)", message }],
+      { hint: "Check that the file is valid YAML, and that any `_extends` points at a repository WAVE is installed on.", cause: error },
+    );
   }
   return validateConfig(files);
 }

@@ -46,13 +46,21 @@ export function applyOrgPolicy(config: WaveConfig, policy: OrgPolicy): PolicyRes
     const allowed = policy.allowed_models;
     for (const [key, read] of MODEL_KEYS) {
       const model = read(config);
-      if (!allowed.includes(model)) problems.push({ key, message: `\`${model}\` is not among the models the organisation allows (${allowed.map((m) => `\`${m}\``).join(", ")}).` });
+      if (!allowed.includes(model))
+        problems.push({
+          key,
+          message: `\`${model}\` is not among the models the organisation allows (${allowed.map((m) => `\`${m}\``).join(", ")}).`,
+        });
       else effective.push({ key, value: model, source: "repository" });
     }
   }
   if (policy.forbidden_paths.length > 0) {
     next.safety.forbidden_paths = [...new Set([...policy.forbidden_paths, ...config.safety.forbidden_paths])];
-    effective.push({ key: "safety.forbidden_paths", value: next.safety.forbidden_paths, source: config.safety.forbidden_paths.length > 0 ? "repository" : "organisation" });
+    effective.push({
+      key: "safety.forbidden_paths",
+      value: next.safety.forbidden_paths,
+      source: config.safety.forbidden_paths.length > 0 ? "repository" : "organisation",
+    });
   }
   if (policy.min_labeler_permission !== null) {
     const rank = (r: string) => repositoryRoles.indexOf(r as (typeof repositoryRoles)[number]);

@@ -6,10 +6,19 @@ import { GitHubNotFound } from "../github/errors.js";
 export async function readFileAt(ctx: RepoContext, path: string, ref?: string): Promise<string | null> {
   try {
     const res = await callGitHub(
-      () => ctx.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", { owner: ctx.owner, repo: ctx.repo, path, ...(ref ? { ref } : {}), mediaType: { format: "raw" } }),
+      () =>
+        ctx.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+          owner: ctx.owner,
+          repo: ctx.repo,
+          path,
+          ...(ref ? { ref } : {}),
+          mediaType: { format: "raw" },
+        }),
       ctx.retry,
     );
-    return typeof res.data === "string" ? res.data : Buffer.from(String((res.data as { content?: string }).content ?? ""), "base64").toString("utf8");
+    return typeof res.data === "string"
+      ? res.data
+      : Buffer.from(String((res.data as { content?: string }).content ?? ""), "base64").toString("utf8");
   } catch (error) {
     if (error instanceof GitHubNotFound) return null;
     throw error;

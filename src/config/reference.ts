@@ -17,7 +17,8 @@ function typeOf(node: SchemaNode): string {
   if (node.anyOf) return node.anyOf.map(typeOf).join(" or ");
   const t = Array.isArray(node.type) ? node.type.join(" or ") : (node.type ?? "any");
   if (t === "array" && node.items) return `list of ${typeOf(node.items)}`;
-  if ((t === "number" || t === "integer") && (node.minimum !== undefined || node.maximum !== undefined)) return `${t} (${node.minimum ?? "…"}–${node.maximum ?? "…"})`;
+  if ((t === "number" || t === "integer") && (node.minimum !== undefined || node.maximum !== undefined))
+    return `${t} (${node.minimum ?? "…"}–${node.maximum ?? "…"})`;
   return t;
 }
 

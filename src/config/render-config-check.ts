@@ -11,7 +11,13 @@ export const CONFIG_CHECK_NAME = "wave/config";
  */
 export function renderConfigCheck(path: string, validation: ConfigValidation | { removed: true }): CheckRunPayload {
   if ("removed" in validation) {
-    return { name: CONFIG_CHECK_NAME, status: "completed", conclusion: "success", title: `${path} removed`, summary: `\`${path}\` is gone at this commit: the organisation's defaults (or WAVE's) apply.` };
+    return {
+      name: CONFIG_CHECK_NAME,
+      status: "completed",
+      conclusion: "success",
+      title: `${path} removed`,
+      summary: `\`${path}\` is gone at this commit: the organisation's defaults (or WAVE's) apply.`,
+    };
   }
   if (validation.ok) {
     const summary = summarizeChanges(validation.config);
@@ -28,13 +34,20 @@ export function renderConfigCheck(path: string, validation: ConfigValidation | {
     title: p.key,
     message: p.example ? `${p.message}\nA valid value: ${p.example}` : p.message,
   }));
-  const lines = problems.slice(0, 20).map((p) => `- line ${p.line}, column ${p.column}: ${p.message}${p.example ? ` (e.g. \`${p.example}\`)` : ""}`);
+  const lines = problems
+    .slice(0, 20)
+    .map((p) => `- line ${p.line}, column ${p.column}: ${p.message}${p.example ? ` (e.g. \`${p.example}\`)` : ""}`);
   return {
     name: CONFIG_CHECK_NAME,
     status: "completed",
     conclusion: "failure",
     title: `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${path}`,
-    summary: [`WAVE cannot use \`${path}\` as it is at this commit; stories in this repository would stop at intake.`, "", ...lines, ...(problems.length > 20 ? [`- … and ${problems.length - 20} more (see the annotations)`] : [])].join("\n"),
+    summary: [
+      `WAVE cannot use \`${path}\` as it is at this commit; stories in this repository would stop at intake.`,
+      "",
+      ...lines,
+      ...(problems.length > 20 ? [`- … and ${problems.length - 20} more (see the annotations)`] : []),
+    ].join("\n"),
     annotations,
   };
 }

@@ -19,7 +19,7 @@ export interface SchemaNode {
   $ref?: string;
 }
 
-let root: SchemaNode & { $defs?: Record<string, SchemaNode> } | undefined;
+let root: (SchemaNode & { $defs?: Record<string, SchemaNode> }) | undefined;
 
 function schemaRoot(): SchemaNode & { $defs?: Record<string, SchemaNode> } {
   root ??= configJsonSchema() as SchemaNode;
@@ -51,7 +51,8 @@ export function schemaAt(path: readonly (string | number)[]): SchemaNode | undef
         continue;
       }
     }
-    const child: SchemaNode | undefined = o.properties?.[String(segment)] ?? (typeof o.additionalProperties === "object" ? o.additionalProperties : undefined);
+    const child: SchemaNode | undefined =
+      o.properties?.[String(segment)] ?? (typeof o.additionalProperties === "object" ? o.additionalProperties : undefined);
     node = child;
   }
   return resolve(node);

@@ -18,9 +18,7 @@ export interface ConfigProblem {
   example?: string;
 }
 
-export type ConfigValidation =
-  | { ok: true; config: WaveConfig; raw: Record<string, unknown> }
-  | { ok: false; problems: ConfigProblem[] };
+export type ConfigValidation = { ok: true; config: WaveConfig; raw: Record<string, unknown> } | { ok: false; problems: ConfigProblem[] };
 
 type Path = (string | number)[];
 type Range = Pick<ConfigProblem, "line" | "column" | "endLine" | "endColumn">;
@@ -85,7 +83,14 @@ function issueProblems(issue: z.core.$ZodIssue, doc: Document, lines: LineCounte
     });
   }
   const example = exampleFor(path);
-  return [{ ...rangeOf(nodeAt(doc, path, false), lines, text), key: dotted(path), message: `\`${dotted(path)}\`: ${issue.message}.`.replace(/\.\.$/, "."), ...(example ? { example } : {}) }];
+  return [
+    {
+      ...rangeOf(nodeAt(doc, path, false), lines, text),
+      key: dotted(path),
+      message: `\`${dotted(path)}\`: ${issue.message}.`.replace(/\.\.$/, "."),
+      ...(example ? { example } : {}),
+    },
+  ];
 }
 
 /**
@@ -103,7 +108,14 @@ export function validateConfigText(text: string, options: { organisationReposito
       problems: doc.errors.map((error) => {
         const from = lines.linePos(error.pos[0]);
         const end = lines.linePos(Math.max(error.pos[0], error.pos[1]));
-        return { line: from.line, column: from.col, endLine: end.line, endColumn: end.col, key: "(file)", message: `YAML syntax: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "").replace(/\.?$/, ".")}` };
+        return {
+          line: from.line,
+          column: from.col,
+          endLine: end.line,
+          endColumn: end.col,
+          key: "(file)",
+          message: `YAML syntax: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "").replace(/\.?$/, ".")}`,
+        };
       }),
     };
   }
@@ -111,7 +123,14 @@ export function validateConfigText(text: string, options: { organisationReposito
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return {
       ok: false,
-      problems: [{ ...rangeOf(doc.contents, lines, text), key: "(top level)", message: "The file must be a mapping of settings (`key: value` lines), not a list or a single value.", example: "trigger_label: wave" }],
+      problems: [
+        {
+          ...rangeOf(doc.contents, lines, text),
+          key: "(top level)",
+          message: "The file must be a mapping of settings (`key: value` lines), not a list or a single value.",
+          example: "trigger_label: wave",
+        },
+      ],
     };
   }
   const raw = { ...(value as Record<string, unknown>) };
@@ -119,16 +138,24 @@ export function validateConfigText(text: string, options: { organisationReposito
   delete raw._extends;
   const result = waveConfigSchema.safeParse(raw);
   const problems: ConfigProblem[] = [];
-  if (extendsProblem) problems.push({ ...rangeOf(nodeAt(doc, ["_extends"], false), lines, text), key: "_extends", message: "`_extends` names the repository whose file this one extends.", example: "_extends: .github" });
+  if (extendsProblem)
+    problems.push({
+      ...rangeOf(nodeAt(doc, ["_extends"], false), lines, text),
+      key: "_extends",
+      message: "`_extends` names the repository whose file this one extends.",
+      example: "_extends: .github",
+    });
   if ("org_policy" in raw && !options.organisationRepository) {
     problems.push({
       ...rangeOf(nodeAt(doc, ["org_policy"], true), lines, text),
       key: "org_policy",
-      message: "`org_policy` may only be set in the organisation's .github repository; here, set the key itself to be stricter (it can only tighten the policy).",
+      message:
+        "`org_policy` may only be set in the organisation's .github repository; here, set the key itself to be stricter (it can only tighten the policy).",
       example: "budget: { story_cap_usd: 2 }",
     });
   }
   if (!result.success) for (const issue of result.error.issues) problems.push(...issueProblems(issue, doc, lines, text));
-  if (problems.length > 0 || !result.success) return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
+  if (problems.length > 0 || !result.success)
+    return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { ok: true, config: result.data, raw };
 }

@@ -34,8 +34,17 @@ const headline: Record<GateView["standing"], string> = {
 
 const nextSteps: Record<GateView["standing"], string[]> = {
   working: ["`/wave hold [reason]` pauses the story", "`/wave kill <reason>` stops it for good", "`/wave status` shows recent activity"],
-  held: ["`/wave unhold` resumes it", "`/wave retry` re-runs the gate that failed", "`/wave budget +<usd>` raises the budget", "`/wave kill <reason>` stops it for good"],
-  awaiting_approval: ["`/wave approve` approves (write access; not the person who started the story)", "`/wave recycle <feedback>` sends it back to build", "`/wave hold [reason]` pauses it"],
+  held: [
+    "`/wave unhold` resumes it",
+    "`/wave retry` re-runs the gate that failed",
+    "`/wave budget +<usd>` raises the budget",
+    "`/wave kill <reason>` stops it for good",
+  ],
+  awaiting_approval: [
+    "`/wave approve` approves (write access; not the person who started the story)",
+    "`/wave recycle <feedback>` sends it back to build",
+    "`/wave hold [reason]` pauses it",
+  ],
   killed: ["Label the issue again to start a new story"],
   ready: ["Merge the pull request when you are happy with it", "`/wave recycle <feedback>` sends it back to build"],
   done: ["Nothing left to do"],
@@ -49,7 +58,11 @@ export function renderStatusComment(input: StatusCommentInput): string {
   // The hidden marker finds the comment again even if its stored id was lost.
   const lines: string[] = [storyMarker(input.storyId)];
   if (input.emergencyStop) {
-    lines.push(`> [!WARNING]`, `> **Organisation emergency stop** is on (by @${input.emergencyStop.by}). Every WAVE story here is held until an owner comments \`/wave resume-all\`.`, "");
+    lines.push(
+      `> [!WARNING]`,
+      `> **Organisation emergency stop** is on (by @${input.emergencyStop.by}). Every WAVE story here is held until an owner comments \`/wave resume-all\`.`,
+      "",
+    );
   }
   lines.push(`### 🌊 WAVE story: ${cell(input.title)}`, "");
   const reason = view.reason ? ` — ${cell(view.reason)}` : "";
@@ -62,18 +75,31 @@ export function renderStatusComment(input: StatusCommentInput): string {
   if (facts.length) lines.push("", facts.join(" · "));
   lines.push("", renderGateTable(view.gates));
   if (view.holds.length) {
-    lines.push("", "**Holds in place**", "", ...view.holds.map((hold) => `- ${cell(hold.placedBy)}: ${cell(hold.reason)} — lifted by ${hold.liftedBy}`));
+    lines.push(
+      "",
+      "**Holds in place**",
+      "",
+      ...view.holds.map((hold) => `- ${cell(hold.placedBy)}: ${cell(hold.reason)} — lifted by ${hold.liftedBy}`),
+    );
   }
   const problems = problemLines(input.problems);
   if (problems.length) lines.push("", ...problems.slice(0, -1));
   if (input.plan) lines.push("", "<details><summary><b>Plan</b></summary>", "", input.plan.trim(), "", "</details>");
   if (input.lastFailure && view.standing !== "done") {
-    const text = input.lastFailure.length > FAILURE_LIMIT ? `${input.lastFailure.slice(0, FAILURE_LIMIT)}\n…[truncated ${input.lastFailure.length - FAILURE_LIMIT} characters]` : input.lastFailure;
+    const text =
+      input.lastFailure.length > FAILURE_LIMIT
+        ? `${input.lastFailure.slice(0, FAILURE_LIMIT)}\n…[truncated ${input.lastFailure.length - FAILURE_LIMIT} characters]`
+        : input.lastFailure;
     lines.push("", "<details><summary><b>Last failure</b></summary>", "", "```text", text.replace(/```/g, "ˋˋˋ"), "```", "", "</details>");
   }
   const recent = view.decisions.slice(-8);
   if (recent.length) {
-    lines.push("", "**Decisions**", "", ...recent.map((d) => `- ${gateLabels[d.gate]}: **${d.decision}** by @${cell(d.by)}${d.reason ? ` — ${cell(d.reason)}` : ""}`));
+    lines.push(
+      "",
+      "**Decisions**",
+      "",
+      ...recent.map((d) => `- ${gateLabels[d.gate]}: **${d.decision}** by @${cell(d.by)}${d.reason ? ` — ${cell(d.reason)}` : ""}`),
+    );
   }
   lines.push("", "**What you can do:** " + nextSteps[view.standing].join(" · "));
   return lines.join("\n") + "\n";

@@ -42,7 +42,18 @@ export interface EgressProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "authorization"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "authorization",
+]);
 
 /**
  * Starts the registry-only egress proxy. It answers three kinds of request from the sandbox's
@@ -68,7 +79,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     if (raw.startsWith("/r/")) {
       const [, , name = "", ...rest] = raw.split("/");
       const base = registries.get(name);
-      if (!base) return refuse(res, record({ mode: "registry", host: `registry:${name}`, method: req.method ?? "GET", path: pathOnly(raw), allowed: false }));
+      if (!base)
+        return refuse(
+          res,
+          record({ mode: "registry", host: `registry:${name}`, method: req.method ?? "GET", path: pathOnly(raw), allowed: false }),
+        );
       const target = new URL(`${base.pathname.replace(/\/+$/, "")}/${rest.join("/")}`, base);
       return forward(req, res, target, "registry");
     }
@@ -79,7 +94,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return refuse(res, record({ mode: "forward", host: "(none)", method: req.method ?? "GET", path: pathOnly(raw), allowed: false }));
     }
     if (!allowedHosts.has(target.host.toLowerCase())) {
-      return refuse(res, record({ mode: "forward", host: target.host, method: req.method ?? "GET", path: target.pathname, allowed: false }));
+      return refuse(
+        res,
+        record({ mode: "forward", host: target.host, method: req.method ?? "GET", path: target.pathname, allowed: false }),
+      );
     }
     forward(req, res, target, "forward");
   });
@@ -90,7 +108,14 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k) && v !== undefined) headers[k] = v;
     headers.host = target.host;
     if (token) headers.authorization = token;
-    const entry = record({ mode, host: target.host, method: req.method ?? "GET", path: target.pathname, allowed: true, authenticated: token !== undefined });
+    const entry = record({
+      mode,
+      host: target.host,
+      method: req.method ?? "GET",
+      path: target.pathname,
+      allowed: true,
+      authenticated: token !== undefined,
+    });
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     const upstream = send(target, { method: req.method ?? "GET", headers }, (answer) => {
       entry.status = answer.statusCode ?? 502;

@@ -27,7 +27,8 @@ export class FrameReader {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     while (this.pending.length >= FRAME_HEADER) {
       const length = this.pending.readUInt32BE(5);
-      if (length > MAX_FRAME_PAYLOAD) throw new Error(`egress channel: a frame of ${length} bytes is larger than ${MAX_FRAME_PAYLOAD}; the stream is corrupt`);
+      if (length > MAX_FRAME_PAYLOAD)
+        throw new Error(`egress channel: a frame of ${length} bytes is larger than ${MAX_FRAME_PAYLOAD}; the stream is corrupt`);
       if (this.pending.length < FRAME_HEADER + length) return;
       const type = this.pending[0] ?? -1;
       const id = this.pending.readUInt32BE(1);

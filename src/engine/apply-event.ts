@@ -29,7 +29,12 @@ export class ConcurrentUpdateError extends Error {}
  * transaction append the audit row, the outbox effects and the queued jobs.
  * A lost race retries the whole event against the new snapshot.
  */
-export async function applyEvent(deps: EngineDeps, storyId: string, event: StoryEvent, detail: Record<string, unknown> = {}): Promise<ApplyResult> {
+export async function applyEvent(
+  deps: EngineDeps,
+  storyId: string,
+  event: StoryEvent,
+  detail: Record<string, unknown> = {},
+): Promise<ApplyResult> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const result = await withTransaction(deps.pool, async (tx) => {
       const story = await loadStory(tx, storyId);
@@ -41,17 +46,38 @@ export async function applyEvent(deps: EngineDeps, storyId: string, event: Story
       if (!next.changed) {
         // Ignored events are audited against the state they were judged in: confirm nobody changed it meanwhile.
         if (!(await confirmVersion(tx, storyId, story.version))) return null;
-        await appendAudit(tx, { storyId, owner: story.owner, actor: event.by, event: event.type, fromState: from, toState: from, detail: { ...detail, ignored: true } });
+        await appendAudit(tx, {
+          storyId,
+          owner: story.owner,
+          actor: event.by,
+          event: event.type,
+          fromState: from,
+          toState: from,
+          detail: { ...detail, ignored: true },
+        });
         return { applied: false, story, from, to: from } satisfies ApplyResult;
       }
       const status = statusOf(next.snapshot);
       const gate = gateOf(next.snapshot.context);
       if (!(await saveSnapshot(tx, storyId, story.version, next.snapshot, gate, status))) return null;
       const to = describe(next.snapshot);
-      await appendAudit(tx, { storyId, owner: story.owner, actor: event.by, event: event.type, fromState: from, toState: to, detail: { ...detail, ...eventDetail(event) } });
+      await appendAudit(tx, {
+        storyId,
+        owner: story.owner,
+        actor: event.by,
+        event: event.type,
+        fromState: from,
+        toState: to,
+        detail: { ...detail, ...eventDetail(event) },
+      });
       await commitEffects(deps, tx, storyId, next.effects, story.version + 1);
       await queueStoryNotification(tx, story, event, from, to, next.snapshot);
-      return { applied: true, story: { ...story, snapshot: next.snapshot, machineVersion: MACHINE_VERSION, version: story.version + 1, status, gate }, from, to } satisfies ApplyResult;
+      return {
+        applied: true,
+        story: { ...story, snapshot: next.snapshot, machineVersion: MACHINE_VERSION, version: story.version + 1, status, gate },
+        from,
+        to,
+      } satisfies ApplyResult;
     });
     if (result) return result;
     deps.log.debug({ storyId, event: event.type, attempt }, "lost an optimistic race; retrying the event");
@@ -93,7 +119,11 @@ async function confirmVersion(tx: Tx, storyId: string, version: number): Promise
 
 function describe(s: StoredSnapshot): string {
   const name = stateName(s);
-  return name === "held" ? `held@${s.context.step}` : typeof s.value === "string" ? s.value : `${name}.${Object.values(s.value)[0] as string}`;
+  return name === "held"
+    ? `held@${s.context.step}`
+    : typeof s.value === "string"
+      ? s.value
+      : `${name}.${Object.values(s.value)[0] as string}`;
 }
 
 function eventDetail(event: StoryEvent): Record<string, unknown> {

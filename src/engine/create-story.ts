@@ -63,9 +63,24 @@ export async function createStory(deps: EngineDeps, input: CreateStoryInput): Pr
       toState: "intake",
       detail: { deliveryId: input.deliveryId, issue: input.story.issueNumber, acceptanceCriteria: input.story.acceptanceCriteria.length },
     });
-    await appendAudit(tx, { storyId: row.id, owner: input.owner, actor: input.startedBy, event: "INTAKE_PASSED", fromState: "intake", toState: "plan.working" });
+    await appendAudit(tx, {
+      storyId: row.id,
+      owner: input.owner,
+      actor: input.startedBy,
+      event: "INTAKE_PASSED",
+      fromState: "intake",
+      toState: "plan.working",
+    });
     if (input.orgStopped) {
-      await appendAudit(tx, { storyId: row.id, owner: input.owner, actor: input.orgStopped.by, event: "EMERGENCY_STOP", fromState: "plan.working", toState: "held@plan", detail: { reason: "started during the organisation's emergency stop" } });
+      await appendAudit(tx, {
+        storyId: row.id,
+        owner: input.owner,
+        actor: input.orgStopped.by,
+        event: "EMERGENCY_STOP",
+        fromState: "plan.working",
+        toState: "held@plan",
+        detail: { reason: "started during the organisation's emergency stop" },
+      });
     }
     await commitEffects(deps, tx, row.id, effects, row.version);
     return row;

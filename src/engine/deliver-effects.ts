@@ -41,7 +41,10 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
   if (cutOff) {
     // No GitHub request (not even a token) for a suspended or removed installation: the sandbox still stops, the rest is dropped.
     if (pending.some((row) => row.effect.kind === "stop-sandbox")) await ports.sandbox.stopStory(storyId);
-    await markDelivered(deps.pool, pending.map((row) => row.id));
+    await markDelivered(
+      deps.pool,
+      pending.map((row) => row.id),
+    );
     deps.log.info({ storyId, cutOff, dropped: pending.length }, "effects not sent to GitHub");
     return 0;
   }
@@ -56,23 +59,35 @@ export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, story
       continue;
     }
     try {
-      await deliverOne(row, row.effect, async () => {
-        // Re-read: an earlier effect in this run may have stored ids (the status comment's).
-        const fresh = (await loadStory(deps.pool, storyId)) ?? story;
-        const stop = await orgStop(deps.pool, fresh.owner);
-        const extras = await ports.facts.extras(fresh);
-        const problems = await deadLetterReasons(deps.pool, storyId);
-        await github.ensureStatusComment(fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null, problems });
-      }, async () => {
-        const fresh = (await loadStory(deps.pool, storyId)) ?? story;
-        await github.ensureCheckRuns(fresh);
-      }, ports, github, story.owner, story.repo);
+      await deliverOne(
+        row,
+        row.effect,
+        async () => {
+          // Re-read: an earlier effect in this run may have stored ids (the status comment's).
+          const fresh = (await loadStory(deps.pool, storyId)) ?? story;
+          const stop = await orgStop(deps.pool, fresh.owner);
+          const extras = await ports.facts.extras(fresh);
+          const problems = await deadLetterReasons(deps.pool, storyId);
+          await github.ensureStatusComment(fresh, { ...extras, emergencyStop: stop ? { by: stop.by } : null, problems });
+        },
+        async () => {
+          const fresh = (await loadStory(deps.pool, storyId)) ?? story;
+          await github.ensureCheckRuns(fresh);
+        },
+        ports,
+        github,
+        story.owner,
+        story.repo,
+      );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (isPermanentRefusal(error)) {
         const reason = describeRefusal(doing[kind], error);
         await markDeadLettered(deps.pool, row.id, reason);
-        deps.log.warn({ storyId, effect: kind, outboxId: row.id, status: error.status, route: error.route }, `effect dead-lettered: ${reason}`);
+        deps.log.warn(
+          { storyId, effect: kind, outboxId: row.id, status: error.status, route: error.route },
+          `effect dead-lettered: ${reason}`,
+        );
         done.add(kind);
         continue;
       }

@@ -29,7 +29,12 @@ export interface GateJob {
  * from the job's data, so a stale job (the story moved on, was held or killed)
  * does nothing, and duplicates collapse.
  */
-export async function runGateJob(deps: EngineDeps, workers: GateWorkers, job: GateJob, attempt: { isLast: boolean; jobId: string }): Promise<string> {
+export async function runGateJob(
+  deps: EngineDeps,
+  workers: GateWorkers,
+  job: GateJob,
+  attempt: { isLast: boolean; jobId: string },
+): Promise<string> {
   const story = await loadStory(deps.pool, job.storyId);
   if (!story) return "story gone";
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);

@@ -57,13 +57,21 @@ export async function baseTarball(octokit: GitHubClient, cache: DiskCache, sourc
       throw tooLarge(declared, true);
     }
     const input = body ? Readable.fromWeb(body) : Readable.from([]);
-    await pipeline(input, byteCap(capBytes, (seen) => tooLarge(seen, false)), createWriteStream(tmpPath));
+    await pipeline(
+      input,
+      byteCap(capBytes, (seen) => tooLarge(seen, false)),
+      createWriteStream(tmpPath),
+    );
   });
   return stream;
 }
 
 /** The base branch (configured, else the repository's default) and its head commit. */
-export async function resolveBase(octokit: GitHubClient, repo: { owner: string; repo: string }, configured: string | null): Promise<{ branch: string; sha: string }> {
+export async function resolveBase(
+  octokit: GitHubClient,
+  repo: { owner: string; repo: string },
+  configured: string | null,
+): Promise<{ branch: string; sha: string }> {
   let branch = configured;
   if (!branch) {
     const r = await callGitHub(() => octokit.request("GET /repos/{owner}/{repo}", repo));

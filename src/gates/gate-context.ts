@@ -74,7 +74,11 @@ export async function storyBase(deps: GateDeps, story: StoryRow): Promise<{ bran
   if (stored?.base_sha && stored.base_branch) return { branch: stored.base_branch, sha: stored.base_sha };
   const octokit = await deps.github.forInstallation(story.installationId);
   const base = await resolveBase(octokit, { owner: story.owner, repo: story.repo }, story.config.base_branch);
-  await deps.pool.query(`UPDATE stories SET base_sha = $2, base_branch = $3 WHERE id = $1 AND base_sha IS NULL`, [story.id, base.sha, base.branch]);
+  await deps.pool.query(`UPDATE stories SET base_sha = $2, base_branch = $3 WHERE id = $1 AND base_sha IS NULL`, [
+    story.id,
+    base.sha,
+    base.branch,
+  ]);
   return base;
 }
 
@@ -101,21 +105,25 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
   const cache = tarballCache(deps.cacheDir, deps.env);
-  const tarball = () => baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
+  const tarball = () =>
+    baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
   const change = await loadChange(deps.pool, story.id);
   const setup = deps.setup;
   const prepared = options.setup && setup ? await prepareDependencies({ ...deps, setup }, story, jobId, tarball, change, image) : null;
   const stream = await tarball();
   // The stream holds an open file of the cache: close it when the sandbox never read it to the end.
-  const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, stream).catch((error: unknown) => {
-    stream.destroy();
-    prepared?.archive.destroy();
-    throw error;
-  });
+  const ws = await deps.runner
+    .createWorkspace({ storyId: story.id, jobId, limits: story.config.sandbox, ...(image ? { image } : {}) }, stream)
+    .catch((error: unknown) => {
+      stream.destroy();
+      prepared?.archive.destroy();
+      throw error;
+    });
   try {
     if (change && change.patch.trim()) {
       const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
-      if (applied.exitCode !== 0) throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
+      if (applied.exitCode !== 0)
+        throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
     }
     if (prepared) await restoreDependencies(ws, prepared.archive, prepared.plan.installed);
   } catch (error) {

@@ -25,14 +25,23 @@ export function planGate(deps: GateDeps): GateWorker {
       });
       await updateStoryFacts(deps.pool, story.id, { plan: { ...result.plan, markdown: result.markdown } });
       if (!result.plan.test_command) {
-        return { type: "PLAN_FAILED", by: "wave", reason: "no test command was configured or detected; set `test_command` in .github/wave.yml, then `/wave retry`" };
+        return {
+          type: "PLAN_FAILED",
+          by: "wave",
+          reason: "no test command was configured or detected; set `test_command` in .github/wave.yml, then `/wave retry`",
+        };
       }
       const hidden = story.story.hiddenText ?? [];
       const flag = hidden.length > 0 ? `; ${describeHidden(hidden)}` : "";
-      return { type: "PLAN_READY", by: "wave", summary: `${result.plan.steps.length} step(s), ${result.plan.files_in_scope.length} file(s) in scope${flag}` };
+      return {
+        type: "PLAN_READY",
+        by: "wave",
+        summary: `${result.plan.steps.length} step(s), ${result.plan.files_in_scope.length} file(s) in scope${flag}`,
+      };
     } catch (error) {
       if (error instanceof BudgetExceeded) return { type: "BUDGET_EXHAUSTED", by: "wave", reason: userMessage(error) };
-      if (error instanceof ModelOutputInvalid || error instanceof ModelUnavailable) return { type: "PLAN_FAILED", by: "wave", reason: userMessage(error) };
+      if (error instanceof ModelOutputInvalid || error instanceof ModelUnavailable)
+        return { type: "PLAN_FAILED", by: "wave", reason: userMessage(error) };
       throw error;
     } finally {
       await ws.destroy();

@@ -23,7 +23,11 @@ export function preflightGate(deps: GateDeps): GateWorker {
     const estimate = preflightEstimate({
       plan,
       basePromptTokens: developerBasePromptTokens({ story: { title: story.story.title, body: story.story.body }, plan }),
-      developer: { max_tokens: role.max_tokens, price: priceFor(role.model, story.config.budget.prices), maxTurns: story.config.agents.limits.max_turns },
+      developer: {
+        max_tokens: role.max_tokens,
+        price: priceFor(role.model, story.config.budget.prices),
+        maxTurns: story.config.agents.limits.max_turns,
+      },
       maxRecycles: story.config.max_recycles,
       position: await model.ledger.position(model.scope),
     });
@@ -53,11 +57,22 @@ export function preflightGate(deps: GateDeps): GateWorker {
       throw error;
     }
     const reason = verdict.reasons.join("; ") || "no reason given";
-    if (verdict.decision === "block") return { type: "PREFLIGHT_FAILED", by: "wave", reason: `the plan's safety score is ${verdict.score.toFixed(2)}: ${reason}` };
+    if (verdict.decision === "block")
+      return { type: "PREFLIGHT_FAILED", by: "wave", reason: `the plan's safety score is ${verdict.score.toFixed(2)}: ${reason}` };
     if (verdict.decision === "escalate") return { type: "PREFLIGHT_ESCALATED", by: "wave", score: verdict.score, reason };
     // Hidden text in the issue waits for a maintainer's `/wave approve` when configured (the approval hold's owner).
     const hidden = story.story.hiddenText ?? [];
-    if (hidden.length > 0 && story.config.safety.hold_on_hidden_text) return { type: "PREFLIGHT_ESCALATED", by: "wave", score: verdict.score, reason: `${describeHidden(hidden)} (safety.hold_on_hidden_text)` };
-    return { type: "PREFLIGHT_PASSED", by: "wave", summary: `expected ${usd(estimate.expectedUsd)} of ${usd(estimate.remainingUsd)} left; plan safety ${verdict.score.toFixed(2)}` };
+    if (hidden.length > 0 && story.config.safety.hold_on_hidden_text)
+      return {
+        type: "PREFLIGHT_ESCALATED",
+        by: "wave",
+        score: verdict.score,
+        reason: `${describeHidden(hidden)} (safety.hold_on_hidden_text)`,
+      };
+    return {
+      type: "PREFLIGHT_PASSED",
+      by: "wave",
+      summary: `expected ${usd(estimate.expectedUsd)} of ${usd(estimate.remainingUsd)} left; plan safety ${verdict.score.toFixed(2)}`,
+    };
   };
 }

@@ -25,7 +25,11 @@ export function toolCallsOf(log: unknown[]): ToolCall[] {
         path: input.path,
         ...(typeof input.file_text === "string" ? { content: input.file_text } : {}),
         ...(typeof input.old_str === "string" ? { oldStr: input.old_str } : {}),
-        ...(typeof input.new_str === "string" ? { newStr: input.new_str } : typeof input.insert_text === "string" ? { newStr: input.insert_text } : {}),
+        ...(typeof input.new_str === "string"
+          ? { newStr: input.new_str }
+          : typeof input.insert_text === "string"
+            ? { newStr: input.insert_text }
+            : {}),
       });
     }
   }
@@ -40,7 +44,11 @@ export function safetyGate(deps: GateDeps): GateWorker {
     const plan = storedPlan(story);
     let verdict;
     try {
-      verdict = await judgeDiff({ diff: change.patch, toolCalls: toolCallsOf(change.toolCalls) }, { storyId: story.id, filesInScope: plan.files_in_scope }, safetyDeps(deps, story));
+      verdict = await judgeDiff(
+        { diff: change.patch, toolCalls: toolCallsOf(change.toolCalls) },
+        { storyId: story.id, filesInScope: plan.files_in_scope },
+        safetyDeps(deps, story),
+      );
     } catch (error) {
       // The scorer's call is metered: one that could overrun the budget is not made, and the story holds on its budget.
       if (error instanceof BudgetExceeded) return { type: "BUDGET_EXHAUSTED", by: "wave", reason: userMessage(error) };

@@ -39,7 +39,10 @@ export interface PreparedDependencies {
 
 /** The setup command failed: the story holds with its exit code and the end of its log. */
 export class SetupFailed extends WaveError {
-  constructor(readonly outcome: InstallOutcome, command: string) {
+  constructor(
+    readonly outcome: InstallOutcome,
+    command: string,
+  ) {
     const refused = [...new Set(outcome.egress.filter((e) => !e.allowed).map((e) => e.host))];
     super(
       `the setup phase failed: \`${command}\` ${outcome.timedOut ? "timed out" : `exited with ${outcome.exitCode}`} after ${(outcome.durationMs / 1000).toFixed(1)} s` +
@@ -77,7 +80,11 @@ export async function prepareDependencies(
     }
   }
   const sandbox = story.config.sandbox;
-  const plan = detectSetup(names, { setupCommand: sandbox.setup_command, scriptPackages: sandbox.setup_scripts, registries: sandbox.registries });
+  const plan = detectSetup(names, {
+    setupCommand: sandbox.setup_command,
+    scriptPackages: sandbox.setup_scripts,
+    registries: sandbox.registries,
+  });
   if (!plan) return null;
   const key = setupKey(plan, contents, await deps.setup.imageId(image));
   const hit = await deps.setup.cache.open(key);
@@ -88,14 +95,20 @@ export async function prepareDependencies(
 
   let install: InstallOutcome | undefined;
   await deps.setup.cache.put(key, async (tmp) => {
-    const ws = await deps.runner.createWorkspace({ storyId: story.id, jobId, limits: sandbox, ...(image ? { image } : {}) }, await tarball());
+    const ws = await deps.runner.createWorkspace(
+      { storyId: story.id, jobId, limits: sandbox, ...(image ? { image } : {}) },
+      await tarball(),
+    );
     try {
       await writeOverlay(ws, overlay);
       install = await installDependencies(ws, plan, tmp, {
         timeoutMs: sandbox.setup_timeout_seconds * 1000,
         ...(deps.setup.auth ? { auth: deps.setup.auth } : {}),
         onEgress: (entry: EgressLogEntry) =>
-          (entry.allowed ? deps.log.info.bind(deps.log) : deps.log.warn.bind(deps.log))({ storyId: story.id, egress: entry }, entry.allowed ? "setup egress" : "setup egress refused"),
+          (entry.allowed ? deps.log.info.bind(deps.log) : deps.log.warn.bind(deps.log))(
+            { storyId: story.id, egress: entry },
+            entry.allowed ? "setup egress" : "setup egress refused",
+          ),
       });
     } finally {
       await ws.destroy();
@@ -104,7 +117,10 @@ export async function prepareDependencies(
   });
   deps.log.info({ storyId: story.id, key, ecosystems: plan.ecosystems, durationMs: install?.durationMs }, "setup: dependencies installed");
   const archive = await deps.setup.cache.open(key);
-  if (!archive) throw new WaveError(`The dependency archive ${key.slice(0, 12)} was evicted as soon as it was stored.`, { hint: "Raise WAVE_DEPENDENCY_CACHE_MB: the dependency cache is smaller than one repository's dependencies." });
+  if (!archive)
+    throw new WaveError(`The dependency archive ${key.slice(0, 12)} was evicted as soon as it was stored.`, {
+      hint: "Raise WAVE_DEPENDENCY_CACHE_MB: the dependency cache is smaller than one repository's dependencies.",
+    });
   return { archive, plan, key, cached: false, ...(install ? { install } : {}) };
 }
 

@@ -17,7 +17,13 @@ interface StoredFile extends Omit<ChangedFile, "content"> {
 export const MAX_PATCH_BYTES = 4 * 1024 * 1024;
 export const MAX_CHANGED_FILES = 100;
 
-export async function saveChange(pool: Pool, storyId: string, baseSha: string, change: WorkspaceChange, toolCalls: unknown[]): Promise<void> {
+export async function saveChange(
+  pool: Pool,
+  storyId: string,
+  baseSha: string,
+  change: WorkspaceChange,
+  toolCalls: unknown[],
+): Promise<void> {
   const files: StoredFile[] = change.files.map((f) => ({ ...f, content: f.content?.toString("base64") }));
   await pool.query(
     `INSERT INTO story_changes (story_id, base_sha, patch, files, tool_calls) VALUES ($1, $2, $3, $4, $5)
@@ -34,7 +40,9 @@ export async function loadChange(pool: Pool, storyId: string): Promise<StoredCha
   return {
     baseSha: r.base_sha,
     patch: r.patch,
-    files: (r.files as StoredFile[]).map((f) => ({ ...f, content: f.content === undefined ? undefined : Buffer.from(f.content, "base64") }) as ChangedFile),
+    files: (r.files as StoredFile[]).map(
+      (f) => ({ ...f, content: f.content === undefined ? undefined : Buffer.from(f.content, "base64") }) as ChangedFile,
+    ),
     toolCalls: r.tool_calls,
   };
 }
@@ -42,7 +50,9 @@ export async function loadChange(pool: Pool, storyId: string): Promise<StoredCha
 /** Why a change is too large to keep, or null. */
 export function changeTooLarge(change: WorkspaceChange): string | null {
   const bytes = Buffer.byteLength(change.patch);
-  if (bytes > MAX_PATCH_BYTES) return `the change is ${(bytes / 1048576).toFixed(1)} MB; WAVE keeps changes of at most ${MAX_PATCH_BYTES / 1048576} MB. Split the story into smaller ones`;
-  if (change.files.length > MAX_CHANGED_FILES) return `the change touches ${change.files.length} files; WAVE keeps changes of at most ${MAX_CHANGED_FILES}. Split the story into smaller ones`;
+  if (bytes > MAX_PATCH_BYTES)
+    return `the change is ${(bytes / 1048576).toFixed(1)} MB; WAVE keeps changes of at most ${MAX_PATCH_BYTES / 1048576} MB. Split the story into smaller ones`;
+  if (change.files.length > MAX_CHANGED_FILES)
+    return `the change touches ${change.files.length} files; WAVE keeps changes of at most ${MAX_CHANGED_FILES}. Split the story into smaller ones`;
   return null;
 }

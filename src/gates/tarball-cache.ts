@@ -10,7 +10,8 @@ const caches = new Map<string, DiskCache>();
 export function cacheMaxBytes(env: NodeJS.ProcessEnv): number {
   const raw = env.WAVE_CACHE_MAX_MB?.trim();
   if (!raw) return DEFAULT_CACHE_MAX_MB * 1_048_576;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`WAVE_CACHE_MAX_MB must be a whole number of MiB (at least 1), not ${JSON.stringify(raw)}.`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new Error(`WAVE_CACHE_MAX_MB must be a whole number of MiB (at least 1), not ${JSON.stringify(raw)}.`);
   return Number(raw) * 1_048_576;
 }
 

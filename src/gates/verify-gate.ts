@@ -9,7 +9,8 @@ import { storedPlan } from "./stored-plan.js";
 export function verifyGate(deps: GateDeps): GateWorker {
   return async (story, _snapshot, job) => {
     const plan = storedPlan(story);
-    if (!plan.test_command) return { type: "GATE_FAILED", by: "wave", reason: "the plan has no test command; set `test_command` in .github/wave.yml" };
+    if (!plan.test_command)
+      return { type: "GATE_FAILED", by: "wave", reason: "the plan has no test command; set `test_command` in .github/wave.yml" };
     let ws;
     try {
       ws = await openWorkspace(deps, story, job.id, { setup: true });
@@ -20,7 +21,10 @@ export function verifyGate(deps: GateDeps): GateWorker {
     }
     try {
       const limits = story.config.agents.limits;
-      const result = await runVerify(ws, plan.test_command, { timeoutMs: limits.test_timeout_seconds * 1000, maxOutputChars: limits.max_failure_chars });
+      const result = await runVerify(ws, plan.test_command, {
+        timeoutMs: limits.test_timeout_seconds * 1000,
+        maxOutputChars: limits.max_failure_chars,
+      });
       return result.passed ? { type: "VERIFY_PASSED", by: "wave" } : { type: "VERIFY_FAILED", by: "wave", output: result.output };
     } finally {
       await ws.destroy();

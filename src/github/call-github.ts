@@ -70,7 +70,12 @@ export async function callGitHub<T>(call: () => Promise<T>, policy: Partial<Retr
       if (requestError === undefined) throw toWaveError(error);
       const route = routeOf(requestError);
       if (requestError.status >= 500) {
-        const fields = { status: requestError.status, route, requestId: header(requestError, "x-github-request-id"), githubMessage: requestError.message };
+        const fields = {
+          status: requestError.status,
+          route,
+          requestId: header(requestError, "x-github-request-id"),
+          githubMessage: requestError.message,
+        };
         if (CREATING.test(route)) throw new GitHubAmbiguousWrite(fields, { cause: error });
         if (attempt >= p.maxAttempts) throw toWaveError(error);
         await p.sleep(serverErrorWait(attempt) * 1000);
@@ -81,7 +86,12 @@ export async function callGitHub<T>(call: () => Promise<T>, policy: Partial<Retr
       if (wait > p.maxWaitSeconds || attempt >= p.maxAttempts) {
         throw new GitHubRateLimited(
           wait,
-          { status: requestError.status, route, requestId: header(requestError, "x-github-request-id"), githubMessage: requestError.message },
+          {
+            status: requestError.status,
+            route,
+            requestId: header(requestError, "x-github-request-id"),
+            githubMessage: requestError.message,
+          },
           { cause: error },
         );
       }

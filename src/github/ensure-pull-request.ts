@@ -47,14 +47,32 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
     return callGitHub(fn, ctx.retry);
   };
   const find = async () =>
-    (await call(() => octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, head: `${owner}:${input.branch}`, state: "open", per_page: 1 }))).data[0];
+    (
+      await call(() =>
+        octokit.request("GET /repos/{owner}/{repo}/pulls", { owner, repo, head: `${owner}:${input.branch}`, state: "open", per_page: 1 }),
+      )
+    ).data[0];
 
   type Listed = NonNullable<Awaited<ReturnType<typeof find>>>;
   const found = await find();
   if (found) {
-    const ref: PullRequestRef = { number: found.number, nodeId: found.node_id, url: found.html_url, draft: found.draft ?? false, headSha: found.head.sha };
+    const ref: PullRequestRef = {
+      number: found.number,
+      nodeId: found.node_id,
+      url: found.html_url,
+      draft: found.draft ?? false,
+      headSha: found.head.sha,
+    };
     if (sameText(found.title, input.title) && sameText(found.body, input.body)) return { pullRequest: ref, action: "unchanged", requests };
-    await call(() => octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: found.number, title: input.title, body: input.body }));
+    await call(() =>
+      octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner,
+        repo,
+        pull_number: found.number,
+        title: input.title,
+        body: input.body,
+      }),
+    );
     return { pullRequest: ref, action: "updated", requests };
   }
   // After an ambiguous answer the PR may exist: look for it by its branch before sending again.
@@ -63,7 +81,16 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
       async () =>
         (
           await call(() =>
-            octokit.request("POST /repos/{owner}/{repo}/pulls", { owner, repo, head: input.branch, base: input.baseBranch, title: input.title, body: input.body, draft, maintainer_can_modify: false }),
+            octokit.request("POST /repos/{owner}/{repo}/pulls", {
+              owner,
+              repo,
+              head: input.branch,
+              base: input.baseBranch,
+              title: input.title,
+              body: input.body,
+              draft,
+              maintainer_can_modify: false,
+            }),
           )
         ).data as Listed,
       find,
@@ -78,7 +105,13 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
       created = await create(false);
     }
     return {
-      pullRequest: { number: created.number, nodeId: created.node_id, url: created.html_url, draft: created.draft ?? false, headSha: created.head.sha },
+      pullRequest: {
+        number: created.number,
+        nodeId: created.node_id,
+        url: created.html_url,
+        draft: created.draft ?? false,
+        headSha: created.head.sha,
+      },
       action: "created",
       requests,
     };
@@ -88,7 +121,13 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
     const again = await find();
     if (!again) throw error;
     return {
-      pullRequest: { number: again.number, nodeId: again.node_id, url: again.html_url, draft: again.draft ?? false, headSha: again.head.sha },
+      pullRequest: {
+        number: again.number,
+        nodeId: again.node_id,
+        url: again.html_url,
+        draft: again.draft ?? false,
+        headSha: again.head.sha,
+      },
       action: "unchanged",
       requests,
     };

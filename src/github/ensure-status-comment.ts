@@ -36,7 +36,9 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
     let commentId = story.statusCommentId;
     if (commentId !== null) {
       try {
-        await callGitHub(() => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: commentId as number, body }));
+        await callGitHub(() =>
+          octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: commentId as number, body }),
+        );
       } catch (error) {
         // Someone deleted the status comment: make a new one rather than fail forever.
         if (!(error instanceof GitHubNotFound)) throw error;
@@ -47,10 +49,23 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
       commentId = await findCommentByMarker(octokit, { ...repo, issueNumber: story.issueNumber }, storyMarker(story.id));
       if (commentId !== null) {
         const id = commentId;
-        await callGitHub(() => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: id, body }));
+        await callGitHub(() =>
+          octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: id, body }),
+        );
       } else {
         commentId = await createOnce(
-          async () => Number((await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: story.issueNumber, body }))).data.id),
+          async () =>
+            Number(
+              (
+                await callGitHub(() =>
+                  octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+                    ...repo,
+                    issue_number: story.issueNumber,
+                    body,
+                  }),
+                )
+              ).data.id,
+            ),
           async () => (await findCommentByMarker(octokit, { ...repo, issueNumber: story.issueNumber }, storyMarker(story.id))) ?? undefined,
         );
       }
@@ -63,13 +78,25 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
     for (const label of mirrorLabels) {
       if (label === wanted || label !== story.mirroredLabel) continue;
       try {
-        await callGitHub(() => octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", { ...repo, issue_number: story.issueNumber, name: label }));
+        await callGitHub(() =>
+          octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+            ...repo,
+            issue_number: story.issueNumber,
+            name: label,
+          }),
+        );
       } catch (error) {
         if (!(error instanceof GitHubNotFound)) throw error;
       }
     }
     if (wanted) {
-      await callGitHub(() => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { ...repo, issue_number: story.issueNumber, labels: [wanted] }));
+      await callGitHub(() =>
+        octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+          ...repo,
+          issue_number: story.issueNumber,
+          labels: [wanted],
+        }),
+      );
     }
     await updateStoryFacts(pool, story.id, { mirroredLabel: wanted });
   }

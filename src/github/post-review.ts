@@ -35,7 +35,9 @@ export interface PostReviewResult {
 const PAGE = 100;
 
 function inlineFindings(comments: ReviewComment[]): string {
-  const lines = comments.map((c) => `- \`${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}\`: ${c.body.replace(/\n+/g, " ")}`);
+  const lines = comments.map(
+    (c) => `- \`${c.path}:${c.startLine !== undefined ? `${c.startLine}-` : ""}${c.line}\`: ${c.body.replace(/\n+/g, " ")}`,
+  );
   return `\n\n**Findings** (GitHub could not anchor them to the diff):\n\n${lines.join("\n")}`;
 }
 
@@ -50,10 +52,17 @@ export async function postReview(ctx: RepoContext, input: PostReviewInput): Prom
   let requests = 0;
   const find = async (): Promise<PostReviewResult | undefined> => {
     for (let page = 1; ; page++) {
-    const listed = await callGitHub(
-      () => ctx.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner, repo, pull_number: input.pullNumber, per_page: PAGE, page }),
-      ctx.retry,
-    );
+      const listed = await callGitHub(
+        () =>
+          ctx.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+            owner,
+            repo,
+            pull_number: input.pullNumber,
+            per_page: PAGE,
+            page,
+          }),
+        ctx.retry,
+      );
       requests++;
       const found = listed.data.find((review) => (review.body ?? "").includes(input.marker));
       if (found) return { reviewId: Number(found.id), action: "existing", inlined: false, requests };
@@ -71,10 +80,14 @@ export async function postReview(ctx: RepoContext, input: PostReviewInput): Prom
     body: c.body,
   }));
   // After an ambiguous answer the review may exist: look for its marker before sending again.
-  const send = (withComments: boolean) => createOnce(() => post(withComments), async () => {
-    const found = await find();
-    return found ? { id: found.reviewId } : undefined;
-  });
+  const send = (withComments: boolean) =>
+    createOnce(
+      () => post(withComments),
+      async () => {
+        const found = await find();
+        return found ? { id: found.reviewId } : undefined;
+      },
+    );
   const post = (withComments: boolean) =>
     callGitHub(
       () =>

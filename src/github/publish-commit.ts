@@ -64,20 +64,32 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     return callGitHub(fn, ctx.retry);
   };
 
-  const baseHead = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${input.baseBranch}` }))).data.object.sha;
+  const baseHead = (
+    await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: `heads/${input.baseBranch}` }))
+  ).data.object.sha;
   const rebased = baseHead !== input.planBaseSha;
   if (rebased) {
     const { conflicts, requests: used } = await changedSince(ctx, input.planBaseSha, baseHead, touchedPaths(input.files));
     requests += used;
     if (conflicts === null || conflicts.length > 0) throw new PublishConflict(conflicts ?? [], input.baseBranch, baseHead);
   }
-  const baseTree = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: baseHead }))).data.tree.sha;
+  const baseTree = (
+    await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: baseHead }))
+  ).data.tree.sha;
 
   let existing: { sha: string; tree: string; parents: string[]; ours: boolean } | undefined;
   try {
-    const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data.object.sha;
-    const commit = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))).data;
-    existing = { sha: head, tree: commit.tree.sha, parents: commit.parents.map((p) => p.sha), ours: /^Wave-Story: \S+$/m.test(commit.message) };
+    const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data.object
+      .sha;
+    const commit = (
+      await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))
+    ).data;
+    existing = {
+      sha: head,
+      tree: commit.tree.sha,
+      parents: commit.parents.map((p) => p.sha),
+      ours: /^Wave-Story: \S+$/m.test(commit.message),
+    };
   } catch (error) {
     if (!(error instanceof GitHubNotFound)) throw error;
   }
@@ -102,7 +114,16 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     }
     blobShas.set(file.path, sha);
   }
-  const tree = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: baseTree, tree: treeEntries(input.files, blobShas) }))).data.sha;
+  const tree = (
+    await call(() =>
+      octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+        owner,
+        repo,
+        base_tree: baseTree,
+        tree: treeEntries(input.files, blobShas),
+      }),
+    )
+  ).data.sha;
 
   // A PR with no difference cannot be opened, and a commit that changes nothing helps nobody.
   if (tree === baseTree) throw new EmptyChange(input.baseBranch);
@@ -122,9 +143,12 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
   if (existing && !existing.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, existing.sha);
 
   const message = `${input.message.trimEnd()}\n\n${trailer(input.storyId)}\n`;
-  const commit = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: [baseHead] }))).data.sha;
+  const commit = (
+    await call(() => octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: [baseHead] }))
+  ).data.sha;
 
-  const update = () => call(() => octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: true }));
+  const update = () =>
+    call(() => octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: true }));
   if (existing) {
     await update();
     return done(commit, "updated");

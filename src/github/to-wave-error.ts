@@ -80,7 +80,14 @@ function permissionForRoute(route: string): string {
 
 function validationErrors(data: unknown): string[] {
   const parsed = z
-    .object({ errors: z.array(z.union([z.string(), z.object({ message: z.string().optional(), code: z.string().optional(), field: z.string().optional() }).loose()])) })
+    .object({
+      errors: z.array(
+        z.union([
+          z.string(),
+          z.object({ message: z.string().optional(), code: z.string().optional(), field: z.string().optional() }).loose(),
+        ]),
+      ),
+    })
     .safeParse(data);
   if (!parsed.success) return [];
   return parsed.data.errors.map((e) => (typeof e === "string" ? e : (e.message ?? [e.field, e.code].filter(Boolean).join(" "))));

@@ -84,7 +84,14 @@ export async function writeCheckRun(
   if (canUpdate) {
     // Annotations are unchanged and already on the run; sending them again would duplicate them.
     await callGitHub(
-      () => ctx.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner, repo, check_run_id: stored.id, ...body, output }),
+      () =>
+        ctx.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+          owner,
+          repo,
+          check_run_id: stored.id,
+          ...body,
+          output,
+        }),
       ctx.retry,
     );
     id = stored.id;
@@ -94,7 +101,15 @@ export async function writeCheckRun(
     const find = async () => {
       requests++;
       const listed = await callGitHub(
-        () => ctx.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner, repo, ref: input.headSha, check_name: payload.name, filter: "all", per_page: 100 }),
+        () =>
+          ctx.octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+            owner,
+            repo,
+            ref: input.headSha,
+            check_name: payload.name,
+            filter: "all",
+            per_page: 100,
+          }),
         ctx.retry,
       );
       // Runs of this name already on this head before this write (older ids) are not the one just sent.
@@ -119,11 +134,21 @@ export async function writeCheckRun(
     }, find);
     for (const batch of rest) {
       await callGitHub(
-        () => ctx.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner, repo, check_run_id: id, output: { ...output, annotations: batch } }),
+        () =>
+          ctx.octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+            owner,
+            repo,
+            check_run_id: id,
+            output: { ...output, annotations: batch },
+          }),
         ctx.retry,
       );
       requests++;
     }
   }
-  return { record: { id, headSha: input.headSha, digest, annotationsDigest, completed }, action: canUpdate ? "updated" : "created", requests };
+  return {
+    record: { id, headSha: input.headSha, digest, annotationsDigest, completed },
+    action: canUpdate ? "updated" : "created",
+    requests,
+  };
 }

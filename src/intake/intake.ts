@@ -14,7 +14,15 @@ import { postReplyOnce } from "../github/reply.js";
 /** The parts of GitHub's `issues.labeled` payload intake reads. */
 export interface LabeledPayload {
   label?: { name: string };
-  issue: { number: number; title: string; body?: string | null; html_url: string; labels?: ({ name?: string } | string)[]; pull_request?: unknown; state?: string };
+  issue: {
+    number: number;
+    title: string;
+    body?: string | null;
+    html_url: string;
+    labels?: ({ name?: string } | string)[];
+    pull_request?: unknown;
+    state?: string;
+  };
   repository: { id: number; name: string; owner: { login: string } };
   sender: { login: string; type?: string };
   installation?: { id: number };
@@ -31,7 +39,13 @@ export type IntakeOutcome =
  * checked → the config is loaded and validated → the issue is parsed → the
  * story is created. Refusals are told on the issue in one comment.
  */
-export async function intake(deps: EngineDeps, octokit: GitHubClient & Parameters<typeof loadConfig>[0], directory: SenderDirectory, payload: LabeledPayload, deliveryId: string): Promise<IntakeOutcome> {
+export async function intake(
+  deps: EngineDeps,
+  octokit: GitHubClient & Parameters<typeof loadConfig>[0],
+  directory: SenderDirectory,
+  payload: LabeledPayload,
+  deliveryId: string,
+): Promise<IntakeOutcome> {
   const owner = payload.repository.owner.login;
   const repo = payload.repository.name;
   const issueNumber = payload.issue.number;

@@ -22,7 +22,12 @@ export const WORKER_ID = `${process.pid}-${randomUUID().slice(0, 8)}`;
  * own: without this a job whose worker died stays `active` until its whole expiry (an hour for a
  * gate). The lease row goes when the work ends, whatever the outcome.
  */
-export async function withLease<T>(pool: Pool, job: { id: string; queue: string }, tuning: LeaseTuning, work: () => Promise<T>): Promise<T> {
+export async function withLease<T>(
+  pool: Pool,
+  job: { id: string; queue: string },
+  tuning: LeaseTuning,
+  work: () => Promise<T>,
+): Promise<T> {
   const renew = () =>
     pool.query(
       `INSERT INTO job_leases (job_id, queue, worker) VALUES ($1, $2, $3) ON CONFLICT (job_id) DO UPDATE SET renewed_at = now(), worker = EXCLUDED.worker`,

@@ -49,11 +49,25 @@ export function queueTuningFromEnv(env: NodeJS.ProcessEnv = process.env): QueueT
 
 function queueDefinitions(t: QueueTuning): PgBoss.Queue[] {
   return [
-    { name: QUEUES.delivery, policy: "standard", retryLimit: 8, retryDelay: 2, retryBackoff: true, expireInSeconds: t.deliveryExpireSeconds },
+    {
+      name: QUEUES.delivery,
+      policy: "standard",
+      retryLimit: 8,
+      retryDelay: 2,
+      retryBackoff: true,
+      expireInSeconds: t.deliveryExpireSeconds,
+    },
     { name: QUEUES.effects, policy: "stately", retryLimit: 12, retryDelay: 2, retryBackoff: true, expireInSeconds: t.effectsExpireSeconds },
     // A crash takeover uses one try too, so a gate gets a few more than one bad answer needs.
     { name: QUEUES.gate, policy: "stately", retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: t.gateExpireSeconds },
-    { name: QUEUES.onboard, policy: "standard", retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: t.onboardExpireSeconds ?? 60 },
+    {
+      name: QUEUES.onboard,
+      policy: "standard",
+      retryLimit: 10,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: t.onboardExpireSeconds ?? 60,
+    },
   ];
 }
 
@@ -71,7 +85,11 @@ export function createQueue(databaseUrl: string, options: { supervise?: boolean 
 }
 
 /** Starts pg-boss (installing or migrating its schema) and makes sure our queues exist. */
-export async function startQueue(databaseUrl: string, tuning: QueueTuning = queueTuningFromEnv(), options: { supervise?: boolean } = {}): Promise<PgBoss> {
+export async function startQueue(
+  databaseUrl: string,
+  tuning: QueueTuning = queueTuningFromEnv(),
+  options: { supervise?: boolean } = {},
+): Promise<PgBoss> {
   const boss = createQueue(databaseUrl, options);
   boss.on("error", () => undefined);
   await boss.start();

@@ -22,9 +22,16 @@ export function startSweeps(deps: EngineDeps, sandbox: SandboxControl, options: 
     running = true;
     try {
       for (const job of await takeOverStaleJobs(deps, options.leaseSeconds)) {
-        deps.log.warn({ jobId: job.id, queue: job.queue, storyId: job.storyId, staleSeconds: job.staleSeconds }, "took over a job whose worker stopped renewing its lease");
+        deps.log.warn(
+          { jobId: job.id, queue: job.queue, storyId: job.storyId, staleSeconds: job.staleSeconds },
+          "took over a job whose worker stopped renewing its lease",
+        );
         if (job.queue === QUEUES.gate && job.storyId) {
-          await sandbox.stopStory(job.storyId).catch((error: unknown) => deps.log.warn({ err: error, storyId: job.storyId }, "could not reap the dead worker's sandbox; the reaper will"));
+          await sandbox
+            .stopStory(job.storyId)
+            .catch((error: unknown) =>
+              deps.log.warn({ err: error, storyId: job.storyId }, "could not reap the dead worker's sandbox; the reaper will"),
+            );
         }
       }
       const requeued = await requeueOrphanedOutbox(deps);

@@ -30,7 +30,12 @@ export async function takeOverStaleJobs(deps: EngineDeps, leaseSeconds: number):
     );
     const taken: TakenOver[] = [];
     for (const r of stale.rows as { id: string; name: QueueName; story_id: string | null; stale: number }[]) {
-      await boss.fail(r.name, r.id, { message: `worker stopped renewing its lease ${Math.round(r.stale)} s ago; taken over` }, { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } });
+      await boss.fail(
+        r.name,
+        r.id,
+        { message: `worker stopped renewing its lease ${Math.round(r.stale)} s ago; taken over` },
+        { db: { executeSql: (text: string, values: unknown[]) => tx.query(text, values) } },
+      );
       // A crash is not the job's failure: it runs again now, not after the queue's growing backoff.
       await tx.query(`UPDATE pgboss.job SET start_after = now() WHERE id = $1 AND state = 'retry'`, [r.id]);
       await tx.query(`DELETE FROM job_leases WHERE job_id = $1`, [r.id]);

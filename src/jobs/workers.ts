@@ -76,7 +76,10 @@ export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options
   }
   for (let i = 0; i < (options.gateConcurrency ?? 2); i++) {
     await boss.work<GateJob>(QUEUES.gate, poll, async ([job]) => {
-      if (job) return leased(QUEUES.gate, job.id, () => runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id }));
+      if (job)
+        return leased(QUEUES.gate, job.id, () =>
+          runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id }),
+        );
     });
   }
   const onboard = { github: ports.router.github, pace: options.contentPace ?? contentPaceFromEnv({}) };

@@ -33,20 +33,50 @@ export function notificationFor(f: TransitionFacts): Notification | null {
   if (type === "SAFETY_BLOCKED" || type === "SAFETY_ESCALATED" || type === "PREFLIGHT_ESCALATED") {
     const blocked = type === "SAFETY_BLOCKED";
     const reason = "reason" in f.event ? f.event.reason : "";
-    return { event: "safety", severity: blocked ? "critical" : "warning", text: `:warning: Safety ${blocked ? "blocked" : "escalated"} ${where}: ${reason}` };
+    return {
+      event: "safety",
+      severity: blocked ? "critical" : "warning",
+      text: `:warning: Safety ${blocked ? "blocked" : "escalated"} ${where}: ${reason}`,
+    };
   }
-  if (type === "BUDGET_EXHAUSTED") return { event: "budget-exhausted", severity: "warning", text: `:moneybag: Budget exhausted on ${where}: ${f.event.reason}` };
+  if (type === "BUDGET_EXHAUSTED")
+    return { event: "budget-exhausted", severity: "warning", text: `:moneybag: Budget exhausted on ${where}: ${f.event.reason}` };
   if (f.to === "killed") return { event: "killed", severity: "warning", text: `:x: Killed ${where}${f.reason ? `: ${f.reason}` : ""}` };
-  if (f.to.startsWith("held@")) return { event: "held", severity: "warning", text: `:double_vertical_bar: Held ${where}${f.reason ? `: ${f.reason}` : ""}` };
-  if (type === "REVIEW_DONE") return { event: "pr-ready", severity: "info", text: `:white_check_mark: Pull request #${f.event.pullRequest} is ready for review: ${where}` };
-  if (f.to.endsWith(".approval")) return { event: "waiting-for-human", severity: "info", text: `:raising_hand: Waiting for \`/wave approve\` at ${f.to.split(".")[0]}: ${where}` };
+  if (f.to.startsWith("held@"))
+    return { event: "held", severity: "warning", text: `:double_vertical_bar: Held ${where}${f.reason ? `: ${f.reason}` : ""}` };
+  if (type === "REVIEW_DONE")
+    return {
+      event: "pr-ready",
+      severity: "info",
+      text: `:white_check_mark: Pull request #${f.event.pullRequest} is ready for review: ${where}`,
+    };
+  if (f.to.endsWith(".approval"))
+    return {
+      event: "waiting-for-human",
+      severity: "info",
+      text: `:raising_hand: Waiting for \`/wave approve\` at ${f.to.split(".")[0]}: ${where}`,
+    };
   return null;
 }
 
-export function emergencyNotification(kind: "stop" | "resume", owner: string, by: string, reason: string | null, stories: number): Notification {
+export function emergencyNotification(
+  kind: "stop" | "resume",
+  owner: string,
+  by: string,
+  reason: string | null,
+  stories: number,
+): Notification {
   return kind === "stop"
-    ? { event: "emergency-stop", severity: "critical", text: `:rotating_light: Emergency stop in ${owner} by @${by}${reason ? `: ${reason}` : ""}. ${stories} live stories held.` }
-    : { event: "emergency-resume", severity: "info", text: `:arrow_forward: Emergency stop lifted in ${owner} by @${by}; ${stories} live stories resume.` };
+    ? {
+        event: "emergency-stop",
+        severity: "critical",
+        text: `:rotating_light: Emergency stop in ${owner} by @${by}${reason ? `: ${reason}` : ""}. ${stories} live stories held.`,
+      }
+    : {
+        event: "emergency-resume",
+        severity: "info",
+        text: `:arrow_forward: Emergency stop lifted in ${owner} by @${by}; ${stories} live stories resume.`,
+      };
 }
 
 const rank: Record<NotificationSeverity, number> = { info: 0, warning: 1, critical: 2 };

@@ -48,14 +48,18 @@ export function startNotifier(deps: EngineDeps, options: NotifierOptions = {}): 
   };
   const send = async (row: Row) => {
     const url = env[row.webhook_env];
-    if (!url) throw new PermanentFailure(`${row.webhook_env} is not set: set it to the Slack incoming-webhook URL of the channel, or remove the route from notify.slack.routes`);
+    if (!url)
+      throw new PermanentFailure(
+        `${row.webhook_env} is not set: set it to the Slack incoming-webhook URL of the channel, or remove the route from notify.slack.routes`,
+      );
     const wait = (lastSent.get(row.webhook_env) ?? 0) + minGapMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     try {
       await new IncomingWebhook(url, { timeout: 10_000 }).send({ text: row.text });
     } catch (error) {
       const status = (error as { original?: { response?: { status?: number } } }).original?.response?.status;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) throw new PermanentFailure(`Slack answered ${status} for ${row.webhook_env}: check the webhook URL`);
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429)
+        throw new PermanentFailure(`Slack answered ${status} for ${row.webhook_env}: check the webhook URL`);
       throw error;
     } finally {
       lastSent.set(row.webhook_env, Date.now());
@@ -78,7 +82,10 @@ export function startNotifier(deps: EngineDeps, options: NotifierOptions = {}): 
           `UPDATE notifications SET last_error = $2, next_attempt_at = CASE WHEN $3::int IS NULL THEN 'infinity'::timestamptz ELSE now() + make_interval(secs => $3::int) END WHERE id = $1`,
           [row.id, message, retryIn],
         );
-        deps.log.warn({ notification: row.id, webhookEnv: row.webhook_env, retryInSeconds: retryIn }, `Slack notification not sent: ${message}`);
+        deps.log.warn(
+          { notification: row.id, webhookEnv: row.webhook_env, retryInSeconds: retryIn },
+          `Slack notification not sent: ${message}`,
+        );
       }
     }
   };

@@ -7,7 +7,14 @@ import { notificationFor } from "./notification-for.js";
 import { addNotification } from "./store-notifications.js";
 
 /** In the transition's transaction: the Slack notification this change is worth, keyed by the story's new version. */
-export async function queueStoryNotification(tx: Tx, story: StoryRow, event: StoryEvent, from: string, to: string, next: StoredSnapshot): Promise<void> {
+export async function queueStoryNotification(
+  tx: Tx,
+  story: StoryRow,
+  event: StoryEvent,
+  from: string,
+  to: string,
+  next: StoredSnapshot,
+): Promise<void> {
   const config = story.config.notify;
   if (!config || config.slack.routes.length === 0) return;
   const n = notificationFor({
@@ -20,5 +27,12 @@ export async function queueStoryNotification(tx: Tx, story: StoryRow, event: Sto
     title: story.story.title,
     url: story.story.url,
   });
-  if (n) await addNotification(tx, n, { key: `story:${story.id}:${story.version + 1}`, storyId: story.id, owner: story.owner, repo: story.repo, config });
+  if (n)
+    await addNotification(tx, n, {
+      key: `story:${story.id}:${story.version + 1}`,
+      storyId: story.id,
+      owner: story.owner,
+      repo: story.repo,
+      config,
+    });
 }

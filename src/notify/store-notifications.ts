@@ -7,7 +7,11 @@ import { routesFor, type Notification } from "./notification-for.js";
  * transaction. `key` names the change (story and version, or the org stop's
  * delivery), so a retried transaction or delivery adds nothing twice.
  */
-export async function addNotification(db: Tx | Pool, n: Notification, where: { key: string; storyId: string | null; owner: string; repo: string | null; config: NotifyConfig }): Promise<number> {
+export async function addNotification(
+  db: Tx | Pool,
+  n: Notification,
+  where: { key: string; storyId: string | null; owner: string; repo: string | null; config: NotifyConfig },
+): Promise<number> {
   let added = 0;
   for (const env of routesFor(where.config, n, where.repo)) {
     const res = await db.query(

@@ -12,7 +12,12 @@ export async function appGitHubFromEnv(env: NodeJS.ProcessEnv): Promise<AppGitHu
   const privateKey = env.PRIVATE_KEY ?? (env.PRIVATE_KEY_PATH ? readFileSync(env.PRIVATE_KEY_PATH, "utf8") : undefined);
   if (!env.APP_ID || !privateKey) return null;
   const baseUrl = env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}/api/v3` : undefined;
-  const probot = new Probot({ appId: env.APP_ID, privateKey: privateKey.replace(/\\n/g, "\n"), log: pino({ level: "silent" }), ...(baseUrl ? { baseUrl } : {}) });
+  const probot = new Probot({
+    appId: env.APP_ID,
+    privateKey: privateKey.replace(/\\n/g, "\n"),
+    log: pino({ level: "silent" }),
+    ...(baseUrl ? { baseUrl } : {}),
+  });
   return {
     app: (await probot.auth()) as unknown as GitHubClient,
     forInstallation: async (id) => (await probot.auth(id)) as unknown as GitHubClient,

@@ -19,8 +19,8 @@ export function contentPaceFromEnv(env: NodeJS.ProcessEnv = process.env): PaceWi
   // Only benchmarks compress time (e.g. 60 turns GitHub's minute into one second).
   const scale = num("WAVE_PACE_TIME_SCALE", 1);
   return [
-    { max: num("WAVE_CONTENT_PER_MINUTE", 80), windowMs: (63_000) / scale },
-    { max: num("WAVE_CONTENT_PER_HOUR", 500), windowMs: (3_780_000) / scale },
+    { max: num("WAVE_CONTENT_PER_MINUTE", 80), windowMs: 63_000 / scale },
+    { max: num("WAVE_CONTENT_PER_HOUR", 500), windowMs: 3_780_000 / scale },
   ];
 }
 
@@ -30,7 +30,7 @@ export function contentPaceFromEnv(env: NodeJS.ProcessEnv = process.env): PaceWi
  */
 export function nextSlot(planned: readonly number[], windows: readonly PaceWindow[], from: number): number {
   let at = Math.max(from, planned[planned.length - 1] ?? from);
-  for (let moved = true; moved; ) {
+  for (let moved = true; moved;) {
     moved = false;
     for (const w of windows) {
       const inWindow = planned.filter((t) => t > at - w.windowMs);
@@ -66,16 +66,25 @@ export async function reserveContentSlot(
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('wave-content-pace'), $1::int)`, [installationId % 2_147_483_647]);
     const longest = Math.max(...windows.map((w) => w.windowMs));
     const now = Number((await client.query(`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS now`)).rows[0]?.now);
-    await client.query(`DELETE FROM wave_content_requests WHERE installation_id = $1 AND at < to_timestamp($2 / 1000.0)`, [installationId, now - longest]);
+    await client.query(`DELETE FROM wave_content_requests WHERE installation_id = $1 AND at < to_timestamp($2 / 1000.0)`, [
+      installationId,
+      now - longest,
+    ]);
     const planned = (
-      await client.query(`SELECT (extract(epoch FROM at) * 1000)::float8 AS t FROM wave_content_requests WHERE installation_id = $1 ORDER BY at`, [installationId])
+      await client.query(
+        `SELECT (extract(epoch FROM at) * 1000)::float8 AS t FROM wave_content_requests WHERE installation_id = $1 ORDER BY at`,
+        [installationId],
+      )
     ).rows.map((r) => Number(r.t));
     const at = nextSlot(planned, windows, now);
     if (at - now > maxWaitMs) {
       await client.query("ROLLBACK");
       return { later: at - now };
     }
-    await client.query(`INSERT INTO wave_content_requests (installation_id, at) VALUES ($1, to_timestamp($2 / 1000.0))`, [installationId, at]);
+    await client.query(`INSERT INTO wave_content_requests (installation_id, at) VALUES ($1, to_timestamp($2 / 1000.0))`, [
+      installationId,
+      at,
+    ]);
     await client.query("COMMIT");
     return { waitMs: Math.max(0, at - now) };
   } catch (error) {

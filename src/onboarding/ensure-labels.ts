@@ -59,7 +59,11 @@ export async function findLabels(ctx: RepoContext, labels: readonly LabelSpec[])
  * it is not called when nothing needs creating. An existing label is never changed, so
  * a maintainer's colours and wording stay.
  */
-export async function ensureLabels(ctx: RepoContext, labels: readonly LabelSpec[], beforeWrite: () => Promise<void>): Promise<EnsureLabelsResult> {
+export async function ensureLabels(
+  ctx: RepoContext,
+  labels: readonly LabelSpec[],
+  beforeWrite: () => Promise<void>,
+): Promise<EnsureLabelsResult> {
   const found = await findLabels(ctx, labels);
   if (found.outcome !== "present") return { outcome: found.outcome, created: [], requests: 1 };
   const missing = found.missing;

@@ -18,7 +18,11 @@ const mirrorSpecs: Record<(typeof mirrorLabels)[number], Omit<LabelSpec, "name">
 /** The trigger label and the `wave:*` labels that mirror a story's status. */
 export function waveLabels(triggerLabel: string): LabelSpec[] {
   return [
-    { name: triggerLabel, color: "1d76db", description: "Add to an issue to have WAVE plan, build and open a reviewed pull request for it." },
+    {
+      name: triggerLabel,
+      color: "1d76db",
+      description: "Add to an issue to have WAVE plan, build and open a reviewed pull request for it.",
+    },
     ...mirrorLabels.map((name) => ({ name, ...mirrorSpecs[name] })),
   ];
 }

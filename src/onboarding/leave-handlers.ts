@@ -12,8 +12,13 @@ interface LeavePayload {
 
 async function liveStories(deps: EngineDeps, installationId: number, repositoryIds?: number[]): Promise<string[]> {
   const res = repositoryIds
-    ? await deps.pool.query(`SELECT id FROM stories WHERE installation_id = $1 AND repo_id = ANY($2::bigint[]) AND status IN ('active', 'held') ORDER BY created_at`, [installationId, repositoryIds])
-    : await deps.pool.query(`SELECT id FROM stories WHERE installation_id = $1 AND status IN ('active', 'held') ORDER BY created_at`, [installationId]);
+    ? await deps.pool.query(
+        `SELECT id FROM stories WHERE installation_id = $1 AND repo_id = ANY($2::bigint[]) AND status IN ('active', 'held') ORDER BY created_at`,
+        [installationId, repositoryIds],
+      )
+    : await deps.pool.query(`SELECT id FROM stories WHERE installation_id = $1 AND status IN ('active', 'held') ORDER BY created_at`, [
+        installationId,
+      ]);
   return res.rows.map((r) => r.id as string);
 }
 
@@ -35,18 +40,29 @@ async function sendToAll(deps: EngineDeps, ids: string[], event: StoryEvent, del
  */
 export const handleInstallationDeleted: DeliveryHandler = async (delivery, { deps }) => {
   const p = delivery.payload as LeavePayload;
-  await deps.pool.query(`INSERT INTO wave_installations (id, account_login, account_type, repository_selection, trigger_label, deleted_at) VALUES ($1, $2, $3, $4, 'wave', now())
-    ON CONFLICT (id) DO UPDATE SET deleted_at = now()`, [p.installation.id, p.installation.account.login, p.installation.account.type ?? "Organization", p.installation.repository_selection]);
+  await deps.pool.query(
+    `INSERT INTO wave_installations (id, account_login, account_type, repository_selection, trigger_label, deleted_at) VALUES ($1, $2, $3, $4, 'wave', now())
+    ON CONFLICT (id) DO UPDATE SET deleted_at = now()`,
+    [p.installation.id, p.installation.account.login, p.installation.account.type ?? "Organization", p.installation.repository_selection],
+  );
   const ids = await liveStories(deps, p.installation.id);
-  const killed = await sendToAll(deps, ids, { type: "KILL", by: p.sender.login, reason: `WAVE was uninstalled from ${p.installation.account.login}` }, delivery.id);
+  const killed = await sendToAll(
+    deps,
+    ids,
+    { type: "KILL", by: p.sender.login, reason: `WAVE was uninstalled from ${p.installation.account.login}` },
+    delivery.id,
+  );
   return `installation ${p.installation.id} deleted: ${killed} of ${ids.length} live stories killed`;
 };
 
 /** `installation.suspend`: every live story holds with the installation's own hold kind; sandboxes stop; no GitHub request until unsuspended. */
 export const handleInstallationSuspended: DeliveryHandler = async (delivery, { deps }) => {
   const p = delivery.payload as LeavePayload;
-  await deps.pool.query(`INSERT INTO wave_installations (id, account_login, account_type, repository_selection, trigger_label, suspended_at) VALUES ($1, $2, $3, $4, 'wave', now())
-    ON CONFLICT (id) DO UPDATE SET suspended_at = now()`, [p.installation.id, p.installation.account.login, p.installation.account.type ?? "Organization", p.installation.repository_selection]);
+  await deps.pool.query(
+    `INSERT INTO wave_installations (id, account_login, account_type, repository_selection, trigger_label, suspended_at) VALUES ($1, $2, $3, $4, 'wave', now())
+    ON CONFLICT (id) DO UPDATE SET suspended_at = now()`,
+    [p.installation.id, p.installation.account.login, p.installation.account.type ?? "Organization", p.installation.repository_selection],
+  );
   const ids = await liveStories(deps, p.installation.id);
   const held = await sendToAll(deps, ids, { type: "INSTALLATION_SUSPENDED", by: p.sender.login }, delivery.id);
   return `installation ${p.installation.id} suspended: ${held} of ${ids.length} live stories held`;
@@ -68,8 +84,11 @@ export const handleInstallationUnsuspended: DeliveryHandler = async (delivery, {
     // Comments could not be updated while suspended: bring each up to date now.
     await addStoryEffects(deps, id, [{ kind: "sync-issue" }]);
   }
-  const waiting = await deps.pool.query(`SELECT repository_id FROM wave_onboarding WHERE installation_id = $1 AND done_at IS NULL`, [p.installation.id]);
-  for (const r of waiting.rows) await deps.boss.send(QUEUES.onboard, { repositoryId: Number(r.repository_id) }, { singletonKey: `onboard-${String(r.repository_id)}` });
+  const waiting = await deps.pool.query(`SELECT repository_id FROM wave_onboarding WHERE installation_id = $1 AND done_at IS NULL`, [
+    p.installation.id,
+  ]);
+  for (const r of waiting.rows)
+    await deps.boss.send(QUEUES.onboard, { repositoryId: Number(r.repository_id) }, { singletonKey: `onboard-${String(r.repository_id)}` });
   return `installation ${p.installation.id} unsuspended: ${resumed} of ${ids.length} live stories resumed, ${waiting.rowCount ?? 0} onboardings queued again`;
 };
 
@@ -83,7 +102,12 @@ export const handleRepositoriesRemoved: DeliveryHandler = async (delivery, { dep
     [repoIds, p.installation.id],
   );
   const ids = await liveStories(deps, p.installation.id, repoIds);
-  const killed = await sendToAll(deps, ids, { type: "KILL", by: p.sender.login, reason: "the repository was removed from WAVE's installation" }, delivery.id);
+  const killed = await sendToAll(
+    deps,
+    ids,
+    { type: "KILL", by: p.sender.login, reason: "the repository was removed from WAVE's installation" },
+    delivery.id,
+  );
   return `${removed.length} repositories removed: ${killed} of ${ids.length} live stories killed`;
 };
 

@@ -66,15 +66,19 @@ export async function onboardRepository(deps: EngineDeps, ports: OnboardPorts, j
     const ahead = await peekContentSlot(deps.pool, row.installation_id, ports.pace);
     if (ahead > maxWaitMs) throw new PaceLater(ahead);
     const octokit = await ports.github.forInstallation(row.installation_id);
-    const result = await ensureLabels({ octokit, owner: row.owner, repo: row.repo, retry: { maxWaitSeconds: 10 } }, waveLabels(row.trigger_label), async () => {
-      const slot = await reserveContentSlot(deps.pool, row.installation_id, ports.pace, maxWaitMs);
-      if ("later" in slot) throw new PaceLater(slot.later);
-      await sleep(slot.waitMs);
-      tx = await deps.pool.connect();
-      await tx.query("BEGIN");
-      const locked = (await tx.query(`${ROW} FOR UPDATE OF o SKIP LOCKED`, [job.repositoryId])).rows[0] as OnboardRow | undefined;
-      if (!locked || locked.done_at) throw new NotMine();
-    });
+    const result = await ensureLabels(
+      { octokit, owner: row.owner, repo: row.repo, retry: { maxWaitSeconds: 10 } },
+      waveLabels(row.trigger_label),
+      async () => {
+        const slot = await reserveContentSlot(deps.pool, row.installation_id, ports.pace, maxWaitMs);
+        if ("later" in slot) throw new PaceLater(slot.later);
+        await sleep(slot.waitMs);
+        tx = await deps.pool.connect();
+        await tx.query("BEGIN");
+        const locked = (await tx.query(`${ROW} FOR UPDATE OF o SKIP LOCKED`, [job.repositoryId])).rows[0] as OnboardRow | undefined;
+        if (!locked || locked.done_at) throw new NotMine();
+      },
+    );
     const outcome =
       result.outcome === "labelled"
         ? `labelled: ${result.created.length ? `created ${result.created.join(", ")}` : "all labels were there"}`
@@ -82,16 +86,24 @@ export async function onboardRepository(deps: EngineDeps, ports: OnboardPorts, j
           ? "skipped: archived"
           : "skipped: repository gone";
     if (!tx) return markDone(deps, job.repositoryId, outcome, result.created);
-    await tx.query(`UPDATE wave_onboarding SET done_at = now(), outcome = $2, labels_created = $3 WHERE repository_id = $1`, [job.repositoryId, outcome, result.created]);
+    await tx.query(`UPDATE wave_onboarding SET done_at = now(), outcome = $2, labels_created = $3 WHERE repository_id = $1`, [
+      job.repositoryId,
+      outcome,
+      result.created,
+    ]);
     await tx.query("COMMIT");
     return outcome;
   } catch (error) {
     await tx?.query("ROLLBACK").catch(() => undefined);
     if (error instanceof NotMine) return "skipped: another job has it";
-    const waitMs = error instanceof PaceLater ? error.waitMs : error instanceof GitHubRateLimited ? error.retryAfterSeconds * 1000 : undefined;
+    const waitMs =
+      error instanceof PaceLater ? error.waitMs : error instanceof GitHubRateLimited ? error.retryAfterSeconds * 1000 : undefined;
     if (waitMs === undefined) throw error;
     // Not a failure: the job runs again when the pacer (or GitHub) has room.
-    await deps.boss.send(QUEUES.onboard, job, { startAfter: Math.max(1, Math.ceil(waitMs / 1000)), singletonKey: `onboard-${job.repositoryId}` });
+    await deps.boss.send(QUEUES.onboard, job, {
+      startAfter: Math.max(1, Math.ceil(waitMs / 1000)),
+      singletonKey: `onboard-${job.repositoryId}`,
+    });
     return error instanceof PaceLater ? error.message : `rate-limited: again in ${Math.ceil(waitMs / 1000)} s`;
   } finally {
     tx?.release();
@@ -99,6 +111,9 @@ export async function onboardRepository(deps: EngineDeps, ports: OnboardPorts, j
 }
 
 async function markDone(deps: EngineDeps, repositoryId: number, outcome: string, created: string[] = []): Promise<string> {
-  await deps.pool.query(`UPDATE wave_onboarding SET done_at = now(), outcome = $2, labels_created = $3 WHERE repository_id = $1 AND done_at IS NULL`, [repositoryId, outcome, created]);
+  await deps.pool.query(
+    `UPDATE wave_onboarding SET done_at = now(), outcome = $2, labels_created = $3 WHERE repository_id = $1 AND done_at IS NULL`,
+    [repositoryId, outcome, created],
+  );
   return outcome;
 }

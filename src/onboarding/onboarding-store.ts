@@ -38,7 +38,13 @@ export async function installationTriggerLabel(pool: Pool, installationId: numbe
  * transaction: a redelivered event, or one naming repositories already onboarded,
  * queues nothing. Returns how many were queued.
  */
-export async function queueOnboarding(tx: Tx, boss: PgBoss, installationId: number, triggerLabel: string, repos: readonly InstalledRepository[]): Promise<number> {
+export async function queueOnboarding(
+  tx: Tx,
+  boss: PgBoss,
+  installationId: number,
+  triggerLabel: string,
+  repos: readonly InstalledRepository[],
+): Promise<number> {
   if (repos.length === 0) return 0;
   const res = await tx.query(
     `INSERT INTO wave_onboarding (repository_id, installation_id, owner, repo, node_id, trigger_label)

@@ -5,11 +5,17 @@ const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "same-origin",
-  "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...SECURITY_HEADERS, ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+    ...SECURITY_HEADERS,
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -52,7 +58,8 @@ export async function readBody(req: IncomingMessage): Promise<Record<string, unk
     } catch {
       throw new BadRequest("the request body is not valid JSON");
     }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new BadRequest("the request body must be a JSON object");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new BadRequest("the request body must be a JSON object");
     return parsed as Record<string, unknown>;
   }
   return Object.fromEntries(new URLSearchParams(text));

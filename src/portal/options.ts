@@ -30,7 +30,11 @@ export function portalOptionsFromEnv(env: NodeJS.ProcessEnv): PortalEnvOptions {
   const protocol = env.GHE_PROTOCOL ?? "https";
   const webUrl = env.GHE_HOST ? `${protocol}://${env.GHE_HOST}` : "https://github.com";
   const apiUrl = env.GHE_HOST ? `${webUrl}/api/v3` : "https://api.github.com";
-  const sessionSecret = env.WAVE_SESSION_SECRET ?? createHash("sha256").update(`wave-portal-session:${env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH ?? env.WEBHOOK_SECRET ?? ""}`).digest("hex");
+  const sessionSecret =
+    env.WAVE_SESSION_SECRET ??
+    createHash("sha256")
+      .update(`wave-portal-session:${env.PRIVATE_KEY ?? env.PRIVATE_KEY_PATH ?? env.WEBHOOK_SECRET ?? ""}`)
+      .digest("hex");
   return {
     clientId: env.GITHUB_CLIENT_ID ?? "",
     clientSecret: env.GITHUB_CLIENT_SECRET ?? "",

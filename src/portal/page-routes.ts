@@ -29,13 +29,26 @@ function flashCookie(message: string): string {
 }
 
 function refused(res: ServerResponse, who: Principal, why: string): void {
-  sendHtml(res, 403, layout({ title: "Refused", login: who.login, csrf: who.session?.csrf ?? null }, html`<h1>Refused</h1><p>${why}</p><p><a href="/wave/">Back to the overview</a></p>`));
+  sendHtml(
+    res,
+    403,
+    layout(
+      { title: "Refused", login: who.login, csrf: who.session?.csrf ?? null },
+      html`<h1>Refused</h1>
+        <p>${why}</p>
+        <p><a href="/wave/">Back to the overview</a></p>`,
+    ),
+  );
 }
 
 /** The server-rendered pages: overview, story, and the forms that act on them. */
 export function addPageRoutes(router: Router, ctx: PortalContext): void {
-  router.add("GET", "/wave/assets/portal.css", (_req, res) => sendText(res, 200, PORTAL_CSS, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }));
-  router.add("GET", "/wave/assets/portal.js", (_req, res) => sendText(res, 200, PORTAL_JS, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }));
+  router.add("GET", "/wave/assets/portal.css", (_req, res) =>
+    sendText(res, 200, PORTAL_CSS, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }),
+  );
+  router.add("GET", "/wave/assets/portal.js", (_req, res) =>
+    sendText(res, 200, PORTAL_JS, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }),
+  );
   router.add("GET", "/wave", (_req, res) => redirect(res, "/wave/"));
 
   router.add("GET", "/wave/", async (req, res, _p, url) => {
@@ -56,9 +69,15 @@ export function addPageRoutes(router: Router, ctx: PortalContext): void {
       throw error;
     }
     const [overview, waitingNow, repos, ownerOf] = await Promise.all([
-      loadOverview(ctx.deps.pool, repoIds, who.visibility.installations.map((i) => i.account)),
+      loadOverview(
+        ctx.deps.pool,
+        repoIds,
+        who.visibility.installations.map((i) => i.account),
+      ),
       listStories(ctx.deps.pool, { repoIds, waitingForHuman: true, limit: 20 }),
-      ctx.deps.pool.query(`SELECT DISTINCT owner || '/' || repo AS r FROM stories WHERE repo_id = ANY($1::bigint[]) ORDER BY 1`, [[...repoIds]]),
+      ctx.deps.pool.query(`SELECT DISTINCT owner || '/' || repo AS r FROM stories WHERE repo_id = ANY($1::bigint[]) ORDER BY 1`, [
+        [...repoIds],
+      ]),
       ownedAccounts(ctx, who.login, who.visibility.installations),
     ]);
     sendHtml(
@@ -88,7 +107,17 @@ export function addPageRoutes(router: Router, ctx: PortalContext): void {
     if (!detail) return notFoundPage(res, who);
     const actions = who.session ? await allowedActions(ctx, who.login, story, ownerType(who, story.owner)) : [];
     const flash = parseCookies(req)[FLASH_COOKIE] ?? null;
-    sendHtml(res, 200, renderStoryPage({ title: "", login: who.login, csrf: who.session?.csrf ?? null, live: `/wave/events?story=${story.id}` }, detail, actions, flash), flash ? { "set-cookie": `${FLASH_COOKIE}=; Path=/wave; Max-Age=0` } : {});
+    sendHtml(
+      res,
+      200,
+      renderStoryPage(
+        { title: "", login: who.login, csrf: who.session?.csrf ?? null, live: `/wave/events?story=${story.id}` },
+        detail,
+        actions,
+        flash,
+      ),
+      flash ? { "set-cookie": `${FLASH_COOKIE}=; Path=/wave; Max-Age=0` } : {},
+    );
   });
 
   router.add("POST", "/wave/stories/:id/:action", async (req, res, params) => {
@@ -101,7 +130,8 @@ export function addPageRoutes(router: Router, ctx: PortalContext): void {
       if (error instanceof BadRequest) return sendHtml(res, 400, error.message);
       throw error;
     }
-    if (!who.session || !csrfMatches(who.session, body.csrf)) return refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
+    if (!who.session || !csrfMatches(who.session, body.csrf))
+      return refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
     const action = params.action as PortalActionName;
     if (!PORTAL_ACTIONS.includes(action) || action === "stop-all" || action === "resume-all") return sendHtml(res, 404, "no such action");
     const story = await visibleStory(ctx, who, params.id ?? "");
@@ -126,7 +156,8 @@ export function addPageRoutes(router: Router, ctx: PortalContext): void {
       if (error instanceof BadRequest) return sendHtml(res, 400, error.message);
       throw error;
     }
-    if (!who.session || !csrfMatches(who.session, body.csrf)) return refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
+    if (!who.session || !csrfMatches(who.session, body.csrf))
+      return refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
     const action = params.action;
     if (action !== "stop-all" && action !== "resume-all") return sendHtml(res, 404, "no such action");
     const installation = who.visibility.installations.find((i) => i.account.toLowerCase() === (params.owner ?? "").toLowerCase());

@@ -7,7 +7,12 @@ import { layout } from "./pages/layout.js";
 import { loadStory, type StoryRow } from "../store/stories.js";
 
 /** The principal, or an answer already sent (401 for the API, the sign-in page for pages). */
-export async function requirePrincipal(ctx: PortalContext, req: IncomingMessage, res: ServerResponse, kind: "api" | "page"): Promise<Principal | null> {
+export async function requirePrincipal(
+  ctx: PortalContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  kind: "api" | "page",
+): Promise<Principal | null> {
   try {
     const who = await resolvePrincipal(req, ctx.deps.pool, ctx.options.sessionSecret, ctx.visibility);
     if (who) return who;
@@ -18,14 +23,25 @@ export async function requirePrincipal(ctx: PortalContext, req: IncomingMessage,
       return null;
     }
   }
-  if (kind === "api") sendJson(res, 401, { error: "Sign in, or send a GitHub token in Authorization: Bearer." }, { "www-authenticate": 'Bearer realm="wave"' });
+  if (kind === "api")
+    sendJson(
+      res,
+      401,
+      { error: "Sign in, or send a GitHub token in Authorization: Bearer." },
+      { "www-authenticate": 'Bearer realm="wave"' },
+    );
   else
     sendHtml(
       res,
       200,
       layout(
         { title: "Sign in", login: null, csrf: null },
-        html`<h1>WAVE portal</h1><p>Sign in with your GitHub account to see the stories of the repositories you can read, and to act on them where you are allowed to.</p><p><a class="button" href="/wave/login">Sign in with GitHub</a></p>`,
+        html`<h1>WAVE portal</h1>
+          <p>
+            Sign in with your GitHub account to see the stories of the repositories you can read, and to act on them where you are allowed
+            to.
+          </p>
+          <p><a class="button" href="/wave/login">Sign in with GitHub</a></p>`,
       ),
     );
   return null;
@@ -39,5 +55,14 @@ export async function visibleStory(ctx: PortalContext, who: Principal, id: strin
 }
 
 export function notFoundPage(res: ServerResponse, who: Principal): void {
-  sendHtml(res, 404, layout({ title: "Not found", login: who.login, csrf: who.session?.csrf ?? null }, html`<h1>No such story</h1><p>It does not exist, or it is in a repository you cannot read.</p><p><a href="/wave/">Back to the overview</a></p>`));
+  sendHtml(
+    res,
+    404,
+    layout(
+      { title: "Not found", login: who.login, csrf: who.session?.csrf ?? null },
+      html`<h1>No such story</h1>
+        <p>It does not exist, or it is in a repository you cannot read.</p>
+        <p><a href="/wave/">Back to the overview</a></p>`,
+    ),
+  );
 }

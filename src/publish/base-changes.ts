@@ -11,12 +11,23 @@ const COMPARE_FILE_CAP = 300;
  * instead (two requests). Returns null when it cannot tell: the trees are too large,
  * or the plan's base commit is gone (the base branch was force-pushed).
  */
-export async function changedSince(ctx: RepoContext, fromSha: string, toSha: string, paths: string[]): Promise<{ conflicts: string[] | null; requests: number }> {
+export async function changedSince(
+  ctx: RepoContext,
+  fromSha: string,
+  toSha: string,
+  paths: string[],
+): Promise<{ conflicts: string[] | null; requests: number }> {
   const { owner, repo } = ctx;
   let compared;
   try {
     compared = await callGitHub(
-      () => ctx.octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner, repo, basehead: `${fromSha}...${toSha}`, per_page: 1 }),
+      () =>
+        ctx.octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+          owner,
+          repo,
+          basehead: `${fromSha}...${toSha}`,
+          per_page: 1,
+        }),
       ctx.retry,
     );
   } catch (error) {
@@ -36,10 +47,17 @@ export async function changedSince(ctx: RepoContext, fromSha: string, toSha: str
   // One after the other: GitHub asks integrations not to send concurrent requests.
   const trees = [];
   for (const sha of [fromSha, toSha]) {
-    trees.push(await callGitHub(() => ctx.octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: sha, recursive: "1" }), ctx.retry));
+    trees.push(
+      await callGitHub(
+        () => ctx.octokit.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { owner, repo, tree_sha: sha, recursive: "1" }),
+        ctx.retry,
+      ),
+    );
   }
   if (trees.some((tree) => tree.data.truncated)) return { conflicts: null, requests: 3 };
-  const [before, after] = trees.map((tree) => new Map(tree.data.tree.map((entry) => [entry.path ?? "", `${entry.mode ?? ""} ${entry.sha ?? ""}`])));
+  const [before, after] = trees.map(
+    (tree) => new Map(tree.data.tree.map((entry) => [entry.path ?? "", `${entry.mode ?? ""} ${entry.sha ?? ""}`])),
+  );
   const conflicts = paths.filter((path) => before?.get(path) !== after?.get(path)).sort();
   return { conflicts, requests: 3 };
 }

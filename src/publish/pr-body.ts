@@ -38,7 +38,8 @@ export function pullRequestTitle(storyTitle: string): string {
  * steer the story, ending with the hidden story marker that ties the PR to its story.
  */
 export function renderPullRequestBody(input: PullRequestBodyInput): string {
-  const list = (items: string[], numbered: boolean) => (items.length === 0 ? ["_none_"] : items.map((item, i) => `${numbered ? `${i + 1}.` : "- [ ]"} ${item.replace(/\s*\n\s*/g, " ")}`));
+  const list = (items: string[], numbered: boolean) =>
+    items.length === 0 ? ["_none_"] : items.map((item, i) => `${numbered ? `${i + 1}.` : "- [ ]"} ${item.replace(/\s*\n\s*/g, " ")}`);
   const score = input.safety.score === null ? "not scored yet" : input.safety.score.toFixed(2);
   const body = [
     `Closes #${input.issueNumber}`,

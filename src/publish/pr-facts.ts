@@ -16,11 +16,30 @@ export interface PullRequestFacts {
   reviewVerdict: string | null;
 }
 
-const recordSchema = z.object({ id: z.number(), headSha: z.string(), digest: z.string(), annotationsDigest: z.string(), completed: z.boolean() });
+const recordSchema = z.object({
+  id: z.number(),
+  headSha: z.string(),
+  digest: z.string(),
+  annotationsDigest: z.string(),
+  completed: z.boolean(),
+});
 
 export async function loadPullRequestFacts(pool: Pool, storyId: string): Promise<PullRequestFacts> {
-  const res = await pool.query(`SELECT check_runs, published_sha, pr_node_id, pr_draft, pr_url, reviewed_sha, review_verdict FROM stories WHERE id = $1`, [storyId]);
-  const r = res.rows[0] as { check_runs: unknown; published_sha: string | null; pr_node_id: string | null; pr_draft: boolean | null; pr_url: string | null; reviewed_sha: string | null; review_verdict: string | null } | undefined;
+  const res = await pool.query(
+    `SELECT check_runs, published_sha, pr_node_id, pr_draft, pr_url, reviewed_sha, review_verdict FROM stories WHERE id = $1`,
+    [storyId],
+  );
+  const r = res.rows[0] as
+    | {
+        check_runs: unknown;
+        published_sha: string | null;
+        pr_node_id: string | null;
+        pr_draft: boolean | null;
+        pr_url: string | null;
+        reviewed_sha: string | null;
+        review_verdict: string | null;
+      }
+    | undefined;
   const parsed = z.record(z.string(), recordSchema).safeParse(r?.check_runs ?? {});
   return {
     checkRuns: parsed.success ? parsed.data : {},
@@ -35,7 +54,11 @@ export async function loadPullRequestFacts(pool: Pool, storyId: string): Promise
 
 /** Stores one check run's record, leaving the other names' records as they are (two writers may race on different names). */
 export async function saveCheckRunRecord(pool: Pool, storyId: string, name: string, record: CheckRunRecord): Promise<void> {
-  await pool.query(`UPDATE stories SET check_runs = check_runs || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1`, [storyId, name, JSON.stringify(record)]);
+  await pool.query(`UPDATE stories SET check_runs = check_runs || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1`, [
+    storyId,
+    name,
+    JSON.stringify(record),
+  ]);
 }
 
 /** After a publish: the PR, its head and the commit WAVE made. */

@@ -24,6 +24,12 @@ export interface PublishStoryResult {
  */
 export async function publishStory(ctx: RepoContext, input: PublishStoryInput): Promise<PublishStoryResult> {
   const change = await publishChange(ctx, input);
-  const pullRequest = await ensurePullRequest(ctx, { branch: input.branch, baseBranch: input.baseBranch, title: input.title, body: input.body, draft: input.draft });
+  const pullRequest = await ensurePullRequest(ctx, {
+    branch: input.branch,
+    baseBranch: input.baseBranch,
+    title: input.title,
+    body: input.body,
+    draft: input.draft,
+  });
   return { change, pullRequest, requests: change.requests + pullRequest.requests };
 }

@@ -14,7 +14,16 @@ export async function storySpendRows(pool: Pool, storyId: string): Promise<Spend
      FROM model_calls WHERE story_id = $1 GROUP BY role, model ORDER BY role, model`,
     [storyId],
   );
-  return (res.rows as { role: string; model: string; calls: number; input_tokens: number | string; output_tokens: number | string; cost: string | number }[]).map((r) => ({
+  return (
+    res.rows as {
+      role: string;
+      model: string;
+      calls: number;
+      input_tokens: number | string;
+      output_tokens: number | string;
+      cost: string | number;
+    }[]
+  ).map((r) => ({
     role: r.role,
     model: r.model,
     calls: Number(r.calls),

@@ -6,7 +6,10 @@ export function webOrigin(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Where a person acts on a story: its status comment when known, else the issue. */
-export function statusUrl(story: Pick<StoryRow, "owner" | "repo" | "issueNumber" | "statusCommentId">, origin: string = webOrigin()): string {
+export function statusUrl(
+  story: Pick<StoryRow, "owner" | "repo" | "issueNumber" | "statusCommentId">,
+  origin: string = webOrigin(),
+): string {
   const issue = `${origin}/${story.owner}/${story.repo}/issues/${story.issueNumber}`;
   return story.statusCommentId ? `${issue}#issuecomment-${story.statusCommentId}` : issue;
 }

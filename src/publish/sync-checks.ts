@@ -33,7 +33,12 @@ export interface SyncChecksResult {
  * a draft PR is marked ready for review. Does nothing while the story has no PR.
  * Idempotent: safe to run any number of times.
  */
-export async function syncChecks(octokit: GitHubClient, pool: Pool, story: StoryRow, options: SyncChecksOptions = {}): Promise<SyncChecksResult> {
+export async function syncChecks(
+  octokit: GitHubClient,
+  pool: Pool,
+  story: StoryRow,
+  options: SyncChecksOptions = {},
+): Promise<SyncChecksResult> {
   const result: SyncChecksResult = { requests: 0, written: [] };
   if (story.pullRequest === null || story.headSha === null) return result;
   const headSha = story.headSha;
@@ -76,7 +81,12 @@ export async function syncChecks(octokit: GitHubClient, pool: Pool, story: Story
 
   for (const payload of payloads) {
     const stored = facts.checkRuns[payload.name];
-    const written = await writeCheckRun(ctx, { headSha, payload, ...(stored ? { stored } : {}), fresh: options.fresh?.has(payload.name) ?? false });
+    const written = await writeCheckRun(ctx, {
+      headSha,
+      payload,
+      ...(stored ? { stored } : {}),
+      fresh: options.fresh?.has(payload.name) ?? false,
+    });
     result.requests += written.requests;
     if (written.action !== "unchanged") {
       await saveCheckRunRecord(pool, story.id, payload.name, written.record);
@@ -86,7 +96,13 @@ export async function syncChecks(octokit: GitHubClient, pool: Pool, story: Story
 
   // The review gate is satisfied (a person approved): the PR leaves draft.
   if (view.standing === "ready" && facts.draft && facts.nodeId) {
-    const ready = await markReadyForReview(ctx, { number: story.pullRequest, nodeId: facts.nodeId, url: facts.url ?? "", draft: true, headSha });
+    const ready = await markReadyForReview(ctx, {
+      number: story.pullRequest,
+      nodeId: facts.nodeId,
+      url: facts.url ?? "",
+      draft: true,
+      headSha,
+    });
     result.requests += ready.requests;
     await saveDraft(pool, story.id, false);
   }

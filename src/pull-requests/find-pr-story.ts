@@ -9,7 +9,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * of this repository and, when `pullRequest` is given, own that PR: a marker
  * copied into another PR finds nothing.
  */
-export async function findPullRequestStory(pool: Pool, where: { repoId: number; storyId: string | null; pullRequest?: number }): Promise<StoryRow | null> {
+export async function findPullRequestStory(
+  pool: Pool,
+  where: { repoId: number; storyId: string | null; pullRequest?: number },
+): Promise<StoryRow | null> {
   let story: StoryRow | null = null;
   if (where.storyId && UUID.test(where.storyId)) story = await loadStory(pool, where.storyId);
   if (!story && where.pullRequest !== undefined) story = await findLatestStory(pool, where.repoId, { pullRequest: where.pullRequest });

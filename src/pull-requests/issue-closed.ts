@@ -17,16 +17,33 @@ interface ClosedIssuePayload {
  * issue was closed by a person ⇒ ISSUE_CLOSED (killed). A merge that is reported after the
  * kill still corrects the story to done (see `transition`).
  */
-export async function handleIssueClosed(deps: EngineDeps, github: GitHubAuth, payload: unknown, deliveryId: string, installationId: number | null): Promise<string> {
+export async function handleIssueClosed(
+  deps: EngineDeps,
+  github: GitHubAuth,
+  payload: unknown,
+  deliveryId: string,
+  installationId: number | null,
+): Promise<string> {
   const p = payload as ClosedIssuePayload;
   const live = await findLiveStory(deps.pool, p.repository.id, p.issue.number);
   if (!live) return "ignored: no live story";
   if (live.pullRequest !== null && installationId !== null) {
     const octokit = await github.forInstallation(installationId);
-    const pr = await callGitHub(() => octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner: live.owner, repo: live.repo, pull_number: live.pullRequest ?? 0 }));
+    const pr = await callGitHub(() =>
+      octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner: live.owner,
+        repo: live.repo,
+        pull_number: live.pullRequest ?? 0,
+      }),
+    );
     if (pr.data.merged) {
       const by = pr.data.merged_by?.login ?? p.sender.login;
-      const r = await applyEvent(deps, live.id, { type: "PR_MERGED", by }, { deliveryId, pullRequest: live.pullRequest, via: "issues.closed" });
+      const r = await applyEvent(
+        deps,
+        live.id,
+        { type: "PR_MERGED", by },
+        { deliveryId, pullRequest: live.pullRequest, via: "issues.closed" },
+      );
       return r.applied ? `story ${live.id} done: its PR #${live.pullRequest} is merged` : "ignored";
     }
   }

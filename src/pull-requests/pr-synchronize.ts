@@ -20,7 +20,11 @@ export function pullRequestSynchronize(env: NodeJS.ProcessEnv): DeliveryHandler 
   return async (delivery, { deps, github }) => {
     const event = readPullRequestEvent(delivery.payload);
     if (!event || event.kind !== "pushed") return "ignored: not a push to a WAVE pull request";
-    const story = await findPullRequestStory(deps.pool, { repoId: repositoryId(delivery.payload), storyId: event.storyId, pullRequest: event.pullNumber });
+    const story = await findPullRequestStory(deps.pool, {
+      repoId: repositoryId(delivery.payload),
+      storyId: event.storyId,
+      pullRequest: event.pullNumber,
+    });
     if (!story) return `ignored: no story owns PR #${event.pullNumber}`;
     const facts = await loadPullRequestFacts(deps.pool, story.id);
     if (event.headSha === facts.publishedSha) return `story ${story.id}: WAVE's own commit ${event.headSha.slice(0, 7)}`;
@@ -30,7 +34,8 @@ export function pullRequestSynchronize(env: NodeJS.ProcessEnv): DeliveryHandler 
     if (story.headSha === event.headSha) return `story ${story.id}: head ${event.headSha.slice(0, 7)} already seen`;
 
     const octokit = await github.forInstallation(story.installationId);
-    const base = (await deps.pool.query(`SELECT base_branch FROM stories WHERE id = $1`, [story.id])).rows[0] as { base_branch: string | null } | undefined;
+    const base = (await deps.pool.query(`SELECT base_branch FROM stories WHERE id = $1`, [story.id])).rows[0] as
+      { base_branch: string | null } | undefined;
     const baseBranch = base?.base_branch ?? story.config.base_branch ?? "main";
     const verdict = await rescoreHead(octokit, deps.pool, env, story, { baseBranch, headSha: event.headSha });
     await saveHeadSha(deps.pool, story.id, event.headSha);
@@ -38,13 +43,26 @@ export function pullRequestSynchronize(env: NodeJS.ProcessEnv): DeliveryHandler 
     const why = verdict.reasons.join("; ") || "no reason given";
     let outcome = `safety ${verdict.score.toFixed(2)} (${verdict.decision}) on ${short}`;
     if (verdict.decision === "block") {
-      const r = await applyEvent(deps, story.id, { type: "GATE_FAILED", by: event.senderLogin, reason: `@${event.senderLogin} pushed ${short}; its safety score is ${verdict.score.toFixed(2)}: ${why}` }, { deliveryId: delivery.id });
+      const r = await applyEvent(
+        deps,
+        story.id,
+        {
+          type: "GATE_FAILED",
+          by: event.senderLogin,
+          reason: `@${event.senderLogin} pushed ${short}; its safety score is ${verdict.score.toFixed(2)}: ${why}`,
+        },
+        { deliveryId: delivery.id },
+      );
       outcome += r.applied ? "; story held" : "";
     } else if (snapshot.context.step === "merge" && status === "active") {
       const r = await applyEvent(
         deps,
         story.id,
-        { type: "GATE_FAILED", by: event.senderLogin, reason: `@${event.senderLogin} pushed ${short} after the approval; review the new commits, then \`/wave unhold\` to approve them` },
+        {
+          type: "GATE_FAILED",
+          by: event.senderLogin,
+          reason: `@${event.senderLogin} pushed ${short} after the approval; review the new commits, then \`/wave unhold\` to approve them`,
+        },
         { deliveryId: delivery.id },
       );
       outcome += r.applied ? "; approval withdrawn until a person unholds" : "";

@@ -32,7 +32,8 @@ import { renderReview, reviewVerdictLine } from "./review-text.js";
 export function reviewGate(deps: GateDeps): GateWorker {
   return async (story, snapshot) => {
     const change = await loadChange(deps.pool, story.id);
-    if (!change) return { type: "GATE_FAILED", by: "wave", reason: "no change was kept for this story; `/wave recycle <feedback>` builds it again" };
+    if (!change)
+      return { type: "GATE_FAILED", by: "wave", reason: "no change was kept for this story; `/wave recycle <feedback>` builds it again" };
     const plan = storedPlan(story);
     const base = await storyBase(deps, story);
     const octokit = await deps.github.forInstallation(story.installationId);
@@ -43,10 +44,24 @@ export function reviewGate(deps: GateDeps): GateWorker {
     const body = renderPullRequestBody({
       storyId: story.id,
       issueNumber: story.issueNumber,
-      plan: { summary: plan.summary, steps: plan.steps.map((s) => `**${s.title}**: ${s.detail}`), acceptanceCriteria: plan.acceptance_criteria },
+      plan: {
+        summary: plan.summary,
+        steps: plan.steps.map((s) => `**${s.title}**: ${s.detail}`),
+        acceptanceCriteria: plan.acceptance_criteria,
+      },
       gates: gateView(snapshot).gates,
       budget: { capUsd, rows: await storySpendRows(deps.pool, story.id) },
-      safety: verdict ? { score: verdict.score, verdict: verdict.decision === "allow" ? "passed" : verdict.decision === "escalate" ? "accepted by a person after escalation" : "blocked" } : { score: null, verdict: "not scored" },
+      safety: verdict
+        ? {
+            score: verdict.score,
+            verdict:
+              verdict.decision === "allow"
+                ? "passed"
+                : verdict.decision === "escalate"
+                  ? "accepted by a person after escalation"
+                  : "blocked",
+          }
+        : { score: null, verdict: "not scored" },
       statusUrl: statusUrl(story),
     });
 
@@ -77,17 +92,27 @@ export function reviewGate(deps: GateDeps): GateWorker {
     await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
 
     const facts = await loadPullRequestFacts(deps.pool, story.id);
-    if (facts.reviewedSha === headSha && facts.reviewVerdict) return { type: "REVIEW_DONE", by: "wave", verdict: facts.reviewVerdict, pullRequest: pr.number };
+    if (facts.reviewedSha === headSha && facts.reviewVerdict)
+      return { type: "REVIEW_DONE", by: "wave", verdict: facts.reviewVerdict, pullRequest: pr.number };
     let verdictLine: string;
     try {
       const { review } = await runReviewer(modelDeps(deps, story), {
         story: { title: story.story.title, body: story.story.body },
-        plan: { summary: plan.summary, steps: plan.steps.map((s) => `${s.title}: ${s.detail}`), acceptanceCriteria: plan.acceptance_criteria },
+        plan: {
+          summary: plan.summary,
+          steps: plan.steps.map((s) => `${s.title}: ${s.detail}`),
+          acceptanceCriteria: plan.acceptance_criteria,
+        },
         diff: change.patch,
         role: story.config.agents.reviewer,
       });
       const rendered = renderReview(review, diffAnchors(change.patch));
-      await postReview(ctx, { pullNumber: pr.number, commitId: headSha, marker: `<!-- wave:review=${story.id}:${headSha} -->`, ...rendered });
+      await postReview(ctx, {
+        pullNumber: pr.number,
+        commitId: headSha,
+        marker: `<!-- wave:review=${story.id}:${headSha} -->`,
+        ...rendered,
+      });
       verdictLine = reviewVerdictLine(review);
     } catch (error) {
       if (error instanceof BudgetExceeded) return { type: "BUDGET_EXHAUSTED", by: "wave", reason: userMessage(error) };

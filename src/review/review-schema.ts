@@ -6,7 +6,9 @@ import { z } from "zod";
  */
 export const reviewSchema = z
   .object({
-    verdict: z.enum(["looks_right", "needs_changes"]).describe("looks_right when the diff does what the plan and the acceptance criteria ask; needs_changes otherwise."),
+    verdict: z
+      .enum(["looks_right", "needs_changes"])
+      .describe("looks_right when the diff does what the plan and the acceptance criteria ask; needs_changes otherwise."),
     summary: z.string().min(1).max(4_000).describe("Two to five sentences for the human who approves: what the change does and how well."),
     criteria: z
       .array(

@@ -66,7 +66,10 @@ export async function runReviewer(deps: ModelDeps, input: ReviewerInput): Promis
       content: [
         { type: "text", text: quoteUntrusted("untrusted_story", `# ${input.story.title}\n\n${input.story.body}`) },
         { type: "text", text: `<plan>\n${plan}\n</plan>` },
-        { type: "text", text: `${quoteUntrusted("untrusted_diff", diff.text)}${diff.truncated ? "\n(The middle of the diff was cut to fit.)" : ""}\n\nReview the diff, then call ${SUBMIT_REVIEW_TOOL}.` },
+        {
+          type: "text",
+          text: `${quoteUntrusted("untrusted_diff", diff.text)}${diff.truncated ? "\n(The middle of the diff was cut to fit.)" : ""}\n\nReview the diff, then call ${SUBMIT_REVIEW_TOOL}.`,
+        },
       ],
     },
   ];

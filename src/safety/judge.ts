@@ -50,21 +50,48 @@ export async function judgeToolCall(call: ToolCall, context: JudgeContext, deps:
   const pc = policyContext(deps, context);
   const findings = evaluateToolCall(call, pc);
   const askModel = deps.config.scorer.always_score || !findings.plainlySafe;
-  return decide("tool-call", call, renderToolCall(call), findings, askModel ? null : "the rules fully understood a plainly safe call", pc, context, deps);
+  return decide(
+    "tool-call",
+    call,
+    renderToolCall(call),
+    findings,
+    askModel ? null : "the rules fully understood a plainly safe call",
+    pc,
+    context,
+    deps,
+  );
 }
 
 /** Judges the plan at gate 2. */
 export async function judgePlan(plan: PlanSubject, context: JudgeContext, deps: SafetyJudgeDeps): Promise<SafetyVerdict> {
   const pc = policyContext(deps, { ...context, filesInScope: context.filesInScope ?? plan.filesInScope });
   const findings = evaluatePlan(plan, pc);
-  return decide("plan", plan, renderPlan(plan), findings, deps.config.scorer.score_plan ? null : "scorer.score_plan is off", pc, context, deps);
+  return decide(
+    "plan",
+    plan,
+    renderPlan(plan),
+    findings,
+    deps.config.scorer.score_plan ? null : "scorer.score_plan is off",
+    pc,
+    context,
+    deps,
+  );
 }
 
 /** Judges the final diff and the tool-call log at gate 5. */
 export async function judgeDiff(subject: DiffSubject, context: JudgeContext, deps: SafetyJudgeDeps): Promise<SafetyVerdict> {
   const pc = policyContext(deps, context);
   const findings = evaluateDiff(subject, pc);
-  return decide("diff", subject, renderDiff(subject), findings, deps.config.scorer.score_diff ? null : "scorer.score_diff is off", pc, context, deps);
+  return decide(
+    "diff",
+    subject,
+    renderDiff(subject),
+    findings,
+    deps.config.scorer.score_diff ? null : "scorer.score_diff is off",
+    pc,
+    context,
+    deps,
+  );
 }
 
 async function decide(
@@ -105,13 +132,26 @@ async function decide(
   return verdict;
 }
 
-async function askScorer(kind: SubjectKind, rendered: string, findings: PolicyFindings, digest: string, deps: SafetyJudgeDeps): Promise<ScorerOutcome> {
+async function askScorer(
+  kind: SubjectKind,
+  rendered: string,
+  findings: PolicyFindings,
+  digest: string,
+  deps: SafetyJudgeDeps,
+): Promise<ScorerOutcome> {
   const { config } = deps;
   const earlier = deps.store ? await deps.store.scoredOutcome(digest) : null;
   // Equal inputs were scored before: reuse that score instead of paying again.
   if (earlier && earlier.status === "scored") return { ...earlier, usage: noUsage, costUsd: 0 };
   if (!deps.model) {
-    return { status: "unavailable", score: 0, model: config.scorer.model, error: deps.noModelReason ?? "No scorer is configured (no Anthropic client), so a subject that needs one is blocked. Set ANTHROPIC_API_KEY." };
+    return {
+      status: "unavailable",
+      score: 0,
+      model: config.scorer.model,
+      error:
+        deps.noModelReason ??
+        "No scorer is configured (no Anthropic client), so a subject that needs one is blocked. Set ANTHROPIC_API_KEY.",
+    };
   }
   return scoreWithModel(
     deps.model,
@@ -121,7 +161,11 @@ async function askScorer(kind: SubjectKind, rendered: string, findings: PolicyFi
 }
 
 /** The verdict in the screening port's terms. */
-export function toScreenVerdict(verdict: SafetyVerdict): { decision: SafetyVerdict["decision"]; score: number; reasons: string[]; ruleIds: string[] } {
+export function toScreenVerdict(verdict: SafetyVerdict): {
+  decision: SafetyVerdict["decision"];
+  score: number;
+  reasons: string[];
+  ruleIds: string[];
+} {
   return { decision: verdict.decision, score: verdict.score, reasons: verdict.reasons, ruleIds: verdict.ruleIds };
 }
-

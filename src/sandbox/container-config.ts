@@ -22,7 +22,8 @@ const MiB = 1024 * 1024;
  * process already exists, so it needs no fork to do it. The loop is bounded because killed
  * orphans stay visible (as zombies) until this same shell reaps them.
  */
-export const IDLE_LOOP = "k() { i=0; while [ $i -lt 50 ] && kill -KILL -1 2>/dev/null; do i=$((i+1)); done; }; trap k USR1; while :; do sleep 3600 & wait $!; done";
+export const IDLE_LOOP =
+  "k() { i=0; while [ $i -lt 50 ] && kill -KILL -1 2>/dev/null; do i=$((i+1)); done; }; trap k USR1; while :; do sleep 3600 & wait $!; done";
 /** The signal, sent to PID 1 by Docker, that kills every process of the sandbox but PID 1 (see IDLE_LOOP). */
 export const KILL_ALL_SIGNAL = "SIGUSR1";
 const IDLE = ["/bin/sh", "-c", IDLE_LOOP];

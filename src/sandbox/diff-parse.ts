@@ -20,7 +20,7 @@ const ZERO_OID = /^0+$/;
 export function parseRawDiff(raw: Buffer | string): RawChange[] {
   const fields = splitNul(raw);
   const changes: RawChange[] = [];
-  for (let i = 0; i < fields.length; ) {
+  for (let i = 0; i < fields.length;) {
     const header = fields[i++] ?? "";
     const match = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(header);
     if (!match) throw new Error(`unexpected line in git diff --raw output: ${JSON.stringify(header)}`);
@@ -52,7 +52,7 @@ export function parseRawDiff(raw: Buffer | string): RawChange[] {
 export function binaryPaths(numstat: Buffer | string): Set<string> {
   const fields = splitNul(numstat);
   const binary = new Set<string>();
-  for (let i = 0; i < fields.length; ) {
+  for (let i = 0; i < fields.length;) {
     const line = fields[i++] ?? "";
     const match = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(line);
     if (!match) throw new Error(`unexpected line in git diff --numstat output: ${JSON.stringify(line)}`);

@@ -21,11 +21,23 @@ export interface StartOutcome {
 export async function startAttached(
   container: Docker.Container,
   stdin: Readable,
-  options: { start: () => Promise<unknown>; containerGone: () => Promise<unknown>; doneMarker: string; stdoutLimit: number; stderrLimit: number },
+  options: {
+    start: () => Promise<unknown>;
+    containerGone: () => Promise<unknown>;
+    doneMarker: string;
+    stdoutLimit: number;
+    stderrLimit: number;
+  },
 ): Promise<StartOutcome> {
   const stdout = new OutputCap(options.stdoutLimit);
   const stderr = new OutputCap(options.stderrLimit);
-  const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream & {
+  const stream = (await container.attach({
+    stream: true,
+    stdin: true,
+    stdout: true,
+    stderr: true,
+    hijack: true,
+  })) as NodeJS.ReadWriteStream & {
     destroy(): void;
   };
   const marker = Buffer.from(`${options.doneMarker}\n`);

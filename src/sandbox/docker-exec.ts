@@ -82,9 +82,11 @@ export async function dockerExec(container: Docker.Container, request: DockerExe
     if (killing) return;
     const kill = request.onTimeout ? request.onTimeout() : Promise.resolve();
     // Whatever the kill achieved, the caller gets an answer shortly after.
-    killing = kill.catch(() => undefined).then(() => {
-      graceTimer = setTimeout(resolve, AFTER_KILL_GRACE_MS);
-    });
+    killing = kill
+      .catch(() => undefined)
+      .then(() => {
+        graceTimer = setTimeout(resolve, AFTER_KILL_GRACE_MS);
+      });
   };
   const timeout = new Promise<void>((resolve) => {
     if (request.timeoutMs === undefined) return;

@@ -66,7 +66,13 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
       const deadlineMs = spec.deadlineMs ?? limits.job_deadline_minutes * 60_000;
       const deadlineAt = Date.now() + deadlineMs;
       const { gzip, stream } = await sniffTarball(tarball);
-      const who = { instance: options.instance, ...(options.deployment ? { deployment: options.deployment } : {}), storyId: spec.storyId, jobId: spec.jobId, deadlineAt };
+      const who = {
+        instance: options.instance,
+        ...(options.deployment ? { deployment: options.deployment } : {}),
+        storyId: spec.storyId,
+        jobId: spec.jobId,
+        deadlineAt,
+      };
       const init = ["/bin/sh", "-c", INIT_WORKSPACE, "wave-init", gzip ? "-z" : ""];
       const createdAt = Date.now();
       const created: Docker.Container = await docker
@@ -101,7 +107,8 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
       });
       const [baseline = "", helperLine, done] = started.stdout.text().trim().split("\n");
       if (done !== INIT_DONE && helperLine !== INIT_DONE) {
-        const why = started.stderr.text().trim() || (started.containerStopped ? "the container stopped while unpacking" : "no baseline commit");
+        const why =
+          started.stderr.text().trim() || (started.containerStopped ? "the container stopped while unpacking" : "no baseline commit");
         throw new WaveError(`Cannot unpack the repository into the sandbox: ${why}.`, {
           hint: "Check that the stream is a tar or tar.gz archive and fits sandbox.workspace_mb.",
         });

@@ -72,7 +72,10 @@ export class DockerWorkspace implements Workspace {
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     this.assertUsable();
     if (argv.length === 0 || argv[0] === "") throw new WaveError("exec needs a program to run (argv was empty).");
-    const cwd = options.cwd === undefined || options.cwd === "" || options.cwd === "." ? WORKSPACE_DIR : `${WORKSPACE_DIR}/${workspaceRelativePath(options.cwd)}`;
+    const cwd =
+      options.cwd === undefined || options.cwd === "" || options.cwd === "."
+        ? WORKSPACE_DIR
+        : `${WORKSPACE_DIR}/${workspaceRelativePath(options.cwd)}`;
     const env = Object.entries(options.env ?? {}).map(([name, value]) => {
       if (!ENV_NAME.test(name)) throw new WaveError(`${JSON.stringify(name)} is not a valid environment variable name.`);
       return `${name}=${value}`;
@@ -110,7 +113,11 @@ export class DockerWorkspace implements Workspace {
     let reason: StopReason | undefined;
     if (outcome.containerStopped) reason = await this.parts.stopped;
     // 126 too: an exec whose container died under it can end with Docker's "cannot execute" code.
-    else if (!outcome.timedOut && !outcome.overLimit && (outcome.exitCode === 137 || outcome.exitCode === 126 || outcome.exitCode === null)) {
+    else if (
+      !outcome.timedOut &&
+      !outcome.overLimit &&
+      (outcome.exitCode === 137 || outcome.exitCode === 126 || outcome.exitCode === null)
+    ) {
       reason = await this.stoppedUnlessAlive();
     }
     const oomKilled = reason === "out-of-memory";
@@ -135,7 +142,8 @@ export class DockerWorkspace implements Workspace {
       refuseOutside(rel, outcome);
       throw new WaveError(`Cannot read ${rel} in the sandbox: ${outcome.stderr.text().trim() || `exit code ${outcome.exitCode}`}.`);
     }
-    if (outcome.stdout.truncated) throw new WaveError(`${rel} is larger than ${INTERNAL_OUTPUT_LIMIT} bytes; read it in parts with a command.`);
+    if (outcome.stdout.truncated)
+      throw new WaveError(`${rel} is larger than ${INTERNAL_OUTPUT_LIMIT} bytes; read it in parts with a command.`);
     return outcome.stdout.bytes();
   }
 
@@ -233,10 +241,13 @@ export class DockerWorkspace implements Workspace {
       const status = (error as { statusCode?: number }).statusCode;
       if (status === 409 || status === 404) await Promise.race([this.parts.stopped, sleep(5000)]);
       if (this.stopReason !== undefined || this.destroyed) this.assertUsable();
-      throw new SandboxUnavailable(`The sandbox ${this.id} did not run the command: ${error instanceof Error ? error.message : String(error)}.`, {
-        hint: "The container may have been removed; start a new workspace.",
-        cause: error,
-      });
+      throw new SandboxUnavailable(
+        `The sandbox ${this.id} did not run the command: ${error instanceof Error ? error.message : String(error)}.`,
+        {
+          hint: "The container may have been removed; start a new workspace.",
+          cause: error,
+        },
+      );
     });
   }
 
@@ -304,7 +315,8 @@ export class DockerWorkspace implements Workspace {
     for (let attempt = 0; attempt < 40 && this.stopReason === undefined; attempt++) {
       const tasks = await this.countTasks();
       if (tasks !== undefined && tasks < limit) return;
-      if (tasks === Number.POSITIVE_INFINITY && attempt % 4 === 3) await this.parts.container.kill({ signal: KILL_ALL_SIGNAL }).catch(() => undefined);
+      if (tasks === Number.POSITIVE_INFINITY && attempt % 4 === 3)
+        await this.parts.container.kill({ signal: KILL_ALL_SIGNAL }).catch(() => undefined);
       await sleep(250);
     }
   }
@@ -324,7 +336,12 @@ export class DockerWorkspace implements Workspace {
     if (outcome === undefined) return undefined;
     if (cannotStart(outcome)) return Number.POSITIVE_INFINITY;
     if (outcome.exitCode !== 0) return undefined;
-    return outcome.stdout.text().split("\n").filter((line) => line.trim() !== "").length - 1;
+    return (
+      outcome.stdout
+        .text()
+        .split("\n")
+        .filter((line) => line.trim() !== "").length - 1
+    );
   }
 
   private assertUsable(): void {

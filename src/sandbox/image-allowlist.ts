@@ -24,7 +24,10 @@ export type ImageAllowlist = ReadonlyMap<string, string>;
  */
 export function parseImageAllowlist(value: string | undefined, defaultImage: string): ImageAllowlist {
   const images = new Map<string, string>([[BASE_IMAGE, defaultImage]]);
-  for (const entry of (value ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const eq = entry.indexOf("=");
     const name = (eq < 0 ? entry : entry.slice(0, eq)).trim();
     const ref = eq < 0 ? undefined : entry.slice(eq + 1).trim();
@@ -56,7 +59,12 @@ export function chooseImage(name: string | null, allowlist: ImageAllowlist): str
   const message = variant
     ? `\`sandbox.image: ${name}\` is a WAVE image this host does not offer; it offers ${offered}.`
     : `\`sandbox.image: ${name}\` names no image; this host offers ${offered} (WAVE's variants are ${IMAGE_VARIANTS.join(", ")}).`;
-  return fail(message, variant ? `Ask the operator to build it (npm run build:image -- --variant ${name}) and add it to WAVE_SANDBOX_IMAGES, or choose one offered.` : "Choose one the host offers, or remove the key for the default.");
+  return fail(
+    message,
+    variant
+      ? `Ask the operator to build it (npm run build:image -- --variant ${name}) and add it to WAVE_SANDBOX_IMAGES, or choose one offered.`
+      : "Choose one the host offers, or remove the key for the default.",
+  );
 }
 
 function fail(message: string, hint: string): never {

@@ -19,7 +19,10 @@ export async function addEffects(tx: Tx, storyId: string, effects: Effect[]): Pr
 }
 
 export async function pendingEffects(db: Pool | Tx, storyId: string): Promise<OutboxRow[]> {
-  const res = await db.query(`SELECT id, story_id, effect, attempts FROM outbox WHERE story_id = $1 AND delivered_at IS NULL AND failed_at IS NULL ORDER BY id`, [storyId]);
+  const res = await db.query(
+    `SELECT id, story_id, effect, attempts FROM outbox WHERE story_id = $1 AND delivered_at IS NULL AND failed_at IS NULL ORDER BY id`,
+    [storyId],
+  );
   return res.rows.map((r) => ({ id: r.id, storyId: r.story_id, effect: r.effect, attempts: r.attempts }));
 }
 

@@ -64,7 +64,10 @@ function toRow(r: Record<string, unknown>): StoryRow {
   };
 }
 
-export type NewStory = Pick<StoryRow, "installationId" | "repoId" | "owner" | "repo" | "issueNumber" | "startedBy" | "story" | "config" | "gate" | "status"> & {
+export type NewStory = Pick<
+  StoryRow,
+  "installationId" | "repoId" | "owner" | "repo" | "issueNumber" | "startedBy" | "story" | "config" | "gate" | "status"
+> & {
   snapshot: StoredSnapshot;
 };
 
@@ -75,7 +78,20 @@ export async function insertStory(tx: Tx, s: NewStory): Promise<StoryRow | null>
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
      ON CONFLICT (repo_id, issue_number) WHERE status IN ('active', 'held') DO NOTHING
      RETURNING ${columns}`,
-    [s.installationId, s.repoId, s.owner, s.repo, s.issueNumber, s.startedBy, JSON.stringify(s.story), JSON.stringify(s.config), s.gate, s.status, JSON.stringify({ value: s.snapshot.value, context: s.snapshot.context }), s.snapshot.machineVersion],
+    [
+      s.installationId,
+      s.repoId,
+      s.owner,
+      s.repo,
+      s.issueNumber,
+      s.startedBy,
+      JSON.stringify(s.story),
+      JSON.stringify(s.config),
+      s.gate,
+      s.status,
+      JSON.stringify({ value: s.snapshot.value, context: s.snapshot.context }),
+      s.snapshot.machineVersion,
+    ],
   );
   return res.rows[0] ? toRow(res.rows[0]) : null;
 }
@@ -86,24 +102,44 @@ export async function loadStory(db: Queryable, id: string): Promise<StoryRow | n
 }
 
 export async function findLiveStory(db: Queryable, repoId: number, issueNumber: number): Promise<StoryRow | null> {
-  const res = await db.query(`SELECT ${columns} FROM stories WHERE repo_id = $1 AND issue_number = $2 AND status IN ('active', 'held')`, [repoId, issueNumber]);
+  const res = await db.query(`SELECT ${columns} FROM stories WHERE repo_id = $1 AND issue_number = $2 AND status IN ('active', 'held')`, [
+    repoId,
+    issueNumber,
+  ]);
   return res.rows[0] ? toRow(res.rows[0]) : null;
 }
 
 /** The newest story of an issue or of a pull request WAVE opened, live or not. */
-export async function findLatestStory(db: Queryable, repoId: number, where: { issueNumber: number } | { pullRequest: number }): Promise<StoryRow | null> {
+export async function findLatestStory(
+  db: Queryable,
+  repoId: number,
+  where: { issueNumber: number } | { pullRequest: number },
+): Promise<StoryRow | null> {
   const [col, val] = "issueNumber" in where ? ["issue_number", where.issueNumber] : ["pull_request", where.pullRequest];
-  const res = await db.query(`SELECT ${columns} FROM stories WHERE repo_id = $1 AND ${col} = $2 ORDER BY created_at DESC LIMIT 1`, [repoId, val]);
+  const res = await db.query(`SELECT ${columns} FROM stories WHERE repo_id = $1 AND ${col} = $2 ORDER BY created_at DESC LIMIT 1`, [
+    repoId,
+    val,
+  ]);
   return res.rows[0] ? toRow(res.rows[0]) : null;
 }
 
 export async function listLiveStoriesOfOwner(db: Queryable, owner: string): Promise<StoryRow[]> {
-  const res = await db.query(`SELECT ${columns} FROM stories WHERE lower(owner) = lower($1) AND status IN ('active', 'held') ORDER BY created_at`, [owner]);
+  const res = await db.query(
+    `SELECT ${columns} FROM stories WHERE lower(owner) = lower($1) AND status IN ('active', 'held') ORDER BY created_at`,
+    [owner],
+  );
   return res.rows.map(toRow);
 }
 
 /** Optimistic write: false when another writer got there first (the caller retries the whole event). */
-export async function saveSnapshot(tx: Tx, id: string, expectedVersion: number, snapshot: StoredSnapshot, gate: string, status: StoryRow["status"]): Promise<boolean> {
+export async function saveSnapshot(
+  tx: Tx,
+  id: string,
+  expectedVersion: number,
+  snapshot: StoredSnapshot,
+  gate: string,
+  status: StoryRow["status"],
+): Promise<boolean> {
   const res = await tx.query(
     `UPDATE stories SET snapshot = $3, machine_version = $4, gate = $5, status = $6, version = version + 1, updated_at = now()
      WHERE id = $1 AND version = $2`,
@@ -116,7 +152,9 @@ export async function saveSnapshot(tx: Tx, id: string, expectedVersion: number, 
 export async function updateStoryFacts(
   db: Queryable,
   id: string,
-  facts: Partial<Pick<StoryRow, "statusCommentId" | "statusCommentDigest" | "mirroredLabel" | "plan" | "pullRequest" | "headSha" | "branch">>,
+  facts: Partial<
+    Pick<StoryRow, "statusCommentId" | "statusCommentDigest" | "mirroredLabel" | "plan" | "pullRequest" | "headSha" | "branch">
+  >,
 ): Promise<void> {
   const map: Record<string, string> = {
     statusCommentId: "status_comment_id",

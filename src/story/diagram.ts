@@ -71,7 +71,7 @@ export function renderMermaid(): string {
     }
   }
   const unique = [...new Set(edges)];
-  lines.push("  state \"any live state\" as note_any", ...unique);
+  lines.push('  state "any live state" as note_any', ...unique);
   return lines.join("\n") + "\n";
 }
 
@@ -82,7 +82,7 @@ export function renderStatechartDoc(): string {
     "",
     "Generated from `src/story/machine.ts` by `npm run generate`; a test fails when this file is out of date.",
     "",
-    "Transitions from \"any live state\" are declared once for the whole story (hold, kill, budget exhausted,",
+    'Transitions from "any live state" are declared once for the whole story (hold, kill, budget exhausted,',
     "emergency stop, recycle); `killed` and `done` are terminal. A held story resumes through `resuming` to the step",
     "it was held at.",
     "",

@@ -76,7 +76,9 @@ export function holdsEmpty(holds: Holds): boolean {
 
 /** How many holds are in place (each person's counts once). */
 export function holdCount(holds: Holds): number {
-  return (holds.people?.length ?? 0) + (holds.gate ? 1 : 0) + (holds.budget ? 1 : 0) + (holds.emergency ? 1 : 0) + (holds.installation ? 1 : 0);
+  return (
+    (holds.people?.length ?? 0) + (holds.gate ? 1 : 0) + (holds.budget ? 1 : 0) + (holds.emergency ? 1 : 0) + (holds.installation ? 1 : 0)
+  );
 }
 
 /** Adds or replaces `by`'s own hold, keeping everyone else's. */
@@ -98,14 +100,32 @@ export const liftedBy: Record<HoldInPlace["kind"], string> = {
 export function holdsInPlace(context: Pick<StoryContext, "holds" | "step">): HoldInPlace[] {
   const { holds } = context;
   const list: HoldInPlace[] = [];
-  if (holds.emergency) list.push({ kind: "emergency", placedBy: `@${holds.emergency.by}`, reason: "organisation emergency stop", liftedBy: liftedBy.emergency });
-  if (holds.installation) list.push({ kind: "installation", placedBy: `@${holds.installation.by}`, reason: "the app's installation is suspended", liftedBy: liftedBy.installation });
+  if (holds.emergency)
+    list.push({
+      kind: "emergency",
+      placedBy: `@${holds.emergency.by}`,
+      reason: "organisation emergency stop",
+      liftedBy: liftedBy.emergency,
+    });
+  if (holds.installation)
+    list.push({
+      kind: "installation",
+      placedBy: `@${holds.installation.by}`,
+      reason: "the app's installation is suspended",
+      liftedBy: liftedBy.installation,
+    });
   if (holds.budget) list.push({ kind: "budget", placedBy: "the budget", reason: holds.budget.reason, liftedBy: liftedBy.budget });
   if (holds.gate) list.push({ kind: "gate", placedBy: `the ${holds.gate.gate} gate`, reason: holds.gate.reason, liftedBy: liftedBy.gate });
-  for (const hold of holds.people ?? []) list.push({ kind: "person", placedBy: `@${hold.by}`, reason: hold.reason, liftedBy: liftedBy.person });
+  for (const hold of holds.people ?? [])
+    list.push({ kind: "person", placedBy: `@${hold.by}`, reason: hold.reason, liftedBy: liftedBy.person });
   if (context.step === "preflightApproval" || context.step === "safetyApproval") {
     const gate = context.step === "preflightApproval" ? "pre-flight" : "safety";
-    list.push({ kind: "escalation", placedBy: `the ${gate} gate`, reason: "the safety score needs a person's approval", liftedBy: liftedBy.escalation });
+    list.push({
+      kind: "escalation",
+      placedBy: `the ${gate} gate`,
+      reason: "the safety score needs a person's approval",
+      liftedBy: liftedBy.escalation,
+    });
   }
   return list;
 }

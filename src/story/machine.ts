@@ -116,7 +116,6 @@ function decide(context: StoryContext, record: DecisionRecord): DecisionRecord[]
   return [...context.decisions, record].slice(-MAX_DECISIONS);
 }
 
-
 const resumeTargets = steps.map((s) => ({ guard: { type: "resumeIs" as const, params: { step: s } }, target: `#story.${pathOfStep(s)}` }));
 
 function pathOfStep(step: Step): string {
@@ -164,7 +163,8 @@ export const storyMachine = setup({
     liftsAll: ({ context, event }) => holdsEmpty(holdsAfter(context.holds, event)),
     liftsSome: ({ context, event }) => JSON.stringify(holdsAfter(context.holds, event)) !== JSON.stringify(context.holds),
     liftsGate: ({ context, event }) => !!context.holds.gate && liftsGateHold(event),
-    atOrAfterBuild: ({ context }) => ["build", "verify", "safety", "safetyApproval", "review", "reviewApproval", "merge"].includes(context.step),
+    atOrAfterBuild: ({ context }) =>
+      ["build", "verify", "safety", "safetyApproval", "review", "reviewApproval", "merge"].includes(context.step),
   },
 }).createMachine({
   id: "story",
@@ -197,7 +197,10 @@ export const storyMachine = setup({
     },
     KILL: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, event.reason)) },
     ISSUE_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, ISSUE_CLOSED_REASON)) },
-    PR_CLOSED: { target: "#story.killed", actions: assign(({ context, event }) => killWith(context, event.by, "pull request closed without merging")) },
+    PR_CLOSED: {
+      target: "#story.killed",
+      actions: assign(({ context, event }) => killWith(context, event.by, "pull request closed without merging")),
+    },
     BUDGET_EXHAUSTED: {
       target: "#story.held",
       actions: assign(({ context, event }) => ({
@@ -216,11 +219,28 @@ export const storyMachine = setup({
       target: "#story.held",
       actions: assign(({ context, event }) => ({
         holds: { ...context.holds, installation: { by: event.by } },
-        decisions: decide(context, { gate: gateOfStep[context.step], decision: "hold", by: event.by, why: "the app's installation was suspended" }),
+        decisions: decide(context, {
+          gate: gateOfStep[context.step],
+          decision: "hold",
+          by: event.by,
+          why: "the app's installation was suspended",
+        }),
       })),
     },
-    GATE_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, gateOfStep[context.step], event.by, event.reason)) },
-    BUDGET_RAISED: { actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: gateOfStep[context.step], decision: "go", by: event.by, why: `budget raised by ${event.usd} USD` }) })) },
+    GATE_FAILED: {
+      target: "#story.held",
+      actions: assign(({ context, event }) => gateHold(context, gateOfStep[context.step], event.by, event.reason)),
+    },
+    BUDGET_RAISED: {
+      actions: assign(({ context, event }) => ({
+        decisions: decide(context, {
+          gate: gateOfStep[context.step],
+          decision: "go",
+          by: event.by,
+          why: `budget raised by ${event.usd} USD`,
+        }),
+      })),
+    },
     RECYCLE: {
       guard: "atOrAfterBuild",
       target: "#story.build",
@@ -233,7 +253,14 @@ export const storyMachine = setup({
       on: {
         INTAKE_PASSED: {
           target: "plan",
-          actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "intake", decision: "go", by: event.by, why: "labeler authorized, config valid, story parsed" }) })),
+          actions: assign(({ context, event }) => ({
+            decisions: decide(context, {
+              gate: "intake",
+              decision: "go",
+              by: event.by,
+              why: "labeler authorized, config valid, story parsed",
+            }),
+          })),
         },
       },
     },
@@ -241,19 +268,47 @@ export const storyMachine = setup({
       initial: "working",
       states: {
         working: {
-          entry: [{ type: "enter", params: { step: "plan" } }, { type: "queueGateJob", params: { gate: "plan" } }],
+          entry: [
+            { type: "enter", params: { step: "plan" } },
+            { type: "queueGateJob", params: { gate: "plan" } },
+          ],
           on: {
             PLAN_READY: [
-              { guard: "requiresPlanApproval", target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "go", by: event.by, why: `plan ready (${event.summary}); waiting for approval` }) })) },
-              { target: "#story.preflight", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "plan", decision: "go", by: event.by, why: `plan ready (${event.summary})` }) })) },
+              {
+                guard: "requiresPlanApproval",
+                target: "approval",
+                actions: assign(({ context, event }) => ({
+                  decisions: decide(context, {
+                    gate: "plan",
+                    decision: "go",
+                    by: event.by,
+                    why: `plan ready (${event.summary}); waiting for approval`,
+                  }),
+                })),
+              },
+              {
+                target: "#story.preflight",
+                actions: assign(({ context, event }) => ({
+                  decisions: decide(context, { gate: "plan", decision: "go", by: event.by, why: `plan ready (${event.summary})` }),
+                })),
+              },
             ],
-            PLAN_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "plan", event.by, event.reason)) },
+            PLAN_FAILED: {
+              target: "#story.held",
+              actions: assign(({ context, event }) => gateHold(context, "plan", event.by, event.reason)),
+            },
           },
         },
         approval: {
           entry: { type: "enter", params: { step: "planApproval" } },
           on: {
-            APPROVE: { target: "#story.preflight", actions: assign(({ context, event }) => ({ planApprovedBy: event.by, decisions: decide(context, { gate: "plan", decision: "approve", by: event.by, why: "plan approved" }) })) },
+            APPROVE: {
+              target: "#story.preflight",
+              actions: assign(({ context, event }) => ({
+                planApprovedBy: event.by,
+                decisions: decide(context, { gate: "plan", decision: "approve", by: event.by, why: "plan approved" }),
+              })),
+            },
           },
         },
       },
@@ -262,17 +317,43 @@ export const storyMachine = setup({
       initial: "working",
       states: {
         working: {
-          entry: [{ type: "enter", params: { step: "preflight" } }, { type: "queueGateJob", params: { gate: "preflight" } }],
+          entry: [
+            { type: "enter", params: { step: "preflight" } },
+            { type: "queueGateJob", params: { gate: "preflight" } },
+          ],
           on: {
-            PREFLIGHT_PASSED: { target: "#story.build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "go", by: event.by, why: event.summary }) })) },
-            PREFLIGHT_ESCALATED: { target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "hold", by: event.by, why: `plan safety score ${event.score.toFixed(2)} needs a human: ${event.reason}` }) })) },
-            PREFLIGHT_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "preflight", event.by, event.reason)) },
+            PREFLIGHT_PASSED: {
+              target: "#story.build",
+              actions: assign(({ context, event }) => ({
+                decisions: decide(context, { gate: "preflight", decision: "go", by: event.by, why: event.summary }),
+              })),
+            },
+            PREFLIGHT_ESCALATED: {
+              target: "approval",
+              actions: assign(({ context, event }) => ({
+                decisions: decide(context, {
+                  gate: "preflight",
+                  decision: "hold",
+                  by: event.by,
+                  why: `plan safety score ${event.score.toFixed(2)} needs a human: ${event.reason}`,
+                }),
+              })),
+            },
+            PREFLIGHT_FAILED: {
+              target: "#story.held",
+              actions: assign(({ context, event }) => gateHold(context, "preflight", event.by, event.reason)),
+            },
           },
         },
         approval: {
           entry: { type: "enter", params: { step: "preflightApproval" } },
           on: {
-            APPROVE: { target: "#story.build", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "preflight", decision: "approve", by: event.by, why: "escalated plan accepted" }) })) },
+            APPROVE: {
+              target: "#story.build",
+              actions: assign(({ context, event }) => ({
+                decisions: decide(context, { gate: "preflight", decision: "approve", by: event.by, why: "escalated plan accepted" }),
+              })),
+            },
           },
         },
       },
@@ -285,16 +366,35 @@ export const storyMachine = setup({
       ],
       on: {
         BUILD_DONE: [
-          { guard: "changed", target: "verify", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "build", decision: "go", by: event.by, why: `${event.filesChanged} file(s) changed` }) })) },
-          { target: "held", actions: assign(({ context, event }) => gateHold(context, "build", event.by, "the developer agent produced no change")) },
+          {
+            guard: "changed",
+            target: "verify",
+            actions: assign(({ context, event }) => ({
+              decisions: decide(context, { gate: "build", decision: "go", by: event.by, why: `${event.filesChanged} file(s) changed` }),
+            })),
+          },
+          {
+            target: "held",
+            actions: assign(({ context, event }) => gateHold(context, "build", event.by, "the developer agent produced no change")),
+          },
         ],
         BUILD_FAILED: { target: "held", actions: assign(({ context, event }) => gateHold(context, "build", event.by, event.reason)) },
       },
     },
     verify: {
-      entry: [{ type: "enter", params: { step: "verify" } }, { type: "queueGateJob", params: { gate: "verify" } }],
+      entry: [
+        { type: "enter", params: { step: "verify" } },
+        { type: "queueGateJob", params: { gate: "verify" } },
+      ],
       on: {
-        VERIFY_PASSED: { target: "safety", actions: assign(({ context, event }) => ({ verified: true, feedback: null, decisions: decide(context, { gate: "verify", decision: "go", by: event.by, why: "tests passed in the sandbox" }) })) },
+        VERIFY_PASSED: {
+          target: "safety",
+          actions: assign(({ context, event }) => ({
+            verified: true,
+            feedback: null,
+            decisions: decide(context, { gate: "verify", decision: "go", by: event.by, why: "tests passed in the sandbox" }),
+          })),
+        },
         VERIFY_FAILED: [
           {
             guard: "canRecycle",
@@ -303,7 +403,12 @@ export const storyMachine = setup({
               recycles: context.recycles + 1,
               feedback: event.output,
               lastFailure: event.output,
-              decisions: decide(context, { gate: "verify", decision: "recycle", by: event.by, why: `tests failed; recycle ${context.recycles + 1} of ${context.maxRecycles}` }),
+              decisions: decide(context, {
+                gate: "verify",
+                decision: "recycle",
+                by: event.by,
+                why: `tests failed; recycle ${context.recycles + 1} of ${context.maxRecycles}`,
+              }),
             })),
           },
           {
@@ -323,17 +428,47 @@ export const storyMachine = setup({
       initial: "working",
       states: {
         working: {
-          entry: [{ type: "enter", params: { step: "safety" } }, { type: "queueGateJob", params: { gate: "safety" } }],
+          entry: [
+            { type: "enter", params: { step: "safety" } },
+            { type: "queueGateJob", params: { gate: "safety" } },
+          ],
           on: {
-            SAFETY_PASSED: { target: "#story.review", actions: assign(({ context, event }) => ({ safetyPassed: true, decisions: decide(context, { gate: "safety", decision: "go", by: event.by, why: `safety score ${event.score.toFixed(2)}` }) })) },
-            SAFETY_ESCALATED: { target: "approval", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "safety", decision: "hold", by: event.by, why: `safety score ${event.score.toFixed(2)} needs a human: ${event.reason}` }) })) },
-            SAFETY_BLOCKED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "safety", event.by, `safety score ${event.score.toFixed(2)}: ${event.reason}`)) },
+            SAFETY_PASSED: {
+              target: "#story.review",
+              actions: assign(({ context, event }) => ({
+                safetyPassed: true,
+                decisions: decide(context, { gate: "safety", decision: "go", by: event.by, why: `safety score ${event.score.toFixed(2)}` }),
+              })),
+            },
+            SAFETY_ESCALATED: {
+              target: "approval",
+              actions: assign(({ context, event }) => ({
+                decisions: decide(context, {
+                  gate: "safety",
+                  decision: "hold",
+                  by: event.by,
+                  why: `safety score ${event.score.toFixed(2)} needs a human: ${event.reason}`,
+                }),
+              })),
+            },
+            SAFETY_BLOCKED: {
+              target: "#story.held",
+              actions: assign(({ context, event }) =>
+                gateHold(context, "safety", event.by, `safety score ${event.score.toFixed(2)}: ${event.reason}`),
+              ),
+            },
           },
         },
         approval: {
           entry: { type: "enter", params: { step: "safetyApproval" } },
           on: {
-            APPROVE: { target: "#story.review", actions: assign(({ context, event }) => ({ safetyPassed: true, decisions: decide(context, { gate: "safety", decision: "approve", by: event.by, why: "escalated safety finding accepted" }) })) },
+            APPROVE: {
+              target: "#story.review",
+              actions: assign(({ context, event }) => ({
+                safetyPassed: true,
+                decisions: decide(context, { gate: "safety", decision: "approve", by: event.by, why: "escalated safety finding accepted" }),
+              })),
+            },
           },
         },
       },
@@ -342,16 +477,40 @@ export const storyMachine = setup({
       initial: "working",
       states: {
         working: {
-          entry: [{ type: "enter", params: { step: "review" } }, { type: "queueGateJob", params: { gate: "review" } }],
+          entry: [
+            { type: "enter", params: { step: "review" } },
+            { type: "queueGateJob", params: { gate: "review" } },
+          ],
           on: {
-            REVIEW_DONE: { target: "approval", actions: assign(({ context, event }) => ({ pullRequest: event.pullRequest, decisions: decide(context, { gate: "review", decision: "go", by: event.by, why: `PR #${event.pullRequest} opened; reviewer: ${event.verdict}` }) })) },
-            PUBLISH_FAILED: { target: "#story.held", actions: assign(({ context, event }) => gateHold(context, "review", event.by, event.reason)) },
+            REVIEW_DONE: {
+              target: "approval",
+              actions: assign(({ context, event }) => ({
+                pullRequest: event.pullRequest,
+                decisions: decide(context, {
+                  gate: "review",
+                  decision: "go",
+                  by: event.by,
+                  why: `PR #${event.pullRequest} opened; reviewer: ${event.verdict}`,
+                }),
+              })),
+            },
+            PUBLISH_FAILED: {
+              target: "#story.held",
+              actions: assign(({ context, event }) => gateHold(context, "review", event.by, event.reason)),
+            },
           },
         },
         approval: {
           entry: { type: "enter", params: { step: "reviewApproval" } },
           on: {
-            APPROVE: { guard: "readyToMerge", target: "#story.merge", actions: assign(({ context, event }) => ({ approvedBy: event.by, decisions: decide(context, { gate: "review", decision: "approve", by: event.by, why: "approved" }) })) },
+            APPROVE: {
+              guard: "readyToMerge",
+              target: "#story.merge",
+              actions: assign(({ context, event }) => ({
+                approvedBy: event.by,
+                decisions: decide(context, { gate: "review", decision: "approve", by: event.by, why: "approved" }),
+              })),
+            },
           },
         },
       },
@@ -359,7 +518,12 @@ export const storyMachine = setup({
     merge: {
       entry: { type: "enter", params: { step: "merge" } },
       on: {
-        PR_MERGED: { target: "done", actions: assign(({ context, event }) => ({ decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged" }) })) },
+        PR_MERGED: {
+          target: "done",
+          actions: assign(({ context, event }) => ({
+            decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged" }),
+          })),
+        },
       },
     },
     held: {
@@ -371,27 +535,67 @@ export const storyMachine = setup({
         GATE_FAILED: { actions: [] },
         BUDGET_EXHAUSTED: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, budget: { reason: event.reason } } })) },
         EMERGENCY_STOP: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, emergency: { by: event.by } } })) },
-        INSTALLATION_SUSPENDED: { actions: assign(({ context, event }) => ({ holds: { ...context.holds, installation: { by: event.by } } })) },
+        INSTALLATION_SUSPENDED: {
+          actions: assign(({ context, event }) => ({ holds: { ...context.holds, installation: { by: event.by } } })),
+        },
         INSTALLATION_UNSUSPENDED: [
-          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "installation unsuspended")) },
+          {
+            guard: "liftsAll",
+            target: "resuming",
+            actions: assign(({ context, event }) => release(context, event, "installation unsuspended")),
+          },
           { actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event) })) },
         ],
         // An unhold lifts what its sender may lift and nothing else; one that lifts nothing does not apply.
         UNHOLD: [
           { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "unhold")) },
-          { guard: "liftsSome", actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event), decisions: decide(context, { gate: gateOfStep[context.step], decision: "unhold", by: event.by, why: "hold lifted; still held by another hold" }) })) },
+          {
+            guard: "liftsSome",
+            actions: assign(({ context, event }) => ({
+              holds: holdsAfter(context.holds, event),
+              decisions: decide(context, {
+                gate: gateOfStep[context.step],
+                decision: "unhold",
+                by: event.by,
+                why: "hold lifted; still held by another hold",
+              }),
+            })),
+          },
         ],
         // Retry lifts only a failed gate's hold.
         RETRY: [
-          { guard: and(["liftsGate", "liftsAll"]), target: "resuming", actions: assign(({ context, event }) => release(context, event, "retry")) },
-          { guard: "liftsGate", actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event), decisions: decide(context, { gate: gateOfStep[context.step], decision: "retry", by: event.by, why: "gate hold lifted; still held by another hold" }) })) },
+          {
+            guard: and(["liftsGate", "liftsAll"]),
+            target: "resuming",
+            actions: assign(({ context, event }) => release(context, event, "retry")),
+          },
+          {
+            guard: "liftsGate",
+            actions: assign(({ context, event }) => ({
+              holds: holdsAfter(context.holds, event),
+              decisions: decide(context, {
+                gate: gateOfStep[context.step],
+                decision: "retry",
+                by: event.by,
+                why: "gate hold lifted; still held by another hold",
+              }),
+            })),
+          },
         ],
         BUDGET_RAISED: [
-          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, `budget raised by ${event.usd} USD`)) },
+          {
+            guard: "liftsAll",
+            target: "resuming",
+            actions: assign(({ context, event }) => release(context, event, `budget raised by ${event.usd} USD`)),
+          },
           { actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event) })) },
         ],
         EMERGENCY_RESUME: [
-          { guard: "liftsAll", target: "resuming", actions: assign(({ context, event }) => release(context, event, "emergency stop lifted")) },
+          {
+            guard: "liftsAll",
+            target: "resuming",
+            actions: assign(({ context, event }) => release(context, event, "emergency stop lifted")),
+          },
           { actions: assign(({ context, event }) => ({ holds: holdsAfter(context.holds, event) })) },
         ],
         RECYCLE: [
@@ -404,7 +608,13 @@ export const storyMachine = setup({
           // Consumed here so the story-wide RECYCLE cannot lift a hold its sender may not lift.
           { actions: [] },
         ],
-        PR_MERGED: { target: "done", actions: assign(({ context, event }) => ({ holds: {}, decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged while held" }) })) },
+        PR_MERGED: {
+          target: "done",
+          actions: assign(({ context, event }) => ({
+            holds: {},
+            decisions: decide(context, { gate: "merge", decision: "done", by: event.by, why: "pull request merged while held" }),
+          })),
+        },
       },
     },
     resuming: {
@@ -416,11 +626,19 @@ export const storyMachine = setup({
 });
 
 function killWith(context: StoryContext, by: string, reason: string): Partial<StoryContext> {
-  return { killed: { by, reason }, holds: {}, decisions: decide(context, { gate: gateOfStep[context.step], decision: "kill", by, why: reason }) };
+  return {
+    killed: { by, reason },
+    holds: {},
+    decisions: decide(context, { gate: gateOfStep[context.step], decision: "kill", by, why: reason }),
+  };
 }
 
 function gateHold(context: StoryContext, gate: Gate, by: string, reason: string): Partial<StoryContext> {
-  return { holds: { ...context.holds, gate: { gate, reason } }, lastFailure: reason, decisions: decide(context, { gate, decision: "hold", by, why: reason }) };
+  return {
+    holds: { ...context.holds, gate: { gate, reason } },
+    lastFailure: reason,
+    decisions: decide(context, { gate, decision: "hold", by, why: reason }),
+  };
 }
 
 function recycleWith(context: StoryContext, by: string, feedback: string): Partial<StoryContext> {
@@ -432,7 +650,12 @@ function release(context: StoryContext, event: StoryEvent, why: string): Partial
     holds: holdsAfter(context.holds, event),
     // A human looked at it: automatic recycles start counting again.
     recycles: 0,
-    decisions: decide(context, { gate: gateOfStep[context.step], decision: event.type === "RETRY" ? "retry" : "unhold", by: event.by, why }),
+    decisions: decide(context, {
+      gate: gateOfStep[context.step],
+      decision: event.type === "RETRY" ? "retry" : "unhold",
+      by: event.by,
+      why,
+    }),
   };
 }
 

@@ -25,13 +25,16 @@ const taskItem = /^\s*(?:[-*+]|\d+[.)])\s+\[( |x|X)\]\s+(.+?)\s*$/;
 const fence = /^\s*(```|~~~)/;
 
 /** Pure: turns an issue into a story, or says why it cannot. */
-export function parseStory(issue: {
-  number: number;
-  title: string;
-  body?: string | null;
-  html_url: string;
-  labels?: ({ name?: string } | string)[];
-}, domainLabels: Record<string, string[]>): ParseResult {
+export function parseStory(
+  issue: {
+    number: number;
+    title: string;
+    body?: string | null;
+    html_url: string;
+    labels?: ({ name?: string } | string)[];
+  },
+  domainLabels: Record<string, string[]>,
+): ParseResult {
   const cleanTitle = sanitizeUntrusted(issue.title);
   const cleanBody = sanitizeUntrusted((issue.body ?? "").replace(/\r\n?/g, "\n"));
   const title = cleanTitle.visible.trim();
@@ -54,5 +57,16 @@ export function parseStory(issue: {
   }
   const names = (issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? "")));
   const domains = names.filter((n) => n in domainLabels).map((label) => ({ label, paths: domainLabels[label] ?? [] }));
-  return { ok: true, story: { title, body, acceptanceCriteria, domains, issueNumber: issue.number, url: issue.html_url, ...(hiddenText.length > 0 ? { hiddenText } : {}) } };
+  return {
+    ok: true,
+    story: {
+      title,
+      body,
+      acceptanceCriteria,
+      domains,
+      issueNumber: issue.number,
+      url: issue.html_url,
+      ...(hiddenText.length > 0 ? { hiddenText } : {}),
+    },
+  };
 }

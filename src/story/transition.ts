@@ -1,6 +1,15 @@
 import { initialTransition, transition as xstateTransition } from "xstate";
 import type { StoryEvent } from "./events.js";
-import { gateOfStep, ISSUE_CLOSED_REASON, MACHINE_VERSION, storyMachine, type Gate, type Step, type StoryContext, type StoryInput } from "./machine.js";
+import {
+  gateOfStep,
+  ISSUE_CLOSED_REASON,
+  MACHINE_VERSION,
+  storyMachine,
+  type Gate,
+  type Step,
+  type StoryContext,
+  type StoryInput,
+} from "./machine.js";
 import type { StoredSnapshot } from "./snapshot.js";
 
 /** What a transition asks the outside world to do, as data. */
@@ -54,19 +63,28 @@ export function transition(stored: StoredSnapshot, event: StoryEvent): Transitio
  * turns out merged was finished, not abandoned: it ends `done`, and the decision says so.
  */
 function correctMergedAfterIssueClosed(stored: StoredSnapshot, event: StoryEvent): TransitionResult | undefined {
-  if (event.type !== "PR_MERGED" || stateName(stored) !== "killed" || stored.context.killed?.reason !== ISSUE_CLOSED_REASON) return undefined;
+  if (event.type !== "PR_MERGED" || stateName(stored) !== "killed" || stored.context.killed?.reason !== ISSUE_CLOSED_REASON)
+    return undefined;
   const context = {
     ...stored.context,
     step: "merge" as const,
     killed: null,
-    decisions: [...stored.context.decisions, { gate: "merge" as const, decision: "done" as const, by: event.by, why: "pull request merged (corrects the kill for the closed issue)" }],
+    decisions: [
+      ...stored.context.decisions,
+      {
+        gate: "merge" as const,
+        decision: "done" as const,
+        by: event.by,
+        why: "pull request merged (corrects the kill for the closed issue)",
+      },
+    ],
   };
   return { snapshot: { machineVersion: MACHINE_VERSION, value: "done", context }, effects: [], changed: true };
 }
 
 /** The top-level state name of a snapshot ("plan", "held", "done"…). */
 export function stateName(snapshot: Pick<StoredSnapshot, "value">): string {
-  return typeof snapshot.value === "string" ? snapshot.value : Object.keys(snapshot.value)[0] ?? "unknown";
+  return typeof snapshot.value === "string" ? snapshot.value : (Object.keys(snapshot.value)[0] ?? "unknown");
 }
 
 export function statusOf(snapshot: Pick<StoredSnapshot, "value">): StoryStatus {

@@ -26,7 +26,10 @@ export function createDeliveryRecorder(pool: Pool): DeliveryRecorder {
       const batch = waiting.slice(0, MAX_BATCH);
       waiting = waiting.slice(batch.length);
       inFlight++;
-      recordDeliveries(pool, batch.map((b) => b.delivery))
+      recordDeliveries(
+        pool,
+        batch.map((b) => b.delivery),
+      )
         // One bad row must not fail the others that happened to share its statement: retry them one by one.
         .catch(async (error: unknown) => {
           if (batch.length === 1) throw error;

@@ -39,13 +39,33 @@ export async function processDelivery(deps: EngineDeps, ports: RouterPorts, deli
     if (!delivery.installationId) outcome = "ignored: no installation";
     else {
       const octokit = await ports.github.forInstallation(delivery.installationId);
-      const result = await intake(deps, octokit as Parameters<typeof intake>[1], ports.directory, delivery.payload as LabeledPayload, deliveryId);
-      outcome = result.kind === "started" ? `started story ${result.storyId}` : result.kind === "already-live" ? `story ${result.storyId} already live` : `${result.kind}: ${result.why}`;
+      const result = await intake(
+        deps,
+        octokit as Parameters<typeof intake>[1],
+        ports.directory,
+        delivery.payload as LabeledPayload,
+        deliveryId,
+      );
+      outcome =
+        result.kind === "started"
+          ? `started story ${result.storyId}`
+          : result.kind === "already-live"
+            ? `story ${result.storyId} already live`
+            : `${result.kind}: ${result.why}`;
     }
   } else if (key === "issues.closed") {
     outcome = await handleIssueClosed(deps, ports.github, delivery.payload, deliveryId, delivery.installationId);
   } else if (ports.handlers[key]) {
-    outcome = await ports.handlers[key]({ id: deliveryId, event: delivery.event, action: delivery.action, payload: delivery.payload, installationId: delivery.installationId }, { deps, github: ports.github, directory: ports.directory });
+    outcome = await ports.handlers[key](
+      {
+        id: deliveryId,
+        event: delivery.event,
+        action: delivery.action,
+        payload: delivery.payload,
+        installationId: delivery.installationId,
+      },
+      { deps, github: ports.github, directory: ports.directory },
+    );
   } else {
     outcome = `ignored: ${key} is not handled`;
   }

@@ -15,7 +15,12 @@ import { localWorkspaceFrom } from "./support/local-workspace.js";
 import { calcPlan } from "./scripts.js";
 
 const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
-const plan: Plan = { ...calcPlan, test_command: "npm test", test_command_source: "detected", test_command_reason: "package.json scripts.test" };
+const plan: Plan = {
+  ...calcPlan,
+  test_command: "npm test",
+  test_command_source: "detected",
+  test_command_reason: "package.json scripts.test",
+};
 
 let h: Harness;
 let fake: FakeAnthropic;
@@ -67,10 +72,21 @@ describe("budget exhaustion", () => {
               const prompt = Math.floor(estimateInputTokens(req.body!) * t.inputShare);
               const read = Math.floor(prompt * t.read);
               const write = Math.floor((prompt - read) * t.write);
-              const usage = { input_tokens: prompt - read - write, cache_read_input_tokens: read, cache_creation_input_tokens: write, output_tokens: Math.max(1, Math.floor(maxTokens * t.out)) };
+              const usage = {
+                input_tokens: prompt - read - write,
+                cache_read_input_tokens: read,
+                cache_creation_input_tokens: write,
+                output_tokens: Math.max(1, Math.floor(maxTokens * t.out)),
+              };
               const content =
                 t.tool === "create"
-                  ? [toolUse("str_replace_based_edit_tool", { command: "create", path: `notes/${run}/${i}.txt`, file_text: "x".repeat(i * 50) })]
+                  ? [
+                      toolUse("str_replace_based_edit_tool", {
+                        command: "create",
+                        path: `notes/${run}/${i}.txt`,
+                        file_text: "x".repeat(i * 50),
+                      }),
+                    ]
                   : t.tool === "bogus"
                     ? [toolUse("bogus", { i })]
                     : [toolUse("str_replace_based_edit_tool", { command: "create" })];
@@ -93,7 +109,25 @@ describe("budget exhaustion", () => {
             expect(outcome.status).toBe("budget_exhausted");
             expect(outcome.error).toBeInstanceOf(BudgetExceeded);
             const calls = await h.ledger.calls(deps.scope.storyId);
-            const billed = fake.messageRequests().slice(before).reduce((n, r) => n + (r.usage ? costOf({ inputTokens: r.usage.input_tokens, outputTokens: r.usage.output_tokens, cacheWriteTokens: r.usage.cache_creation_input_tokens, cacheReadTokens: r.usage.cache_read_input_tokens }, price) : 0), 0);
+            const billed = fake
+              .messageRequests()
+              .slice(before)
+              .reduce(
+                (n, r) =>
+                  n +
+                  (r.usage
+                    ? costOf(
+                        {
+                          inputTokens: r.usage.input_tokens,
+                          outputTokens: r.usage.output_tokens,
+                          cacheWriteTokens: r.usage.cache_creation_input_tokens,
+                          cacheReadTokens: r.usage.cache_read_input_tokens,
+                        },
+                        price,
+                      )
+                    : 0),
+                0,
+              );
             expect(calls.every((c) => c.status === "settled")).toBe(true);
             expect(billed).toBeLessThanOrEqual(capUsd + 1e-9);
             expect(await h.ledger.storySpentUsd(deps.scope.storyId)).toBeLessThanOrEqual(capUsd + 1e-6);

@@ -10,7 +10,12 @@ const haiku = builtInPrices["claude-haiku-5-5"]!;
 
 describe("cost math", () => {
   it("prices every token kind from usage", () => {
-    const usage = tokenUsage({ input_tokens: 1_000_000, output_tokens: 1_000_000, cache_creation_input_tokens: 1_000_000, cache_read_input_tokens: 1_000_000 });
+    const usage = tokenUsage({
+      input_tokens: 1_000_000,
+      output_tokens: 1_000_000,
+      cache_creation_input_tokens: 1_000_000,
+      cache_read_input_tokens: 1_000_000,
+    });
     expect(costOf(usage, sonnet)).toBeCloseTo(2 + 10 + 2.5 + 0.1, 10);
     expect(tokenUsage({ input_tokens: 5, output_tokens: 6, cache_creation_input_tokens: null, cache_read_input_tokens: null })).toEqual({
       inputTokens: 5,
@@ -51,7 +56,12 @@ describe("cost math", () => {
         (price, estimate, maxTokens, readShare, writeShare, outShare) => {
           const read = Math.floor(estimate * readShare);
           const write = Math.floor((estimate - read) * writeShare);
-          const usage = { cacheReadTokens: read, cacheWriteTokens: write, inputTokens: estimate - read - write, outputTokens: Math.floor(maxTokens * outShare) };
+          const usage = {
+            cacheReadTokens: read,
+            cacheWriteTokens: write,
+            inputTokens: estimate - read - write,
+            outputTokens: Math.floor(maxTokens * outShare),
+          };
           return costOf(usage, price) <= worstCaseCost(estimate, maxTokens, price) + 1e-12;
         },
       ),

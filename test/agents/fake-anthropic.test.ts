@@ -29,7 +29,11 @@ function client(f: FakeAnthropic, extra: ConstructorParameters<typeof Anthropic>
 describe("fake Anthropic Messages API through the real SDK", () => {
   it("answers a scripted text message shaped like the API and records the request", async () => {
     fake = await startFakeAnthropic({ script: [textReply("hello there")] });
-    const msg = await client(fake).messages.create({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "hi" }] });
+    const msg = await client(fake).messages.create({
+      model: "claude-sonnet-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(msg.type).toBe("message");
     expect(msg.role).toBe("assistant");
     expect(msg.id).toMatch(/^msg_/);
@@ -50,7 +54,9 @@ describe("fake Anthropic Messages API through the real SDK", () => {
 
   it("answers tool_use blocks with stop_reason tool_use and pinned usage", async () => {
     fake = await startFakeAnthropic({
-      script: [reply([textReply("looking").content[0]!, toolUse("bash", { command: "ls" })], { usage: { input_tokens: 1234, output_tokens: 56 } })],
+      script: [
+        reply([textReply("looking").content[0]!, toolUse("bash", { command: "ls" })], { usage: { input_tokens: 1234, output_tokens: 56 } }),
+      ],
     });
     const msg = await client(fake).messages.create({ model: "m", max_tokens: 100, messages: [{ role: "user", content: "go" }] });
     expect(msg.stop_reason).toBe("tool_use");
@@ -66,7 +72,11 @@ describe("fake Anthropic Messages API through the real SDK", () => {
 
   it("lets the SDK retry 429 (retry-after), 529 and 500, then succeed", async () => {
     fake = await startFakeAnthropic({ script: [rateLimited(0), overloaded(), serverError(), textReply("ok")] });
-    const msg = await client(fake, { maxRetries: 3 }).messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] });
+    const msg = await client(fake, { maxRetries: 3 }).messages.create({
+      model: "m",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "x" }],
+    });
     expect(msg.content[0]).toMatchObject({ text: "ok" });
     expect(fake.messageRequests().map((r) => r.status)).toEqual([429, 529, 500, 200]);
   });
@@ -83,7 +93,9 @@ describe("fake Anthropic Messages API through the real SDK", () => {
 
   it("sends malformed JSON that the SDK cannot parse", async () => {
     fake = await startFakeAnthropic({ script: [malformedJson()] });
-    await expect(client(fake).messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] })).rejects.toThrow();
+    await expect(
+      client(fake).messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] }),
+    ).rejects.toThrow();
   });
 
   it("delays past the client's timeout", async () => {
@@ -99,7 +111,9 @@ describe("fake Anthropic Messages API through the real SDK", () => {
     const a = await c.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] });
     expect(a.content[0]).toMatchObject({ text: "echo 0" });
     fake.setResponder(undefined);
-    await expect(c.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] })).rejects.toThrow(/script is exhausted/);
+    await expect(c.messages.create({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "x" }] })).rejects.toThrow(
+      /script is exhausted/,
+    );
     expect(fake.messageRequests()).toHaveLength(2);
   });
 
@@ -111,7 +125,9 @@ describe("fake Anthropic Messages API through the real SDK", () => {
       max_tokens: 100,
       system: [{ type: "text" as const, text: system, cache_control: { type: "ephemeral" as const } }],
     };
-    const turn1: Anthropic.MessageParam[] = [{ role: "user", content: [{ type: "text", text: "task ".repeat(100), cache_control: { type: "ephemeral" } }] }];
+    const turn1: Anthropic.MessageParam[] = [
+      { role: "user", content: [{ type: "text", text: "task ".repeat(100), cache_control: { type: "ephemeral" } }] },
+    ];
     const first = await c.messages.create({ ...base, messages: turn1 });
     expect(first.usage.cache_read_input_tokens).toBe(0);
     expect(first.usage.cache_creation_input_tokens).toBeGreaterThan(200);

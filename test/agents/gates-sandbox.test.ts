@@ -42,12 +42,23 @@ describe("gates 1 → 4 in the real Docker + gVisor sandbox", () => {
     try {
       const summary = await summarizeRepository(ws, 20_000);
       expect(summary.tree).toEqual(expect.arrayContaining(["package.json", "src/calc.js"]));
-      const { plan } = await runPlanner(deps, { story: { title: "add() subtracts", body: "Fix add." }, summary, role: agents.planner, configuredTestCommand: null });
+      const { plan } = await runPlanner(deps, {
+        story: { title: "add() subtracts", body: "Fix add." },
+        summary,
+        role: agents.planner,
+        configuredTestCommand: null,
+      });
       expect(plan.test_command).toBe("npm test");
 
       const limits = { maxTurns: 10, maxWallMs: 120_000, maxToolResultChars: 4_000, commandTimeoutMs: 60_000 };
       const dev = { ...deps, workspace: ws, screen: testScreen() };
-      const input = { storyId: deps.scope.storyId, story: { title: "add() subtracts", body: "Fix add." }, plan, role: agents.developer, limits };
+      const input = {
+        storyId: deps.scope.storyId,
+        story: { title: "add() subtracts", body: "Fix add." },
+        plan,
+        role: agents.developer,
+        limits,
+      };
 
       const first = await runDeveloper(dev, input);
       expect(first.status).toBe("done");

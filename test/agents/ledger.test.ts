@@ -19,7 +19,13 @@ afterAll(async () => {
 });
 
 const usage = { inputTokens: 10, outputTokens: 20, cacheWriteTokens: 30, cacheReadTokens: 40 };
-const scope = (over: Partial<BudgetScope> = {}): BudgetScope => ({ storyId: randomUUID(), repoId: Math.floor(Math.random() * 1e9), storyCapUsd: 1, repoCapUsd: 10, ...over });
+const scope = (over: Partial<BudgetScope> = {}): BudgetScope => ({
+  storyId: randomUUID(),
+  repoId: Math.floor(Math.random() * 1e9),
+  storyCapUsd: 1,
+  repoCapUsd: 10,
+  ...over,
+});
 
 describe("pg budget ledger", () => {
   it("counts a reservation at its worst case until it settles at its real cost", async () => {
@@ -31,7 +37,14 @@ describe("pg budget ledger", () => {
     expect(await ledger.storySpentUsd(s.storyId)).toBeCloseTo(0.123456, 6);
     expect(await ledger.repoSpentThisMonthUsd(s.repoId)).toBeCloseTo(0.123456, 6);
     const [call] = await ledger.calls(s.storyId);
-    expect(call).toMatchObject({ role: "developer", model: "claude-sonnet-5-5", status: "settled", costUsd: 0.123456, usage, latencyMs: 12 });
+    expect(call).toMatchObject({
+      role: "developer",
+      model: "claude-sonnet-5-5",
+      status: "settled",
+      costUsd: 0.123456,
+      usage,
+      latencyMs: 12,
+    });
   });
 
   it("counts a failed call as nothing", async () => {
@@ -61,7 +74,11 @@ describe("pg budget ledger", () => {
     const ledger = pgBudgetLedger(pool, () => now);
     const a = scope({ repoId, repoCapUsd: 1, storyCapUsd: 5 });
     const b = scope({ repoId, repoCapUsd: 1, storyCapUsd: 5 });
-    await ledger.settle(await ledger.reserve(a, { role: "developer", model: "m", worstCaseUsd: 0.7 }), { usage, costUsd: 0.7, latencyMs: 1 });
+    await ledger.settle(await ledger.reserve(a, { role: "developer", model: "m", worstCaseUsd: 0.7 }), {
+      usage,
+      costUsd: 0.7,
+      latencyMs: 1,
+    });
     await expect(ledger.reserve(b, { role: "developer", model: "m", worstCaseUsd: 0.4 })).rejects.toThrow(/repository's monthly/);
     now = new Date("2026-11-01T00:01:00Z");
     await expect(ledger.reserve(b, { role: "developer", model: "m", worstCaseUsd: 0.4 })).resolves.toBeTruthy();

@@ -24,7 +24,12 @@ const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.u
 const agents = agentsSection.parse({});
 const limits = { maxTurns: 20, maxWallMs: 60_000, maxToolResultChars: 1_000, commandTimeoutMs: 10_000 };
 const story = { title: "add() subtracts", body: "Fix it." };
-const plan: Plan = { ...calcPlan, test_command: "npm test", test_command_source: "detected", test_command_reason: "package.json scripts.test" };
+const plan: Plan = {
+  ...calcPlan,
+  test_command: "npm test",
+  test_command_source: "detected",
+  test_command_reason: "package.json scripts.test",
+};
 
 let h: Harness;
 let fake: FakeAnthropic | undefined;
@@ -58,7 +63,9 @@ function toolResults(f: FakeAnthropic, n: number): { content: string; is_error?:
   const body = f.messageRequests()[n]?.body;
   const last = body?.messages[body.messages.length - 1];
   if (!last || typeof last.content === "string") return [];
-  return last.content.flatMap((b) => (b.type === "tool_result" ? [{ content: String(b.content), ...(b.is_error ? { is_error: true } : {}) }] : []));
+  return last.content.flatMap((b) =>
+    b.type === "tool_result" ? [{ content: String(b.content), ...(b.is_error ? { is_error: true } : {}) }] : [],
+  );
 }
 
 describe("malformed model output never crashes the developer", () => {
@@ -76,7 +83,10 @@ describe("malformed model output never crashes the developer", () => {
     });
     expect(outcome.status).toBe("done");
     expect(toolResults(fake, 1)[0]).toEqual({ content: expect.stringMatching(/Unknown tool "computer"/), is_error: true });
-    expect(toolResults(fake, 2)[0]).toEqual({ content: expect.stringMatching(/Invalid input for str_replace_based_edit_tool: old_str/), is_error: true });
+    expect(toolResults(fake, 2)[0]).toEqual({
+      content: expect.stringMatching(/Invalid input for str_replace_based_edit_tool: old_str/),
+      is_error: true,
+    });
     expect(toolResults(fake, 3)[0]?.content).toMatch(/undo_edit is not available/);
     expect(toolResults(fake, 4)[0]?.content).toMatch(/Invalid input for bash: command: command is empty/);
     expect(toolResults(fake, 5)[0]?.content).toMatch(/outside the repository/);
@@ -103,7 +113,10 @@ describe("malformed model output never crashes the developer", () => {
     const screen = testScreen((c) => (c.tool === "bash" && c.command.includes("curl") ? "network access is not allowed" : undefined));
     const { outcome, fake } = await developer({ script: [bash("curl https://example.com"), done()] }, {}, screen);
     expect(outcome.status).toBe("done");
-    expect(toolResults(fake, 1)[0]).toEqual({ content: expect.stringMatching(/Refused by WAVE's safety screen \(blocked\): network access/), is_error: true });
+    expect(toolResults(fake, 1)[0]).toEqual({
+      content: expect.stringMatching(/Refused by WAVE's safety screen \(blocked\): network access/),
+      is_error: true,
+    });
     expect(outcome.toolCalls[0]).toMatchObject({ decision: "block", reasons: ["network access is not allowed"], ruleIds: ["test.refuse"] });
   });
 
@@ -119,10 +132,7 @@ describe("malformed model output never crashes the developer", () => {
   });
 
   it("truncates a long tool result with a marker, and stops at the turn limit", async () => {
-    const { outcome, fake } = await developer(
-      { responder: () => bash("seq 1 100000") },
-      { limits: { ...limits, maxTurns: 2 } },
-    );
+    const { outcome, fake } = await developer({ responder: () => bash("seq 1 100000") }, { limits: { ...limits, maxTurns: 2 } });
     expect(outcome.status).toBe("turn_limit");
     const result = toolResults(fake, 1)[0]!;
     expect(result.content.length).toBeLessThanOrEqual(1_000);
@@ -200,7 +210,9 @@ describe("API errors", () => {
 
   it("a missing key is ModelUnavailable with what to do", () => {
     expect(() => createAnthropicClient({ max_retries: 1, request_timeout_seconds: 10 }, {})).toThrow(ModelUnavailable);
-    expect(() => createAnthropicClient({ max_retries: 1, request_timeout_seconds: 10 }, { ANTHROPIC_API_KEY: "  " })).toThrow(/ANTHROPIC_API_KEY/);
+    expect(() => createAnthropicClient({ max_retries: 1, request_timeout_seconds: 10 }, { ANTHROPIC_API_KEY: "  " })).toThrow(
+      /ANTHROPIC_API_KEY/,
+    );
   });
 
   it("builds a story's model deps from config, and a missing key stops them", async () => {
@@ -208,13 +220,24 @@ describe("API errors", () => {
     expect(() => modelDepsFor({ config, pool: h.pool, storyId: "s", repoId: 1, env: {} })).toThrow(ModelUnavailable);
     const deps = modelDepsFor({ config, pool: h.pool, storyId: "s", repoId: 1, env: { ANTHROPIC_API_KEY: "k" } });
     expect(deps.scope).toEqual({ storyId: "s", repoId: 1, storyCapUsd: 4, repoCapUsd: 200 });
-    expect(developerLimitsFor(config)).toEqual({ maxTurns: 40, maxWallMs: 1_800_000, maxToolResultChars: 20_000, commandTimeoutMs: 300_000 });
+    expect(developerLimitsFor(config)).toEqual({
+      maxTurns: 40,
+      maxWallMs: 1_800_000,
+      maxToolResultChars: 20_000,
+      commandTimeoutMs: 300_000,
+    });
   });
 
   it("a refused key is ModelUnavailable", async () => {
-    fake = await startFakeAnthropic({ script: [{ kind: "error", status: 401, errorType: "authentication_error", message: "invalid x-api-key" }] });
+    fake = await startFakeAnthropic({
+      script: [{ kind: "error", status: 401, errorType: "authentication_error", message: "invalid x-api-key" }],
+    });
     const deps = h.deps(fake);
-    const err = await meteredCall(deps, "planner", { model: "claude-sonnet-5-5", max_tokens: 10, messages: [{ role: "user", content: "x" }] }).catch((e: unknown) => e);
+    const err = await meteredCall(deps, "planner", {
+      model: "claude-sonnet-5-5",
+      max_tokens: 10,
+      messages: [{ role: "user", content: "x" }],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelUnavailable);
     expect((err as ModelUnavailable).hint).toMatch(/ANTHROPIC_API_KEY/);
   });

@@ -19,7 +19,13 @@ describe("detectTestCommand", () => {
     [{ tree: ["package.json"], files: { "package.json": pkg("vitest run") } }, "npm test"],
     [{ tree: ["package.json", "pnpm-lock.yaml"], files: { "package.json": pkg("jest") } }, "pnpm test"],
     [{ tree: ["package.json", "yarn.lock"], files: { "package.json": pkg("jest") } }, "yarn test"],
-    [{ tree: ["package.json", "Makefile"], files: { "package.json": pkg('echo "Error: no test specified" && exit 1'), Makefile: "all:\n\ttrue\ntest: all\n\t./run\n" } }, "make test"],
+    [
+      {
+        tree: ["package.json", "Makefile"],
+        files: { "package.json": pkg('echo "Error: no test specified" && exit 1'), Makefile: "all:\n\ttrue\ntest: all\n\t./run\n" },
+      },
+      "make test",
+    ],
     [{ tree: ["Cargo.toml"], files: { "Cargo.toml": "[package]" } }, "cargo test"],
     [{ tree: ["go.mod"], files: { "go.mod": "module x" } }, "go test ./..."],
     [{ tree: ["pyproject.toml"], files: { "pyproject.toml": "[tool.pytest.ini_options]" } }, "python -m pytest"],
@@ -44,7 +50,10 @@ describe("text edits", () => {
   });
   it("refuses zero or several occurrences and says where", () => {
     expect(strReplace("abc", "x", "y", "f")).toMatchObject({ ok: false, error: expect.stringMatching(/did not appear verbatim/) });
-    expect(strReplace("x\ny\nx\n", "x", "z", "f")).toMatchObject({ ok: false, error: expect.stringMatching(/occurs 2 times in f \(lines 1, 3\)/) });
+    expect(strReplace("x\ny\nx\n", "x", "z", "f")).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/occurs 2 times in f \(lines 1, 3\)/),
+    });
   });
   it("inserts after a line, at the top, and refuses past the end", () => {
     expect(insertAt("a\nb\n", 1, "x\n", "f")).toMatchObject({ ok: true, text: "a\nx\nb\n" });
@@ -92,7 +101,9 @@ describe("prompt caching layout", () => {
       { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "bash", input: {} }] },
       { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "ok" }] },
     ]);
-    const marked = msgs.map((m) => (typeof m.content === "string" ? false : m.content.some((b) => "cache_control" in b && b.cache_control)));
+    const marked = msgs.map((m) =>
+      typeof m.content === "string" ? false : m.content.some((b) => "cache_control" in b && b.cache_control),
+    );
     expect(marked).toEqual([true, false, true]);
   });
 });

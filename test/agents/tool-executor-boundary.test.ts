@@ -14,7 +14,10 @@ describe("the developer's tools at the workspace boundary (real sandbox)", () =>
   let ws: Workspace;
 
   beforeAll(async () => {
-    ws = await runner.createWorkspace({ storyId: "tools", jobId: `tools-${process.pid}`, limits: { memory_mb: 1024, workspace_mb: 64, tmp_mb: 32, pids_limit: 64 } }, emptyTarball());
+    ws = await runner.createWorkspace(
+      { storyId: "tools", jobId: `tools-${process.pid}`, limits: { memory_mb: 1024, workspace_mb: 64, tmp_mb: 32, pids_limit: 64 } },
+      emptyTarball(),
+    );
     const r = await ws.exec(["sh", "-c", "ln -s /tmp tmplink && ln -s /etc/passwd passwd"]);
     expect(r.exitCode).toBe(0);
   });
@@ -28,7 +31,9 @@ describe("the developer's tools at the workspace boundary (real sandbox)", () =>
   it("tells the model, as the tool's error, that a path through a link leaves the workspace", async () => {
     const created = await call(EDITOR_TOOL_NAME, { command: "create", path: "tmplink/evil.txt", file_text: "x\n" });
     expect(created.isError).toBe(true);
-    expect(created.content).toContain("The path tmplink/evil.txt leads outside the workspace: a symbolic link in it resolves to /tmp/evil.txt.");
+    expect(created.content).toContain(
+      "The path tmplink/evil.txt leads outside the workspace: a symbolic link in it resolves to /tmp/evil.txt.",
+    );
     const viewed = await call(EDITOR_TOOL_NAME, { command: "view", path: "passwd" });
     expect(viewed.isError).toBe(true);
     expect(viewed.content).toContain("resolves to /etc/passwd");

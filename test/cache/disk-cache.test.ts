@@ -150,9 +150,13 @@ describe("disk cache", () => {
     const maxBytes = 8_000;
     const run = (seed: number) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support", "race-cache.ts"), dir, String(maxBytes), "600", String(seed)], {
-          stdio: ["ignore", "ignore", "pipe"],
-        });
+        const child = spawn(
+          process.execPath,
+          ["--import", "tsx", join(import.meta.dirname, "support", "race-cache.ts"), dir, String(maxBytes), "600", String(seed)],
+          {
+            stdio: ["ignore", "ignore", "pipe"],
+          },
+        );
         let stderr = "";
         child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
         child.on("close", (code) => resolve({ code, stderr }));

@@ -3,7 +3,13 @@ import { budgetLine, renderBudgetCheck, totalSpend } from "../../src/checks/budg
 import { bar, usd } from "../../src/checks/format.js";
 import { spend } from "./fixtures.js";
 
-const base = { storyId: "st_6", capUsd: 5, rows: spend, heldForBudget: false, detailsUrl: "https://github.com/octo-org/hello/issues/6#issuecomment-1" };
+const base = {
+  storyId: "st_6",
+  capUsd: 5,
+  rows: spend,
+  heldForBudget: false,
+  detailsUrl: "https://github.com/octo-org/hello/issues/6#issuecomment-1",
+};
 
 describe("renderBudgetCheck", () => {
   it("is success within the cap, with one row per role and model", () => {

@@ -10,7 +10,9 @@ const standings: StoryStanding[] = ["working", "held", "awaiting_approval", "kil
 /** Gates as the story would show them in each standing. */
 function gatesFor(standing: StoryStanding): GateRow[] {
   const upTo = (last: number, state: GateRow["state"], note?: string) =>
-    GATES.map((gate, i): GateRow => (i < last ? { gate, state: "passed" } : i === last ? { gate, state, ...(note ? { note } : {}) } : { gate, state: "pending" }));
+    GATES.map((gate, i): GateRow =>
+      i < last ? { gate, state: "passed" } : i === last ? { gate, state, ...(note ? { note } : {}) } : { gate, state: "pending" },
+    );
   switch (standing) {
     case "working":
       return upTo(3, "running", "iteration 2");

@@ -3,7 +3,13 @@ import { authorize, decideCommand, lookupsNeeded, type SenderFacts } from "../..
 import { commandsSection } from "../../src/config/sections/commands.js";
 
 const { permissions } = commandsSection.parse({});
-const sender = (over: Partial<SenderFacts> = {}): SenderFacts => ({ login: "alice", role: "none", isOwner: false, teams: new Set(), ...over });
+const sender = (over: Partial<SenderFacts> = {}): SenderFacts => ({
+  login: "alice",
+  role: "none",
+  isOwner: false,
+  teams: new Set(),
+  ...over,
+});
 const story = { starter: "Alice", holdPlacers: [] };
 
 describe("authorize (pure)", () => {
@@ -17,7 +23,17 @@ describe("authorize (pure)", () => {
   });
 
   it("an organisation owner meets every role", () => {
-    expect(authorize([{ name: "kill", reason: "x" }, { name: "stop-all", reason: null }], permissions, sender({ role: "admin", isOwner: true }), { starter: null, holdPlacers: [] })).toMatchObject({
+    expect(
+      authorize(
+        [
+          { name: "kill", reason: "x" },
+          { name: "stop-all", reason: null },
+        ],
+        permissions,
+        sender({ role: "admin", isOwner: true }),
+        { starter: null, holdPlacers: [] },
+      ),
+    ).toMatchObject({
       allowed: true,
       needed: "owner",
       actual: "owner",

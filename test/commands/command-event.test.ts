@@ -58,7 +58,14 @@ describe("formatCommand", () => {
     text.map((reason): Command => ({ name: "kill", reason })),
     text.map((feedback): Command => ({ name: "recycle", feedback })),
     fc.integer({ min: 1, max: 10_000 }).map((amountCents): Command => ({ name: "budget", amountCents })),
-    fc.constantFrom<Command>({ name: "unhold" }, { name: "approve" }, { name: "retry" }, { name: "status" }, { name: "help" }, { name: "resume-all" }),
+    fc.constantFrom<Command>(
+      { name: "unhold" },
+      { name: "approve" },
+      { name: "retry" },
+      { name: "status" },
+      { name: "help" },
+      { name: "resume-all" },
+    ),
   );
   it("writes what the parser reads back", () => {
     fc.assert(

@@ -113,20 +113,37 @@ describe("organisation emergency stop through the app", () => {
     // The story held by a person before the stop keeps that hold too.
     expect((await storyState(app, ids.gammaHeld!)).holds.people).toMatchObject([{ by: "holder" }]);
     expect(new Set(stopped)).toEqual(new Set([ids.alpha, ids.beta, ids.gammaHeld, ids.gammaApproval]));
-    for (const [where, issue] of [[alpha, 1], [beta, 2], [gamma, 3], [gamma, 4]] as const) expect(statusComment(where, issue)).toContain(banner);
+    for (const [where, issue] of [
+      [alpha, 1],
+      [beta, 2],
+      [gamma, 3],
+      [gamma, 4],
+    ] as const)
+      expect(statusComment(where, issue)).toContain(banner);
     // Another organisation carries on.
     expect((await storyState(app, ids.elsewhere!)).status).toBe("active");
     expect(statusComment(elsewhere, 5)).not.toContain(banner);
     const control = (await app.pool.query(`SELECT owner, stopped, stopped_by, reason FROM org_controls`)).rows;
     expect(control).toEqual([{ owner: "stop-org", stopped: true, stopped_by: "org-boss", reason: "security incident" }]);
     const row = (await commandAudit(app)).find((a) => a.detail.deliveryId !== undefined && a.actor === "org-boss");
-    expect(row).toMatchObject({ story_id: null, detail: { scope: "organisation", verdict: "accepted", role: "owner", commands: ["/wave stop-all security incident"], note: "stop-all: 3 of 4 live stories held in 3 repositories" } });
+    expect(row).toMatchObject({
+      story_id: null,
+      detail: {
+        scope: "organisation",
+        verdict: "accepted",
+        role: "owner",
+        commands: ["/wave stop-all security incident"],
+        note: "stop-all: 3 of 4 live stories held in 3 repositories",
+      },
+    });
   });
 
   it("starts a story labelled during the stop held, with the banner; a person's unhold cannot lift the stop", async () => {
     await app.send("issues", labeled(gamma, 6, "labeler"));
     await settled(app);
-    const row = (await app.pool.query(`SELECT id FROM stories WHERE repo_id = $1 AND issue_number = 6`, [gamma.repoId])).rows[0] as { id: string };
+    const row = (await app.pool.query(`SELECT id FROM stories WHERE repo_id = $1 AND issue_number = 6`, [gamma.repoId])).rows[0] as {
+      id: string;
+    };
     ids.late = row.id;
     expect(await storyState(app, ids.late)).toMatchObject({ status: "held", step: "plan", holds: { emergency: { by: "org-boss" } } });
     expect(statusComment(gamma, 6)).toContain(banner);
@@ -149,7 +166,14 @@ describe("organisation emergency stop through the app", () => {
     const stillHeld = await storyState(app, ids.gammaHeld!);
     expect(stillHeld.status).toBe("held");
     expect(stillHeld.holds).toEqual({ people: [{ by: "holder", reason: "wait for the release" }] });
-    for (const [where, issue] of [[alpha, 1], [beta, 2], [gamma, 3], [gamma, 4], [gamma, 6]] as const) expect(statusComment(where, issue)).not.toContain(banner);
+    for (const [where, issue] of [
+      [alpha, 1],
+      [beta, 2],
+      [gamma, 3],
+      [gamma, 4],
+      [gamma, 6],
+    ] as const)
+      expect(statusComment(where, issue)).not.toContain(banner);
     expect((await app.pool.query(`SELECT count(*)::int AS n FROM org_controls WHERE stopped`)).rows[0].n).toBe(0);
   });
 

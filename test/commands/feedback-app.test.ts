@@ -34,15 +34,30 @@ async function send(name: string, payload: Record<string, unknown>, deliveryId?:
 }
 
 function reviewPayload(pullRequest: number, sender: string, body: string): Record<string, unknown> {
-  const payload = edit(examplePayload("pull_request_review", "submitted"), { body, sender: { login: sender, type: "User" }, owner: { login: where.owner, type: "Organization" }, repo: where.repo });
+  const payload = edit(examplePayload("pull_request_review", "submitted"), {
+    body,
+    sender: { login: sender, type: "User" },
+    owner: { login: where.owner, type: "Organization" },
+    repo: where.repo,
+  });
   (payload.repository as { id: number }).id = where.repoId;
   (payload.pull_request as { number: number }).number = pullRequest;
   payload.installation = { id: installationFor(pullRequest) };
   return payload;
 }
 
-function buttonPayload(storyId: string, identifier: string, sender: string, options: { name?: string; pullRequest?: number; installation: number }): Record<string, unknown> {
-  const payload = edit(examplePayload("check_run", "requested_action"), { identifier, sender: { login: sender, type: "User" }, owner: { login: where.owner, type: "Organization" }, repo: where.repo });
+function buttonPayload(
+  storyId: string,
+  identifier: string,
+  sender: string,
+  options: { name?: string; pullRequest?: number; installation: number },
+): Record<string, unknown> {
+  const payload = edit(examplePayload("check_run", "requested_action"), {
+    identifier,
+    sender: { login: sender, type: "User" },
+    owner: { login: where.owner, type: "Organization" },
+    repo: where.repo,
+  });
   (payload.repository as { id: number }).id = where.repoId;
   const run = payload.check_run as { external_id: string; name: string; pull_requests: { number: number }[] };
   run.external_id = storyId;
@@ -75,7 +90,11 @@ describe("issues without a story", () => {
     expect(github.reactions.get(810_010)).toEqual(["eyes", "confused"]);
     expect(replies(10)[0]).toContain("there is no WAVE story on this issue, so nothing was done");
     const row = (await commandAudit(app)).find((a) => a.detail.number === 10);
-    expect(row).toMatchObject({ story_id: null, actor: "maintainer", detail: { verdict: "invalid", note: "no WAVE story here", role: "maintain", commands: ["/wave hold please"] } });
+    expect(row).toMatchObject({
+      story_id: null,
+      actor: "maintainer",
+      detail: { verdict: "invalid", note: "no WAVE story here", role: "maintain", commands: ["/wave hold please"] },
+    });
 
     await send("issue_comment", commentPayload(where, 11, 810_011, "reader", "/wave help"));
     expect(github.reactions.get(810_011)).toEqual(["eyes", "+1"]);
@@ -108,7 +127,9 @@ describe("replies only for errors, status and help", () => {
   it("refuses contradicting commands whole, with the reason", async () => {
     const id = await makeStory(app, where, 22, "held");
     await send("issue_comment", commentPayload(where, 22, 810_022, "maintainer", "/wave unhold\n/wave hold again"));
-    expect(replies(22)[0]).toContain("`/wave unhold` and `/wave hold` contradict each other: one pauses the story and the other lifts the pause.");
+    expect(replies(22)[0]).toContain(
+      "`/wave unhold` and `/wave hold` contradict each other: one pauses the story and the other lifts the pause.",
+    );
     expect((await storyState(app, id)).status).toBe("held");
   });
 
@@ -117,11 +138,17 @@ describe("replies only for errors, status and help", () => {
     const edited = commentPayload(where, 23, 810_023, "maintainer", "/wave kill changed my mind");
     edited.action = "edited";
     await send("issue_comment", edited, "edited-delivery");
-    await send("issue_comment", commentPayload(where, 23, 810_024, "maintainer", "Try this:\n\n```\n/wave kill example\n```\n> /wave kill quoted\n"), "code-delivery");
+    await send(
+      "issue_comment",
+      commentPayload(where, 23, 810_024, "maintainer", "Try this:\n\n```\n/wave kill example\n```\n> /wave kill quoted\n"),
+      "code-delivery",
+    );
     expect(github.reactions.has(810_023)).toBe(false);
     expect(github.reactions.has(810_024)).toBe(false);
     expect((await storyState(app, id)).status).toBe("active");
-    const outcomes = await app.pool.query(`SELECT delivery_id, outcome FROM webhook_deliveries WHERE delivery_id IN ('edited-delivery', 'code-delivery') ORDER BY delivery_id`);
+    const outcomes = await app.pool.query(
+      `SELECT delivery_id, outcome FROM webhook_deliveries WHERE delivery_id IN ('edited-delivery', 'code-delivery') ORDER BY delivery_id`,
+    );
     expect(outcomes.rows).toEqual([
       { delivery_id: "code-delivery", outcome: "ignored: no commands" },
       // Edits are not even routed to the commands layer.
@@ -170,10 +197,15 @@ describe("reviews and check-run buttons", () => {
     // Refused: said on the story's issue (the run has no pull request yet), naming both roles.
     expect(replies(31)[0]).toContain("`/wave approve` needs the **write** role or above; you have the **read** role on feedback-org/app.");
     await send("check_run", buttonPayload(id, "hold", "triager", { installation: installationFor(31) }));
-    expect(await storyState(app, id)).toMatchObject({ status: "held", holds: { people: [{ by: "triager", reason: "held with the check-run button" }] } });
+    expect(await storyState(app, id)).toMatchObject({
+      status: "held",
+      holds: { people: [{ by: "triager", reason: "held with the check-run button" }] },
+    });
     await send("check_run", buttonPayload(id, "unhold", "triager", { installation: installationFor(31) }));
     expect((await storyState(app, id)).status).toBe("active");
-    const rows = (await commandAudit(app)).filter((a) => a.story_id === id).map((a) => [a.actor, a.detail.source, a.detail.verdict, a.detail.commands]);
+    const rows = (await commandAudit(app))
+      .filter((a) => a.story_id === id)
+      .map((a) => [a.actor, a.detail.source, a.detail.verdict, a.detail.commands]);
     expect(rows).toEqual([
       ["reader", "check_run", "refused", ["/wave approve"]],
       ["triager", "check_run", "accepted", ["/wave hold held with the check-run button"]],
@@ -184,11 +216,19 @@ describe("reviews and check-run buttons", () => {
 
   it("ignores buttons of other check runs, and a story id that belongs to another repository", async () => {
     const foreign = await makeStory(app, other, 32, "plan");
-    await send("check_run", buttonPayload(foreign, "hold", "maintainer", { installation: installationFor(32), pullRequest: 932 }), "foreign-button");
+    await send(
+      "check_run",
+      buttonPayload(foreign, "hold", "maintainer", { installation: installationFor(32), pullRequest: 932 }),
+      "foreign-button",
+    );
     expect((await storyState(app, foreign)).status).toBe("active");
     expect(replies(932)[0]).toContain("there is no WAVE story for this pull request");
     const own = await makeStory(app, where, 33, "plan");
-    await send("check_run", buttonPayload(own, "hold", "maintainer", { installation: installationFor(33), name: "API Review" }), "other-run");
+    await send(
+      "check_run",
+      buttonPayload(own, "hold", "maintainer", { installation: installationFor(33), name: "API Review" }),
+      "other-run",
+    );
     expect((await storyState(app, own)).status).toBe("active");
     const outcome = await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = 'other-run'`);
     expect(outcome.rows[0]).toEqual({ outcome: "ignored: button on API Review" });
@@ -200,20 +240,34 @@ describe("a retried delivery", () => {
     const id = await makeStory(app, where, 40, "plan");
     const quiet = () => undefined;
     // Probot's client, as the app has: configuration is read through its config plugin.
-    const octokit = new ProbotOctokit({ auth: { token: "ghs_test" }, throttle: { enabled: false }, retry: { enabled: false }, log: { debug: quiet, info: quiet, warn: quiet, error: quiet } });
+    const octokit = new ProbotOctokit({
+      auth: { token: "ghs_test" },
+      throttle: { enabled: false },
+      retry: { enabled: false },
+      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    });
     const context = {
       deps: { pool: app.pool, boss: app.boss, log: silentLog },
       github: { forInstallation: async () => octokit as unknown as GitHubClient },
       directory: createSenderDirectory(),
     };
-    const delivery = { id: "retried-delivery", event: "issue_comment", action: "created", installationId: installationFor(40), payload: commentPayload(where, 40, 810_040, "maintainer", "/wave budget +3\n/wave status") };
+    const delivery = {
+      id: "retried-delivery",
+      event: "issue_comment",
+      action: "created",
+      installationId: installationFor(40),
+      payload: commentPayload(where, 40, 810_040, "maintainer", "/wave budget +3\n/wave status"),
+    };
     const first = await handleCommandDelivery(delivery, context);
     const second = await handleCommandDelivery(delivery, context);
     expect(first).toBe("commands accepted: budget: BUDGET_RAISED applied");
     expect(second).toBe(first);
     const raises = await app.pool.query(`SELECT amount_usd FROM story_budget_raises WHERE story_id = $1`, [id]);
     expect(raises.rows.map((r: { amount_usd: string }) => Number(r.amount_usd))).toEqual([3]);
-    const events = await app.pool.query(`SELECT event FROM audit_events WHERE story_id = $1 AND detail->>'deliveryId' = 'retried-delivery' ORDER BY id`, [id]);
+    const events = await app.pool.query(
+      `SELECT event FROM audit_events WHERE story_id = $1 AND detail->>'deliveryId' = 'retried-delivery' ORDER BY id`,
+      [id],
+    );
     expect(events.rows.map((r: { event: string }) => r.event)).toEqual(["BUDGET_RAISED", "COMMAND"]);
     expect(replies(40)).toHaveLength(1);
     expect(replies(40)[0]).toContain("- **Budget:** 0.00 of 7.00 USD spent");

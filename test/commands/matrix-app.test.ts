@@ -34,7 +34,13 @@ const cases: Case[] = [
   { command: "unhold", text: "/wave unhold", standing: "gateHeld", least: "maintain", after: { status: "active", gate: "plan" } },
   { command: "approve", text: "/wave approve", standing: "planApproval", least: "write", after: { status: "active", gate: "preflight" } },
   { command: "kill", text: "/wave kill not wanted", standing: "plan", least: "maintain", after: { status: "killed" } },
-  { command: "recycle", text: "/wave recycle use the existing helper", standing: "build", least: "write", after: { status: "active", gate: "build" } },
+  {
+    command: "recycle",
+    text: "/wave recycle use the existing helper",
+    standing: "build",
+    least: "write",
+    after: { status: "active", gate: "build" },
+  },
   { command: "retry", text: "/wave retry", standing: "gateHeld", least: "write", after: { status: "active", gate: "plan" } },
   { command: "budget", text: "/wave budget +2.50", standing: "plan", least: "maintain", after: { status: "active", gate: "plan" } },
 ];
@@ -77,7 +83,15 @@ beforeAll(async () => {
     for (const role of roles) {
       issue++;
       const storyId = await makeStory(app, where, issue, c.standing);
-      cells.push({ case: c, role, login: `u-${role}`, issue, commentId: 900_000 + issue, storyId, allowed: roles.indexOf(role) >= roles.indexOf(c.least) });
+      cells.push({
+        case: c,
+        role,
+        login: `u-${role}`,
+        issue,
+        commentId: 900_000 + issue,
+        storyId,
+        allowed: roles.indexOf(role) >= roles.indexOf(c.least),
+      });
     }
   }
   special.starterApproves = { issue: 501, commentId: 900_501, storyId: await makeStory(app, where, 501, "planApproval", "starter-admin") };
@@ -87,7 +101,9 @@ beforeAll(async () => {
   // The setup's own status comments are not under test here; the commands' effects are.
   await app.pool.query(`UPDATE outbox SET delivered_at = now()`);
 
-  const sends = cells.map((cell) => app.send("issue_comment", commentPayload(where, cell.issue, cell.commentId, cell.login, cell.case.text)));
+  const sends = cells.map((cell) =>
+    app.send("issue_comment", commentPayload(where, cell.issue, cell.commentId, cell.login, cell.case.text)),
+  );
   sends.push(app.send("issue_comment", commentPayload(where, 501, 900_501, "starter-admin", "/wave approve")));
   sends.push(app.send("issue_comment", commentPayload(where, 502, 900_502, "outsider-starter", "/wave hold I need to check something")));
   sends.push(app.send("issue_comment", commentPayload(where, 503, 900_503, "holder", "/wave unhold")));
@@ -122,12 +138,17 @@ beforeAll(async () => {
     ["approveNothingAwaits", "u-write", "/wave approve"],
     ["budgetLiftsBudgetHold", "u-maintain", "/wave budget +5"],
   ];
-  const firstSends = first.map(([name, login, text]) => app.send("issue_comment", commentPayload(where, special[name]!.issue, special[name]!.commentId, login, text)));
+  const firstSends = first.map(([name, login, text]) =>
+    app.send("issue_comment", commentPayload(where, special[name]!.issue, special[name]!.commentId, login, text)),
+  );
   for (const res of await Promise.all(firstSends)) expect(res.status).toBe(200);
   await settled(app, 120_000);
   // Then the placer's unhold, once their hold is in place.
   const second = (["triageHoldThenUnhold", "starterHoldThenUnhold"] as const).map((name, i) =>
-    app.send("issue_comment", commentPayload(where, special[name]!.issue, special[name]!.commentId + 50, i === 0 ? "tess" : "outsider-starter", "/wave unhold")),
+    app.send(
+      "issue_comment",
+      commentPayload(where, special[name]!.issue, special[name]!.commentId + 50, i === 0 ? "tess" : "outsider-starter", "/wave unhold"),
+    ),
   );
   for (const res of await Promise.all(second)) expect(res.status).toBe(200);
   await settled(app, 120_000);
@@ -140,42 +161,55 @@ afterAll(async () => {
 });
 
 describe("the permission matrix through the app (defaults)", () => {
-  it.each(cases.map((c) => [`${c.command} (${c.standing})`, c] as const))("%s: allowed from its least role up, refused below with both roles named", async (_name, c) => {
-    const audit = await commandAudit(app);
-    for (const cell of cells.filter((x) => x.case === c)) {
-      const label = `${c.command} by ${cell.role}`;
-      const row = audit.find((a) => a.story_id === cell.storyId && a.actor === cell.login);
-      expect(row?.detail, label).toMatchObject({ verdict: cell.allowed ? "accepted" : "refused", source: "issue_comment", commands: [expect.stringMatching(new RegExp(`^/wave ${c.command}`))] });
-      expect(github.reactions.get(cell.commentId), label).toEqual(["eyes", cell.allowed ? "+1" : "confused"]);
-      const state = await storyState(app, cell.storyId);
-      const expected = cell.allowed ? c.after : standingBefore[c.standing];
-      expect(state, label).toMatchObject(expected);
-      const replies = github.commentsOn(`${where.owner}/${where.repo}`, cell.issue).filter((comment) => comment.body.includes("wave:reply="));
-      if (!cell.allowed) {
-        expect(replies, label).toHaveLength(1);
-        const has = cell.role === "none" ? "**no role**" : `the **${cell.role}** role`;
-        expect(replies[0]?.body, label).toContain(`\`/wave ${c.command}\` needs the **${c.least}** role or above`);
-        expect(replies[0]?.body, label).toContain(`you have ${has} on octo-org/matrix`);
-      } else if (c.command === "status") {
-        expect(replies[0]?.body, label).toMatch(/### WAVE status: \\#\d+ Story/);
-        expect(replies[0]?.body, label).toContain("/wave status");
-      } else if (c.command === "help") {
-        expect(replies[0]?.body, label).toContain("### WAVE commands");
-      } else {
-        // Done is said with 👍, not with a comment.
-        expect(replies, label).toHaveLength(0);
+  it.each(cases.map((c) => [`${c.command} (${c.standing})`, c] as const))(
+    "%s: allowed from its least role up, refused below with both roles named",
+    async (_name, c) => {
+      const audit = await commandAudit(app);
+      for (const cell of cells.filter((x) => x.case === c)) {
+        const label = `${c.command} by ${cell.role}`;
+        const row = audit.find((a) => a.story_id === cell.storyId && a.actor === cell.login);
+        expect(row?.detail, label).toMatchObject({
+          verdict: cell.allowed ? "accepted" : "refused",
+          source: "issue_comment",
+          commands: [expect.stringMatching(new RegExp(`^/wave ${c.command}`))],
+        });
+        expect(github.reactions.get(cell.commentId), label).toEqual(["eyes", cell.allowed ? "+1" : "confused"]);
+        const state = await storyState(app, cell.storyId);
+        const expected = cell.allowed ? c.after : standingBefore[c.standing];
+        expect(state, label).toMatchObject(expected);
+        const replies = github
+          .commentsOn(`${where.owner}/${where.repo}`, cell.issue)
+          .filter((comment) => comment.body.includes("wave:reply="));
+        if (!cell.allowed) {
+          expect(replies, label).toHaveLength(1);
+          const has = cell.role === "none" ? "**no role**" : `the **${cell.role}** role`;
+          expect(replies[0]?.body, label).toContain(`\`/wave ${c.command}\` needs the **${c.least}** role or above`);
+          expect(replies[0]?.body, label).toContain(`you have ${has} on octo-org/matrix`);
+        } else if (c.command === "status") {
+          expect(replies[0]?.body, label).toMatch(/### WAVE status: \\#\d+ Story/);
+          expect(replies[0]?.body, label).toContain("/wave status");
+        } else if (c.command === "help") {
+          expect(replies[0]?.body, label).toContain("### WAVE commands");
+        } else {
+          // Done is said with 👍, not with a comment.
+          expect(replies, label).toHaveLength(0);
+        }
+        // The role is recorded once it was looked up; status and help never look it up.
+        expect(row?.detail.role, label).toBe(c.least === "none" ? null : cell.role);
       }
-      // The role is recorded once it was looked up; status and help never look it up.
-      expect(row?.detail.role, label).toBe(c.least === "none" ? null : cell.role);
-    }
-  });
+    },
+  );
 
   it("raises the budget once for each sender allowed to, and for no one else", async () => {
-    const raises = await app.pool.query(`SELECT story_id, amount_usd, actor FROM story_budget_raises WHERE story_id <> $1 ORDER BY actor`, [special.budgetLiftsBudgetHold!.storyId]);
-    const budgetCells = cells.filter((cell) => cell.case.command === "budget" && cell.allowed).sort((a, b) => a.login.localeCompare(b.login));
-    expect(raises.rows.map((r: { story_id: string; actor: string; amount_usd: string }) => [r.actor, r.story_id, Number(r.amount_usd)])).toEqual(
-      budgetCells.map((cell) => [cell.login, cell.storyId, 2.5]),
-    );
+    const raises = await app.pool.query(`SELECT story_id, amount_usd, actor FROM story_budget_raises WHERE story_id <> $1 ORDER BY actor`, [
+      special.budgetLiftsBudgetHold!.storyId,
+    ]);
+    const budgetCells = cells
+      .filter((cell) => cell.case.command === "budget" && cell.allowed)
+      .sort((a, b) => a.login.localeCompare(b.login));
+    expect(
+      raises.rows.map((r: { story_id: string; actor: string; amount_usd: string }) => [r.actor, r.story_id, Number(r.amount_usd)]),
+    ).toEqual(budgetCells.map((cell) => [cell.login, cell.storyId, 2.5]));
   });
 
   it("never lets the starter approve, whatever their role", async () => {
@@ -188,7 +222,10 @@ describe("the permission matrix through the app (defaults)", () => {
 
   it("lets the starter hold without any role, and whoever placed a hold lift it", async () => {
     expect(github.reactions.get(special.starterHolds!.commentId)).toEqual(["eyes", "+1"]);
-    expect(await storyState(app, special.starterHolds!.storyId)).toMatchObject({ status: "held", holds: { people: [{ by: "outsider-starter", reason: "I need to check something" }] } });
+    expect(await storyState(app, special.starterHolds!.storyId)).toMatchObject({
+      status: "held",
+      holds: { people: [{ by: "outsider-starter", reason: "I need to check something" }] },
+    });
     expect(github.reactions.get(special.placerUnholds!.commentId)).toEqual(["eyes", "+1"]);
     expect(await storyState(app, special.placerUnholds!.storyId)).toMatchObject({ status: "active", step: "plan" });
   });
@@ -202,8 +239,12 @@ describe("the permission matrix through the app (defaults)", () => {
       const state = await storyState(app, storyId);
       expect(state, name).toMatchObject({ status: "held", step: "plan" });
       expect(state.holds, name).toEqual({ gate: { gate: "plan", reason: "the plan did not parse" } });
-      const reply = github.commentsOn("octo-org/matrix", issue).find((comment) => comment.body.includes("wave:reply=") && comment.body.includes("lifted what it could"));
-      expect(reply?.body, name).toContain("the plan gate (the plan did not parse), lifted by `/wave retry` (write and above), or `/wave unhold` by maintain and above");
+      const reply = github
+        .commentsOn("octo-org/matrix", issue)
+        .find((comment) => comment.body.includes("wave:reply=") && comment.body.includes("lifted what it could"));
+      expect(reply?.body, name).toContain(
+        "the plan gate (the plan did not parse), lifted by `/wave retry` (write and above), or `/wave unhold` by maintain and above",
+      );
     }
   });
 
@@ -232,7 +273,9 @@ describe("the permission matrix through the app (defaults)", () => {
     const retryReply = github.commentsOn("octo-org/matrix", retry.issue).find((comment) => comment.body.includes("wave:reply="));
     expect(retryReply?.body).toContain("`/wave retry` did nothing: nothing failed, so there is nothing to retry.");
     const row = await app.pool.query(`SELECT snapshot FROM stories WHERE id = $1`, [retry.storyId]);
-    expect((row.rows[0] as { snapshot: { context: { decisions: { decision: string }[] } } }).snapshot.context.decisions.map((d) => d.decision)).not.toContain("retry");
+    expect(
+      (row.rows[0] as { snapshot: { context: { decisions: { decision: string }[] } } }).snapshot.context.decisions.map((d) => d.decision),
+    ).not.toContain("retry");
     const approve = special.approveNothingAwaits!;
     expect(github.reactions.get(approve.commentId)).toEqual(["eyes", "confused"]);
     const approveReply = github.commentsOn("octo-org/matrix", approve.issue).find((comment) => comment.body.includes("wave:reply="));

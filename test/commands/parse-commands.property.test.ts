@@ -6,14 +6,25 @@ const poison = "/wave kill POISON";
 
 /** Ordinary text: no markdown that opens or closes code, quotes or comments. */
 // No line that would open a list: a command right after it would be the list item's lazy line, not prose.
-const prose = fc.stringMatching(/^[A-Za-z0-9 .,!?()éü日本ß✨-]{0,40}$/).filter((line) => !/^\s*\//.test(line) && !/^\s*(?:-|\d{1,9}[.)])(?:\s|$)/.test(line));
+const prose = fc
+  .stringMatching(/^[A-Za-z0-9 .,!?()éü日本ß✨-]{0,40}$/)
+  .filter((line) => !/^\s*\//.test(line) && !/^\s*(?:-|\d{1,9}[.)])(?:\s|$)/.test(line));
 const indent = fc.constantFrom("", " ", "  ", "   ");
 const poisonLine = indent.map((spaces) => `${spaces}${poison}`);
 const inner = fc.array(fc.oneof(prose, poisonLine), { minLength: 1, maxLength: 4 });
 
 const fenced = fc
-  .record({ char: fc.constantFrom("`", "~"), open: fc.integer({ min: 3, max: 5 }), extra: fc.integer({ min: 0, max: 2 }), lang: fc.constantFrom("", "ts", " bash", "yaml title=x"), lines: inner, indent })
-  .map(({ char, open, extra, lang, lines, indent }) => [`${indent}${char.repeat(open)}${lang}`, ...lines, `${indent}${char.repeat(open + extra)}`].join("\n"));
+  .record({
+    char: fc.constantFrom("`", "~"),
+    open: fc.integer({ min: 3, max: 5 }),
+    extra: fc.integer({ min: 0, max: 2 }),
+    lang: fc.constantFrom("", "ts", " bash", "yaml title=x"),
+    lines: inner,
+    indent,
+  })
+  .map(({ char, open, extra, lang, lines, indent }) =>
+    [`${indent}${char.repeat(open)}${lang}`, ...lines, `${indent}${char.repeat(open + extra)}`].join("\n"),
+  );
 
 const quoted = fc
   .record({ depth: fc.integer({ min: 1, max: 3 }), space: fc.constantFrom("", " "), lines: inner, lazy: fc.boolean(), indent })
@@ -26,7 +37,7 @@ const quoted = fc
 
 const inlineCode = fc
   .record({ ticks: fc.integer({ min: 1, max: 3 }), before: prose, after: prose })
-    // The closing run shares the poison's line: alone at the start of a line, three backticks would open a fence instead.
+  // The closing run shares the poison's line: alone at the start of a line, three backticks would open a fence instead.
   .map(({ ticks, before, after }) => `see ${before} ${"`".repeat(ticks)}\n${poison} ${"`".repeat(ticks)} ${after}`);
 
 const htmlComment = fc.record({ lines: inner, before: prose }).map(({ lines, before }) => [`${before}<!--`, ...lines, "-->"].join("\n"));
@@ -35,9 +46,9 @@ const indentedCode = fc.record({ lines: inner }).map(({ lines }) => lines.map((l
 
 const hidden = fc.oneof(fenced, quoted, inlineCode, htmlComment, indentedCode);
 const visibleCommand = fc.constantFrom("/wave status", "/wave help", "/wave hold", "  /WAVE Status  ");
-const visible = fc.record({ lead: fc.option(prose, { nil: undefined }), command: visibleCommand }).map(({ lead, command }) =>
-  lead === undefined ? command : `${lead}\n${command}`,
-);
+const visible = fc
+  .record({ lead: fc.option(prose, { nil: undefined }), command: visibleCommand })
+  .map(({ lead, command }) => (lead === undefined ? command : `${lead}\n${command}`));
 
 type Segment = { kind: "hidden"; text: string } | { kind: "visible"; text: string };
 const segment = fc.oneof(
@@ -51,7 +62,11 @@ describe("parseCommands over random comments", () => {
   it("never finds a command inside code, quotes or HTML comments, and finds every visible one", () => {
     fc.assert(
       fc.property(fc.array(segment, { maxLength: 12 }), lineEnding, fc.boolean(), (segments, eol, trailing) => {
-        const body = segments.map((s) => s.text).join("\n\n").replace(/\n/g, eol) + (trailing ? eol : "");
+        const body =
+          segments
+            .map((s) => s.text)
+            .join("\n\n")
+            .replace(/\n/g, eol) + (trailing ? eol : "");
         const result = parseCommands(body);
         const visibleCount = segments.filter((s) => s.kind === "visible").length;
         if (visibleCount === 0) {
@@ -62,7 +77,11 @@ describe("parseCommands over random comments", () => {
           expect(result.kind).toBe("commands");
           if (result.kind !== "commands") return;
           expect(result.commands.every((command) => command.name !== "kill")).toBe(true);
-          const expected = new Set(segments.filter((s) => s.kind === "visible").map((s) => s.text.trim().split("\n").at(-1)?.trim().split(/\s+/)[1]?.toLowerCase()));
+          const expected = new Set(
+            segments
+              .filter((s) => s.kind === "visible")
+              .map((s) => s.text.trim().split("\n").at(-1)?.trim().split(/\s+/)[1]?.toLowerCase()),
+          );
           expect(new Set(result.commands.map((command) => command.name))).toEqual(expected);
         }
       }),
@@ -80,7 +99,35 @@ describe("parseCommands over random comments", () => {
   });
 
   it("never throws on dense markdown fragments", () => {
-    const token = fc.constantFrom("```", "~~~", "`", "``", ">", "> ", "<!--", "-->", "/wave ", "/WAVE", "kill", "hold", "budget +1", "\n", "\r\n", "\r", " ", "    ", "\t", "x", "<pre>", "</pre>", "\\", "- ", "1. ", "\uFEFF", "\u00a0");
+    const token = fc.constantFrom(
+      "```",
+      "~~~",
+      "`",
+      "``",
+      ">",
+      "> ",
+      "<!--",
+      "-->",
+      "/wave ",
+      "/WAVE",
+      "kill",
+      "hold",
+      "budget +1",
+      "\n",
+      "\r\n",
+      "\r",
+      " ",
+      "    ",
+      "\t",
+      "x",
+      "<pre>",
+      "</pre>",
+      "\\",
+      "- ",
+      "1. ",
+      "\uFEFF",
+      "\u00a0",
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 80 }), (tokens) => {
         const result = parseCommands(tokens.join(""));

@@ -100,7 +100,12 @@ function storyFor(relation: Relation) {
   };
 }
 
-async function evaluate(name: "issue_comment" | "pull_request_review" | "check_run", payload: Record<string, unknown>, relation: Relation, cfg = config): Promise<Evaluation> {
+async function evaluate(
+  name: "issue_comment" | "pull_request_review" | "check_run",
+  payload: Record<string, unknown>,
+  relation: Relation,
+  cfg = config,
+): Promise<Evaluation> {
   return evaluateCommandEvent(octokit, createSenderDirectory(), readCommandEvent(name, payload), {
     config: () => cfg,
     story: () => storyFor(relation),
@@ -126,7 +131,12 @@ describe.each([
   ["pull_request_review", "submitted"],
 ] as const)("%s.%s: command × role × relation", (event, action) => {
   it.each(cases)("$command by $role ($relation)", async ({ command, role, relation }) => {
-    const payload = edit(examplePayload(event, action), { body: `Thanks!\n${commandText[command]}\n`, sender: { login: alice, type: "User" }, owner: org, repo });
+    const payload = edit(examplePayload(event, action), {
+      body: `Thanks!\n${commandText[command]}\n`,
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
     if (needsRole(command)) mockRole(org.login, repo, alice, role);
     // An organisation owner is always admin on its repositories, so only admins are asked about ownership here.
     if (needsOwner(command)) mockOrgMembership(alice, role === "admin" ? "owner" : "member");
@@ -146,7 +156,12 @@ describe("check_run.requested_action: the buttons follow the same rules", () => 
   const buttons: CommandName[] = ["approve", "hold", "unhold"];
   const buttonCases = buttons.flatMap((command) => roles.flatMap((role) => relations.map((relation) => ({ command, role, relation }))));
   it.each(buttonCases)("$command button by $role ($relation)", async ({ command, role, relation }) => {
-    const payload = edit(examplePayload("check_run", "requested_action"), { identifier: command, sender: { login: alice, type: "User" }, owner: org, repo });
+    const payload = edit(examplePayload("check_run", "requested_action"), {
+      identifier: command,
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
     mockRole(org.login, repo, alice, role);
     const result = await evaluate("check_run", payload, relation);
     expect(result.kind).toBe(expected(command, role, relation, false) ? "accepted" : "refused");
@@ -167,7 +182,12 @@ describe("organisation owners", () => {
     ["an outsider (404)", "none", false],
   ] as const;
   it.each(ownership)("stop-all by %s", async (_name, answer, allowed) => {
-    const payload = edit(examplePayload("issue_comment", "created"), { body: "/wave stop-all incident", sender: { login: alice, type: "User" }, owner: org, repo });
+    const payload = edit(examplePayload("issue_comment", "created"), {
+      body: "/wave stop-all incident",
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
     mockRole(org.login, repo, alice, "admin");
     mockOrgMembership(alice, answer);
     const result = await evaluate("issue_comment", payload, "stranger");
@@ -195,7 +215,11 @@ describe("who is never asked about", () => {
     ["a [bot] login", { login: "renovate[bot]", type: "User" }],
   ] as const;
   it.each(bots)("%s is ignored before any API call", async (_name, sender) => {
-    for (const [event, action] of [["issue_comment", "created"], ["pull_request_review", "submitted"], ["check_run", "requested_action"]] as const) {
+    for (const [event, action] of [
+      ["issue_comment", "created"],
+      ["pull_request_review", "submitted"],
+      ["check_run", "requested_action"],
+    ] as const) {
       const payload = edit(examplePayload(event, action), { body: "/wave kill loop", identifier: "approve", sender, owner: org, repo });
       expect(await evaluate(event, payload, "stranger")).toEqual({ kind: "ignored", reason: "bot" });
     }
@@ -207,7 +231,12 @@ describe("who is never asked about", () => {
     ["pull_request_review", "dismissed"],
     ["check_run", "created"],
   ] as const)("%s.%s carries no commands", async (event, action) => {
-    const payload = edit(examplePayload(event, action), { body: "/wave kill edited", sender: { login: alice, type: "User" }, owner: org, repo });
+    const payload = edit(examplePayload(event, action), {
+      body: "/wave kill edited",
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
     expect(await evaluate(event, payload, "stranger")).toEqual({ kind: "ignored", reason: "not-a-command" });
   });
 
@@ -228,7 +257,12 @@ describe("who is never asked about", () => {
 
 describe("a comment needs the highest permission any of its commands needs", () => {
   it("refuses hold + budget from a triager, naming maintain", async () => {
-    const payload = edit(examplePayload("issue_comment", "created"), { body: "/wave hold\n/wave budget +3", sender: { login: alice, type: "User" }, owner: org, repo });
+    const payload = edit(examplePayload("issue_comment", "created"), {
+      body: "/wave hold\n/wave budget +3",
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
     mockRole(org.login, repo, alice, "triage");
     const result = await evaluate("issue_comment", payload, "stranger");
     expect(result.kind).toBe("refused");
@@ -246,7 +280,12 @@ describe("a comment needs the highest permission any of its commands needs", () 
   });
 
   it("refuses approve from the starter even as admin, and says why", async () => {
-    const payload = edit(examplePayload("issue_comment", "created"), { body: "/wave approve", sender: { login: alice, type: "User" }, owner: org, repo });
+    const payload = edit(examplePayload("issue_comment", "created"), {
+      body: "/wave approve",
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
     mockRole(org.login, repo, alice, "admin");
     const result = await evaluate("issue_comment", payload, "starter");
     expect(result.kind).toBe("refused");
@@ -255,7 +294,8 @@ describe("a comment needs the highest permission any of its commands needs", () 
 });
 
 describe("overrides in .github/wave.yml", () => {
-  const comment = (body: string) => edit(examplePayload("issue_comment", "created"), { body, sender: { login: alice, type: "User" }, owner: org, repo });
+  const comment = (body: string) =>
+    edit(examplePayload("issue_comment", "created"), { body, sender: { login: alice, type: "User" }, owner: org, repo });
 
   it("by role: kill for write", async () => {
     const cfg = commandsSection.parse({ permissions: { kill: { role: "write" } } });
@@ -311,15 +351,23 @@ describe("overrides in .github/wave.yml", () => {
 
 describe("custom repository roles", () => {
   it("count as the base permission GitHub reports", async () => {
-    const payload = edit(examplePayload("issue_comment", "created"), { body: "/wave retry", sender: { login: alice, type: "User" }, owner: org, repo });
-    nock(api).get(`/repos/${org.login}/${repo}/collaborators/${alice}/permission`).reply(200, { permission: "write", role_name: "security-reviewer" });
+    const payload = edit(examplePayload("issue_comment", "created"), {
+      body: "/wave retry",
+      sender: { login: alice, type: "User" },
+      owner: org,
+      repo,
+    });
+    nock(api)
+      .get(`/repos/${org.login}/${repo}/collaborators/${alice}/permission`)
+      .reply(200, { permission: "write", role_name: "security-reviewer" });
     expect((await evaluate("issue_comment", payload, "stranger")).kind).toBe("accepted");
   });
 });
 
 describe("the role recorded for the audit trail", () => {
   it("is the looked-up role, or null when none was needed", async () => {
-    const comment = (body: string) => edit(examplePayload("issue_comment", "created"), { body, sender: { login: alice, type: "User" }, owner: org, repo });
+    const comment = (body: string) =>
+      edit(examplePayload("issue_comment", "created"), { body, sender: { login: alice, type: "User" }, owner: org, repo });
     mockRole(org.login, repo, alice, "write");
     expect(auditRole(await evaluate("issue_comment", comment("/wave retry"), "stranger"))).toBe("write");
     expect(auditRole(await evaluate("issue_comment", comment("/wave status"), "stranger"))).toBeNull();

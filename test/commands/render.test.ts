@@ -25,8 +25,12 @@ describe("help", () => {
   });
 
   it("follows the repository's overrides", () => {
-    const help = renderHelp(commandsSection.parse({ permissions: { kill: { role: "admin", users: ["alice"], teams: ["sre"] } } }).permissions);
-    expect(help).toContain("| `/wave kill <reason>` | Stop the story for good; the reason is recorded. | admin, users `alice`, or teams `sre` |");
+    const help = renderHelp(
+      commandsSection.parse({ permissions: { kill: { role: "admin", users: ["alice"], teams: ["sre"] } } }).permissions,
+    );
+    expect(help).toContain(
+      "| `/wave kill <reason>` | Stop the story for good; the reason is recorded. | admin, users `alice`, or teams `sre` |",
+    );
   });
 });
 
@@ -64,7 +68,9 @@ describe("replies to comments that were not run", () => {
 
   it("too many commands", () => {
     const body = Array.from({ length: 12 }, () => "/wave status").join("\n");
-    expect(renderParseProblems("alice", unrunnable(body), config.permissions)).toContain("it has 12 `/wave` lines and one comment may carry at most 10");
+    expect(renderParseProblems("alice", unrunnable(body), config.permissions)).toContain(
+      "it has 12 `/wave` lines and one comment may carry at most 10",
+    );
   });
 
   it("an unknown word with backticks cannot break out of its code span", () => {
@@ -117,7 +123,16 @@ describe("status", () => {
   });
 
   it("says so when there is no command yet", () => {
-    const text = renderStatus({ story: "x", gate: "G0 Intake", state: "running", hold: null, emergencyStop: false, budget: null, statusCommentUrl: null, audit: [] });
+    const text = renderStatus({
+      story: "x",
+      gate: "G0 Intake",
+      state: "running",
+      hold: null,
+      emergencyStop: false,
+      budget: null,
+      statusCommentUrl: null,
+      audit: [],
+    });
     expect(text).toContain("None yet.");
   });
 });

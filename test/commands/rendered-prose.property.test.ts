@@ -17,14 +17,62 @@ const token = fc.oneof(
   {
     weight: 20,
     arbitrary: fc.constantFrom(
-      "```", "~~~", "```ts", "`", "``", "> ", ">", ">> ", "<!--", "-->", "<!-- x -->", "<details>", "</details>", "<summary>more</summary>",
-      "<div>", "</div>", "<pre>", "</pre>", "<p>", "| a | b |", "|---|---|", "| ", " |", "- ", "* ", "1. ", "2) ", "    ", "   ", "  ", " ", "\t",
-      "text", "more words", "\\", "*", "_", "**", "[link](x)", "<span>", "</span>", "<", ">", "---", "===", "# ", "&#47;", "x\\", "  ",
+      "```",
+      "~~~",
+      "```ts",
+      "`",
+      "``",
+      "> ",
+      ">",
+      ">> ",
+      "<!--",
+      "-->",
+      "<!-- x -->",
+      "<details>",
+      "</details>",
+      "<summary>more</summary>",
+      "<div>",
+      "</div>",
+      "<pre>",
+      "</pre>",
+      "<p>",
+      "| a | b |",
+      "|---|---|",
+      "| ",
+      " |",
+      "- ",
+      "* ",
+      "1. ",
+      "2) ",
+      "    ",
+      "   ",
+      "  ",
+      " ",
+      "\t",
+      "text",
+      "more words",
+      "\\",
+      "*",
+      "_",
+      "**",
+      "[link](x)",
+      "<span>",
+      "</span>",
+      "<",
+      ">",
+      "---",
+      "===",
+      "# ",
+      "&#47;",
+      "x\\",
+      "  ",
     ),
   },
 );
 const line = fc.array(token, { minLength: 0, maxLength: 4 }).map((tokens) => tokens.join(""));
-const body = fc.tuple(fc.array(line, { minLength: 1, maxLength: 14 }), fc.constantFrom("\n", "\r\n")).map(([lines, eol]) => lines.join(eol));
+const body = fc
+  .tuple(fc.array(line, { minLength: 1, maxLength: 14 }), fc.constantFrom("\n", "\r\n"))
+  .map(([lines, eol]) => lines.join(eol));
 
 const norm = (text: string) => text.trim().toLowerCase().replace(/\s+/g, " ");
 /** What the parser reads as the command: `/wave` and the command word, as written. */
@@ -32,7 +80,9 @@ const commandPrefix = (line: string) => /^\/wave [a-z-]*/.exec(norm(line))?.[0] 
 
 /** The command lines read from `text` that its rendering does not show as paragraph prose. */
 function breaks(text: string): string[] {
-  const shown = renderedProseLines(text).map(norm).filter((rendered) => rendered.startsWith("/wave"));
+  const shown = renderedProseLines(text)
+    .map(norm)
+    .filter((rendered) => rendered.startsWith("/wave"));
   const out: string[] = [];
   for (const read of commandLines(text)) {
     const prefix = commandPrefix(read);
@@ -56,7 +106,9 @@ describe("commands only from rendered prose (property, against micromark + parse
       const lines = breaks(text);
       if (lines.length > 0) broken.push({ body: text, lines });
     }
-    console.log(`rendered-prose property: ${bodies.length} bodies tried (seed ${seed}), ${withCommands} with commands read, ${broken.length} breaks`);
+    console.log(
+      `rendered-prose property: ${bodies.length} bodies tried (seed ${seed}), ${withCommands} with commands read, ${broken.length} breaks`,
+    );
     expect(broken.slice(0, 5)).toEqual([]);
     // Not vacuous: many bodies do carry commands the parser reads.
     expect(withCommands).toBeGreaterThan(runs / 10);

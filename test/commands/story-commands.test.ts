@@ -25,14 +25,29 @@ const toBuild: StoryEvent[] = [
 
 describe("storyEventFor", () => {
   it.each<[Command, StoryEvent | null]>([
-    [{ name: "hold", reason: null }, { type: "HOLD", by: "ann" }],
-    [{ name: "hold", reason: "release first" }, { type: "HOLD", by: "ann", reason: "release first" }],
+    [
+      { name: "hold", reason: null },
+      { type: "HOLD", by: "ann" },
+    ],
+    [
+      { name: "hold", reason: "release first" },
+      { type: "HOLD", by: "ann", reason: "release first" },
+    ],
     [{ name: "unhold" }, { type: "UNHOLD", by: "ann", role: "none" }],
     [{ name: "approve" }, { type: "APPROVE", by: "ann" }],
-    [{ name: "kill", reason: "not wanted" }, { type: "KILL", by: "ann", reason: "not wanted" }],
-    [{ name: "recycle", feedback: "use the helper" }, { type: "RECYCLE", by: "ann", feedback: "use the helper", role: "none" }],
+    [
+      { name: "kill", reason: "not wanted" },
+      { type: "KILL", by: "ann", reason: "not wanted" },
+    ],
+    [
+      { name: "recycle", feedback: "use the helper" },
+      { type: "RECYCLE", by: "ann", feedback: "use the helper", role: "none" },
+    ],
     [{ name: "retry" }, { type: "RETRY", by: "ann", role: "none" }],
-    [{ name: "budget", amountCents: 250 }, { type: "BUDGET_RAISED", by: "ann", usd: 2.5 }],
+    [
+      { name: "budget", amountCents: 250 },
+      { type: "BUDGET_RAISED", by: "ann", usd: 2.5 },
+    ],
     [{ name: "status" }, null],
     [{ name: "help" }, null],
     [{ name: "stop-all", reason: null }, null],
@@ -79,9 +94,13 @@ describe("why a permitted command changed nothing", () => {
   });
 
   it("describes each standing in one clause", () => {
-    expect(whereItStands(walk({ type: "PLAN_READY", by: "wave", summary: "1 step" }))).toBe("waiting at G1 Plan for a person to approve the plan");
+    expect(whereItStands(walk({ type: "PLAN_READY", by: "wave", summary: "1 step" }))).toBe(
+      "waiting at G1 Plan for a person to approve the plan",
+    );
     expect(whereItStands(walk(...toBuild))).toBe("working at G3 Build");
-    expect(whereItStands(walk({ type: "EMERGENCY_STOP", by: "boss" }))).toBe("held at G1 Plan (organisation emergency stop by @\u200Bboss)");
+    expect(whereItStands(walk({ type: "EMERGENCY_STOP", by: "boss" }))).toBe(
+      "held at G1 Plan (organisation emergency stop by @\u200Bboss)",
+    );
   });
 
   it("names what still holds a story after a release took", () => {
@@ -89,12 +108,19 @@ describe("why a permitted command changed nothing", () => {
     expect(renderStillHeld("unhold", both)).toBe(
       "`/wave unhold` lifted what it could, but the story is still held. Holds in place: @boss (organisation emergency stop), lifted by an organisation owner with `/wave resume-all`.",
     );
-    const budget = walk({ type: "BUDGET_EXHAUSTED", by: "wave", reason: "spent" }, { type: "HOLD", by: "ann" }, { type: "UNHOLD", by: "ann" });
+    const budget = walk(
+      { type: "BUDGET_EXHAUSTED", by: "wave", reason: "spent" },
+      { type: "HOLD", by: "ann" },
+      { type: "UNHOLD", by: "ann" },
+    );
     expect(renderStillHeld("unhold", budget)).toContain("Holds in place: the budget (spent), lifted by `/wave budget +<usd>`");
   });
 
   it("explains an unhold or retry that lifts nothing, naming every hold and who may lift it", () => {
-    const gateHeld = walk({ type: "PLAN_FAILED", by: "wave", reason: "the plan did not parse" }, { type: "HOLD", by: "tess", reason: "look" });
+    const gateHeld = walk(
+      { type: "PLAN_FAILED", by: "wave", reason: "the plan did not parse" },
+      { type: "HOLD", by: "tess", reason: "look" },
+    );
     expect(renderNotApplied("unhold", gateHeld)).toBe(
       "`/wave unhold` did nothing: no hold in place is one you may lift. Holds in place: the plan gate (the plan did not parse), lifted by `/wave retry` (write and above), or `/wave unhold` by maintain and above; @tess (look), lifted by its placer with `/wave unhold`, or maintain and above.",
     );

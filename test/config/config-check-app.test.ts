@@ -42,7 +42,11 @@ beforeAll(async () => {
   githubScope()
     .post(/\/app\/installations\/\d+\/access_tokens/)
     .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} })
-    .get((uri) => uri.startsWith(`/repos/${OWNER}/${REPO}/contents/.github%2Fwave.yml`) || uri.startsWith(`/repos/${OWNER}/${REPO}/contents/.github/wave.yml`))
+    .get(
+      (uri) =>
+        uri.startsWith(`/repos/${OWNER}/${REPO}/contents/.github%2Fwave.yml`) ||
+        uri.startsWith(`/repos/${OWNER}/${REPO}/contents/.github/wave.yml`),
+    )
     .query(true)
     .reply(function (uri) {
       const ref = new URL(uri, "https://x").searchParams.get("ref") ?? "";
@@ -77,7 +81,13 @@ beforeEach(() => {
 });
 
 async function outcomeOf(deliveryId: string): Promise<string> {
-  return waitFor(async () => (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId])).rows[0]?.outcome as string | undefined, 20_000, "the push to be processed");
+  return waitFor(
+    async () =>
+      (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId]))
+        .rows[0]?.outcome as string | undefined,
+    20_000,
+    "the push to be processed",
+  );
 }
 
 describe("wave/config on a pushed branch (the running app, GitHub's push payload)", () => {
@@ -94,8 +104,23 @@ describe("wave/config on a pushed branch (the running app, GitHub's push payload
     const output = run?.body.output as { title: string; annotations: Record<string, unknown>[] };
     expect(output.title).toBe("2 problems in .github/wave.yml");
     expect(output.annotations).toEqual([
-      expect.objectContaining({ path: ".github/wave.yml", start_line: 5, end_line: 5, start_column: 3, end_column: 14, annotation_level: "failure", title: "budget.storycapusd" }),
-      expect.objectContaining({ path: ".github/wave.yml", start_line: 6, end_line: 6, start_column: 15, annotation_level: "failure", title: "max_recycles" }),
+      expect.objectContaining({
+        path: ".github/wave.yml",
+        start_line: 5,
+        end_line: 5,
+        start_column: 3,
+        end_column: 14,
+        annotation_level: "failure",
+        title: "budget.storycapusd",
+      }),
+      expect.objectContaining({
+        path: ".github/wave.yml",
+        start_line: 6,
+        end_line: 6,
+        start_column: 15,
+        annotation_level: "failure",
+        title: "max_recycles",
+      }),
     ]);
     expect(String(output.annotations[0]?.message)).toContain("Did you mean `story_cap_usd`?");
     expect(String(output.annotations[1]?.message)).toContain("A valid value: max_recycles: 3");
@@ -107,7 +132,10 @@ describe("wave/config on a pushed branch (the running app, GitHub's push payload
     files.set(sha, "trigger_label: ai\n");
     await app.send("push", pushOf(sha, [".github/wave.yml"]), "push-valid");
     expect(await outcomeOf("push-valid")).toBe("wave/config success on bbbbbbb (created)");
-    expect(checkRuns[0]?.body).toMatchObject({ conclusion: "success", output: { summary: 'Valid. 1 setting differs from the defaults: `trigger_label` "wave" → "ai".' } });
+    expect(checkRuns[0]?.body).toMatchObject({
+      conclusion: "success",
+      output: { summary: 'Valid. 1 setting differs from the defaults: `trigger_label` "wave" → "ai".' },
+    });
     const again = await app.send("push", pushOf(sha, [".github/wave.yml"]), "push-valid");
     expect(again.status).toBe(200);
     // Another delivery of the same commit (a re-run): the stored run matches, so no request is made.

@@ -6,7 +6,10 @@ import { applyOrgPolicy } from "../../src/config/org-policy.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { validateConfigText } from "../../src/config/validate-config-text.js";
 
-const org = (yaml: string): LoadedFile => ({ location: "octo-org/.github:.github/wave.yml", config: parse(yaml) as Record<string, unknown> });
+const org = (yaml: string): LoadedFile => ({
+  location: "octo-org/.github:.github/wave.yml",
+  config: parse(yaml) as Record<string, unknown>,
+});
 const repo = (yaml: string): LoadedFile => ({ location: "octo-org/app:.github/wave.yml", config: parse(yaml) as Record<string, unknown> });
 
 function refused(files: LoadedFile[]): ConfigError {
@@ -33,15 +36,24 @@ describe("org_policy: repositories may tighten, never loosen", () => {
     const policy = org("org_policy:\n  allowed_models: [claude-sonnet-5-5, claude-haiku-4-5]\n");
     expect(validateConfig([policy, repo("trigger_label: wave\n")]).agents.developer.model).toBe("claude-sonnet-5-5");
     const error = refused([policy, repo("agents:\n  developer:\n    model: claude-opus-5-5\n")]);
-    expect(error.message).toBe("octo-org/app:.github/wave.yml: `agents.developer.model`: `claude-opus-5-5` is not among the models the organisation allows (`claude-sonnet-5-5`, `claude-haiku-4-5`).");
-    expect(refused([policy, repo("safety:\n  scorer:\n    model: claude-fable-5-1\n")]).issues.map((i) => i.key)).toEqual(["safety.scorer.model"]);
+    expect(error.message).toBe(
+      "octo-org/app:.github/wave.yml: `agents.developer.model`: `claude-opus-5-5` is not among the models the organisation allows (`claude-sonnet-5-5`, `claude-haiku-4-5`).",
+    );
+    expect(refused([policy, repo("safety:\n  scorer:\n    model: claude-fable-5-1\n")]).issues.map((i) => i.key)).toEqual([
+      "safety.scorer.model",
+    ]);
   });
 
   it("forbidden_paths: the organisation's globs are always there; a repository can only add", () => {
     const policy = org("org_policy:\n  forbidden_paths: ['infra/**']\n");
     expect(validateConfig([policy, repo("safety:\n  forbidden_paths: ['db/**']\n")]).safety.forbidden_paths).toEqual(["infra/**", "db/**"]);
     // Replacing the list (arrays are replaced by the merge) cannot drop the organisation's glob.
-    expect(validateConfig([org("org_policy:\n  forbidden_paths: ['infra/**']\nsafety:\n  forbidden_paths: ['infra/**', 'ops/**']\n"), repo("safety:\n  forbidden_paths: []\n")]).safety.forbidden_paths).toEqual(["infra/**"]);
+    expect(
+      validateConfig([
+        org("org_policy:\n  forbidden_paths: ['infra/**']\nsafety:\n  forbidden_paths: ['infra/**', 'ops/**']\n"),
+        repo("safety:\n  forbidden_paths: []\n"),
+      ]).safety.forbidden_paths,
+    ).toEqual(["infra/**"]);
   });
 
   it("min_labeler_permission: the higher role wins", () => {
@@ -51,8 +63,13 @@ describe("org_policy: repositories may tighten, never loosen", () => {
   });
 
   it("a repository's file may not set org_policy at all, not even to loosen it", () => {
-    const error = refused([org("org_policy:\n  max_story_usd: 10\n"), repo("org_policy:\n  max_story_usd: 1000\nbudget:\n  story_cap_usd: 1000\n")]);
-    expect(error.message).toMatch(/^octo-org\/app:\.github\/wave\.yml: `org_policy` may only be set in the organisation's \.github repository/);
+    const error = refused([
+      org("org_policy:\n  max_story_usd: 10\n"),
+      repo("org_policy:\n  max_story_usd: 1000\nbudget:\n  story_cap_usd: 1000\n"),
+    ]);
+    expect(error.message).toMatch(
+      /^octo-org\/app:\.github\/wave\.yml: `org_policy` may only be set in the organisation's \.github repository/,
+    );
     const [p] = (() => {
       const v = validateConfigText("budget:\n  story_cap_usd: 2\norg_policy:\n  max_story_usd: 1000\n");
       return v.ok ? [] : v.problems;
@@ -63,7 +80,12 @@ describe("org_policy: repositories may tighten, never loosen", () => {
 
   it("reports each key's effective value and where it came from", () => {
     const config = { ...defaultConfig(), labeler_permission: "admin" as const };
-    const { effective } = applyOrgPolicy(config, { max_story_usd: 1, allowed_models: null, forbidden_paths: ["infra/**"], min_labeler_permission: "write" });
+    const { effective } = applyOrgPolicy(config, {
+      max_story_usd: 1,
+      allowed_models: null,
+      forbidden_paths: ["infra/**"],
+      min_labeler_permission: "write",
+    });
     expect(effective).toEqual([
       { key: "budget.story_cap_usd", value: 1, source: "organisation" },
       { key: "safety.forbidden_paths", value: ["infra/**"], source: "organisation" },

@@ -13,7 +13,12 @@ function problems(text: string, organisationRepository = false): ConfigProblem[]
 }
 
 /** Every mapping of the schema whose keys are fixed, as a path ([] is the top level). */
-const sections: string[][] = [[], ...knownKeysAt([]).filter((k) => knownKeysAt([k]).length > 0).map((k) => [k])];
+const sections: string[][] = [
+  [],
+  ...knownKeysAt([])
+    .filter((k) => knownKeysAt([k]).length > 0)
+    .map((k) => [k]),
+];
 
 /** `key: value` lines for a path, nested with two-space indents. */
 function nested(path: string[], leaf: string): string {
@@ -28,7 +33,7 @@ describe("validateConfigText: problems at the line and column the user wrote", (
   });
 
   it("places a YAML syntax error at its position, without going on to the schema", () => {
-    const [p, ...rest] = problems('trigger_label: wave\nbudget:\n  story_cap_usd: 2\ntest_command: npm: test\n');
+    const [p, ...rest] = problems("trigger_label: wave\nbudget:\n  story_cap_usd: 2\ntest_command: npm: test\n");
     expect(rest.every((r) => r.key === "(file)")).toBe(true);
     expect(p?.key).toBe("(file)");
     expect(p?.message).toMatch(/^YAML syntax: /);
@@ -50,31 +55,25 @@ describe("validateConfigText: problems at the line and column the user wrote", (
 
   it("for every section, a misspelt key is an error on that key's line and column, with did-you-mean and an example", () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...sections),
-        fc.nat(),
-        fc.nat(4),
-        fc.nat(3),
-        (section, pick, blankLines, swapAt) => {
-          const keys = knownKeysAt(section).filter((k) => k.length >= 6);
-          const key = keys[pick % keys.length];
-          if (!key) return;
-          // Swap two neighbouring letters: the commonest typo.
-          const i = 1 + (swapAt % (key.length - 2));
-          const typo = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
-          if (typo === key || knownKeysAt(section).includes(typo)) return;
-          const text = `${"\n".repeat(blankLines)}${nested(section, typo)} 1\n`;
-          // org_policy belongs in the organisation's .github repository.
-          const [p, ...rest] = problems(text, section[0] === "org_policy");
-          expect(rest).toEqual([]);
-          expect(p?.line).toBe(blankLines + 1 + section.length);
-          expect(p?.column).toBe(1 + 2 * section.length);
-          expect(p?.endColumn).toBe(1 + 2 * section.length + typo.length);
-          expect(p?.key).toBe([...section, typo].join("."));
-          expect(p?.message).toContain(`Did you mean \`${key}\`?`);
-          expect(p?.example).toMatch(new RegExp(`^${key}: `));
-        },
-      ),
+      fc.property(fc.constantFrom(...sections), fc.nat(), fc.nat(4), fc.nat(3), (section, pick, blankLines, swapAt) => {
+        const keys = knownKeysAt(section).filter((k) => k.length >= 6);
+        const key = keys[pick % keys.length];
+        if (!key) return;
+        // Swap two neighbouring letters: the commonest typo.
+        const i = 1 + (swapAt % (key.length - 2));
+        const typo = key.slice(0, i) + key[i + 1] + key[i] + key.slice(i + 2);
+        if (typo === key || knownKeysAt(section).includes(typo)) return;
+        const text = `${"\n".repeat(blankLines)}${nested(section, typo)} 1\n`;
+        // org_policy belongs in the organisation's .github repository.
+        const [p, ...rest] = problems(text, section[0] === "org_policy");
+        expect(rest).toEqual([]);
+        expect(p?.line).toBe(blankLines + 1 + section.length);
+        expect(p?.column).toBe(1 + 2 * section.length);
+        expect(p?.endColumn).toBe(1 + 2 * section.length + typo.length);
+        expect(p?.key).toBe([...section, typo].join("."));
+        expect(p?.message).toContain(`Did you mean \`${key}\`?`);
+        expect(p?.example).toMatch(new RegExp(`^${key}: `));
+      }),
       { numRuns: 200, seed: Number(process.env.FC_SEED ?? 20261201) },
     );
   });
@@ -128,9 +127,22 @@ describe("the wave/config check", () => {
   it("fails with one annotation per problem, columns only on one-line ranges", () => {
     const validation = validateConfigText("trigger_lable: a\nbudget:\n  story_cap_usd: -1\n");
     const check = renderConfigCheck(".github/wave.yml", validation);
-    expect(check).toMatchObject({ name: "wave/config", status: "completed", conclusion: "failure", title: "2 problems in .github/wave.yml" });
+    expect(check).toMatchObject({
+      name: "wave/config",
+      status: "completed",
+      conclusion: "failure",
+      title: "2 problems in .github/wave.yml",
+    });
     expect(check.annotations).toHaveLength(2);
-    expect(check.annotations?.[0]).toMatchObject({ path: ".github/wave.yml", start_line: 1, end_line: 1, start_column: 1, end_column: 14, annotation_level: "failure", title: "trigger_lable" });
+    expect(check.annotations?.[0]).toMatchObject({
+      path: ".github/wave.yml",
+      start_line: 1,
+      end_line: 1,
+      start_column: 1,
+      end_column: 14,
+      annotation_level: "failure",
+      title: "trigger_lable",
+    });
     expect(check.annotations?.[0]?.message).toMatch(/Did you mean `trigger_label`\?\nA valid value: trigger_label: wave/);
     for (const a of check.annotations ?? []) if (a.start_line !== a.end_line) expect(a.start_column).toBeUndefined();
   });

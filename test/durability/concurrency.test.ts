@@ -50,14 +50,20 @@ describe("two replicas on one database", () => {
     });
     if (!story) throw new Error("no story");
     const events: StoryEvent[] = [];
-    for (let i = 0; i < 40; i++) events.push(i % 2 === 0 ? { type: "HOLD", by: `user${i}`, reason: `r${i}` } : { type: "UNHOLD", by: `user${i}` });
+    for (let i = 0; i < 40; i++)
+      events.push(i % 2 === 0 ? { type: "HOLD", by: `user${i}`, reason: `r${i}` } : { type: "UNHOLD", by: `user${i}` });
     // Each replica fires its events all at once, interleaved with the other's.
     const results = await Promise.all(events.map((e, i) => applyEvent((i % 2 === 0 ? a : b).deps, story.id, e)));
     const applied = results.filter((r) => r.applied).length;
 
     const row = (await a.pool.query(`SELECT version, status FROM stories WHERE id = $1`, [story.id])).rows[0];
     expect(row.version).toBe(1 + applied);
-    const audit = (await a.pool.query(`SELECT from_state, to_state, detail FROM audit_events WHERE story_id = $1 AND event IN ('HOLD', 'UNHOLD') ORDER BY id`, [story.id])).rows;
+    const audit = (
+      await a.pool.query(
+        `SELECT from_state, to_state, detail FROM audit_events WHERE story_id = $1 AND event IN ('HOLD', 'UNHOLD') ORDER BY id`,
+        [story.id],
+      )
+    ).rows;
     expect(audit).toHaveLength(events.length);
     // The applied events form one chain: each begins where the last one ended.
     let state = "plan.working";

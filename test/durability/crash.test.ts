@@ -34,32 +34,52 @@ describe("crash safety", () => {
     return { ...p, installation: { id: 77 } };
   }
   const count = async (sql: string, values: unknown[] = []) => (await client.query(sql, values)).rows[0].n as number;
-  const commentPosts = (issue: number) => github.requests.filter((r) => r.method === "POST" && r.path === `/repos/Codertocat/Hello-World/issues/${issue}/comments`).length;
+  const commentPosts = (issue: number) =>
+    github.requests.filter((r) => r.method === "POST" && r.path === `/repos/Codertocat/Hello-World/issues/${issue}/comments`).length;
 
-  it("delivers each effect exactly once when killed between the commit of a transition and the delivery of its effects", { timeout: 180_000 }, async () => {
-    github = await startFakeGitHub();
-    // A replica that records and transitions but delivers no effects: the kill lands between commit and delivery.
-    const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_CONCURRENCY: "0" } });
-    running.push(first);
-    const payload = labeled(11);
-    expect((await deliver(first.webhookUrl, TEST_SECRET, "issues", payload, "crash-a-1")).status).toBe(200);
-    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM outbox o JOIN stories s ON s.id = o.story_id WHERE s.issue_number = 11 AND o.delivered_at IS NULL`)) > 0, 30_000, "committed transition with pending effects");
-    await first.kill();
-    expect(commentPosts(11)).toBe(0);
+  it(
+    "delivers each effect exactly once when killed between the commit of a transition and the delivery of its effects",
+    { timeout: 180_000 },
+    async () => {
+      github = await startFakeGitHub();
+      // A replica that records and transitions but delivers no effects: the kill lands between commit and delivery.
+      const first = await spawnApp({ databaseUrl: db.url, githubHost: github.host, env: { WAVE_EFFECTS_CONCURRENCY: "0" } });
+      running.push(first);
+      const payload = labeled(11);
+      expect((await deliver(first.webhookUrl, TEST_SECRET, "issues", payload, "crash-a-1")).status).toBe(200);
+      await waitFor(
+        async () =>
+          (await count(
+            `SELECT count(*)::int AS n FROM outbox o JOIN stories s ON s.id = o.story_id WHERE s.issue_number = 11 AND o.delivered_at IS NULL`,
+          )) > 0,
+        30_000,
+        "committed transition with pending effects",
+      );
+      await first.kill();
+      expect(commentPosts(11)).toBe(0);
 
-    const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
-    running.push(second);
-    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`)) === 0 && commentPosts(11) === 1, 60_000, "effects delivered after restart");
-    // Every webhook delivered twice: nothing changes.
-    await deliver(second.webhookUrl, TEST_SECRET, "issues", payload, "crash-a-1");
-    await deliver(second.webhookUrl, TEST_SECRET, "issues", payload, "crash-a-2");
-    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`)) === 0, 30_000, "deliveries processed");
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(commentPosts(11)).toBe(1);
-    expect(github.comments.get("Codertocat/Hello-World#11")).toHaveLength(1);
-    expect(await count(`SELECT count(*)::int AS n FROM stories WHERE issue_number = 11`)).toBe(1);
-    await second.stop();
-  });
+      const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
+      running.push(second);
+      await waitFor(
+        async () => (await count(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`)) === 0 && commentPosts(11) === 1,
+        60_000,
+        "effects delivered after restart",
+      );
+      // Every webhook delivered twice: nothing changes.
+      await deliver(second.webhookUrl, TEST_SECRET, "issues", payload, "crash-a-1");
+      await deliver(second.webhookUrl, TEST_SECRET, "issues", payload, "crash-a-2");
+      await waitFor(
+        async () => (await count(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`)) === 0,
+        30_000,
+        "deliveries processed",
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(commentPosts(11)).toBe(1);
+      expect(github.comments.get("Codertocat/Hello-World#11")).toHaveLength(1);
+      expect(await count(`SELECT count(*)::int AS n FROM stories WHERE issue_number = 11`)).toBe(1);
+      await second.stop();
+    },
+  );
 
   it("processes a delivery that was acknowledged but never queued before the replica died", { timeout: 180_000 }, async () => {
     // What a replica leaves behind when it dies right after answering GitHub: a recorded, unqueued delivery.
@@ -69,7 +89,11 @@ describe("crash safety", () => {
     );
     const app = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
     running.push(app);
-    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM stories WHERE issue_number = 13`)) === 1, 30_000, "story from the orphaned delivery");
+    await waitFor(
+      async () => (await count(`SELECT count(*)::int AS n FROM stories WHERE issue_number = 13`)) === 1,
+      30_000,
+      "story from the orphaned delivery",
+    );
     await waitFor(async () => commentPosts(13) === 1, 30_000, "its status comment");
     await app.stop();
   });
@@ -86,7 +110,11 @@ describe("crash safety", () => {
 
     const second = await spawnApp({ databaseUrl: db.url, githubHost: github.host });
     running.push(second);
-    await waitFor(async () => (await count(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`)) === 0, 90_000, "effects delivered after restart");
+    await waitFor(
+      async () => (await count(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`)) === 0,
+      90_000,
+      "effects delivered after restart",
+    );
     // Found again by its hidden marker and edited, not posted twice.
     expect(github.comments.get("Codertocat/Hello-World#12")).toHaveLength(1);
     const storyId = (await client.query(`SELECT id, status_comment_id FROM stories WHERE issue_number = 12`)).rows[0];

@@ -67,7 +67,11 @@ interface Row {
   step: string;
 }
 const rows = async () =>
-  (await client.query(`SELECT id, issue_number, status, pull_request, head_sha, snapshot->'context'->>'step' AS step FROM stories ORDER BY issue_number`)).rows as Row[];
+  (
+    await client.query(
+      `SELECT id, issue_number, status, pull_request, head_sha, snapshot->'context'->>'step' AS step FROM stories ORDER BY issue_number`,
+    )
+  ).rows as Row[];
 const gatesConclusion = (sha: string) => {
   let latest: Record<string, unknown> | undefined;
   for (const writes of github.fake.checkRuns.values()) {
@@ -95,7 +99,8 @@ it(`every story ends done exactly once through ${KILLS} SIGKILLs spread across t
     for (const n of ISSUES) send(`label-${n}`, "issues", payloads.labeled(n));
     for (const r of await rows()) {
       if (r.status !== "active") continue;
-      if (r.step === "reviewApproval") send(`approve-${r.issue_number}`, "issue_comment", payloads.approve(r.issue_number, 90_000 + r.issue_number));
+      if (r.step === "reviewApproval")
+        send(`approve-${r.issue_number}`, "issue_comment", payloads.approve(r.issue_number, 90_000 + r.issue_number));
       if (r.step === "merge" && r.head_sha && gatesConclusion(r.head_sha) === "success") {
         const pull = github.fake.pulls.find((p) => p.number === r.pull_request);
         if (!pull) continue;
@@ -139,7 +144,9 @@ it(`every story ends done exactly once through ${KILLS} SIGKILLs spread across t
       await new Promise((r) => setTimeout(r, 150));
     }
     if (kills.length >= KILLS) continue;
-    const active = (await client.query(`SELECT id FROM pgboss.job WHERE name = 'wave-gate' AND state = 'active'`)).rows.map((j: { id: string }) => j.id);
+    const active = (await client.query(`SELECT id FROM pgboss.job WHERE name = 'wave-gate' AND state = 'active'`)).rows.map(
+      (j: { id: string }) => j.id,
+    );
     const at = (await rows()).filter((r) => r.status === "active").map((r) => `#${r.issue_number}@${r.step}`);
     await app.kill();
     const killedAt = Date.now();
@@ -152,12 +159,19 @@ it(`every story ends done exactly once through ${KILLS} SIGKILLs spread across t
     if (active.length > 0 && kills.filter((k) => k.activeGateJobs.length > 0).length % 4 === 1) {
       await waitFor(async () => (await measureTakeovers(), !waiting.has(killedAt)), 120_000, "the dead replica's gate jobs taken over");
     }
-    console.log(`kill ${kills.length}/${KILLS} at ${at.join(" ")} (${active.length} gate jobs running); takeovers so far: ${takeovers.map((t) => t.toFixed(1)).join(", ")}`);
+    console.log(
+      `kill ${kills.length}/${KILLS} at ${at.join(" ")} (${active.length} gate jobs running); takeovers so far: ${takeovers.map((t) => t.toFixed(1)).join(", ")}`,
+    );
   }
   await waitFor(allDone, 60_000, "every story done").catch(async (error: unknown) => {
     throw new Error(`${String(error)}\n${JSON.stringify(await rows())}\nkills: ${JSON.stringify(kills.map((k) => k.at))}`);
   });
-  await waitFor(async () => (await client.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL`)).rows[0].n === 0, 60_000, "outbox drained");
+  await waitFor(
+    async () =>
+      (await client.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL`)).rows[0].n === 0,
+    60_000,
+    "outbox drained",
+  );
 
   const done = await rows();
   const hit = new Set(kills.flatMap((k) => k.at.map((a) => a.split("@")[1])));
@@ -180,7 +194,11 @@ it(`every story ends done exactly once through ${KILLS} SIGKILLs spread across t
       const url = (writes[0] as { details_url?: string }).details_url;
       if (url) expect(url.startsWith(`http://${github.server.host}/`), url).toBe(true);
     }
-    const toDone = (await client.query(`SELECT count(*)::int AS n FROM audit_events WHERE story_id = $1 AND to_state = 'done' AND from_state <> 'done'`, [r.id])).rows[0].n;
+    const toDone = (
+      await client.query(`SELECT count(*)::int AS n FROM audit_events WHERE story_id = $1 AND to_state = 'done' AND from_state <> 'done'`, [
+        r.id,
+      ])
+    ).rows[0].n;
     expect(toDone, `#${r.issue_number} transitions to done`).toBe(1);
   }
   const left = await new Docker().listContainers({ all: true, filters: { label: [`${LABELS.story}`] } });

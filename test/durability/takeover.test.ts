@@ -32,7 +32,8 @@ describe("job leases", () => {
     await db.drop();
   });
 
-  const state = async (id: string) => (await pool.query(`SELECT state, retry_count FROM pgboss.job WHERE id = $1`, [id])).rows[0] as { state: string; retry_count: number };
+  const state = async (id: string) =>
+    (await pool.query(`SELECT state, retry_count FROM pgboss.job WHERE id = $1`, [id])).rows[0] as { state: string; retry_count: number };
   async function activeGateJob(storyId: string): Promise<string> {
     await boss.send(QUEUES.gate, { storyId, gate: "plan", version: 1 }, { singletonKey: storyId });
     const [job] = await boss.fetch<{ storyId: string }>(QUEUES.gate);
@@ -44,7 +45,10 @@ describe("job leases", () => {
     const storyId = "00000000-0000-4000-8000-000000000001";
     const id = await activeGateJob(storyId);
     // A worker renewed once, then died: its lease is older than the 2 s lease.
-    await pool.query(`INSERT INTO job_leases (job_id, queue, worker, renewed_at) VALUES ($1, $2, 'dead', now() - interval '3 seconds')`, [id, QUEUES.gate]);
+    await pool.query(`INSERT INTO job_leases (job_id, queue, worker, renewed_at) VALUES ($1, $2, 'dead', now() - interval '3 seconds')`, [
+      id,
+      QUEUES.gate,
+    ]);
     const stopped: string[] = [];
     const sweeps = startSweeps(deps, { stopStory: async (s) => void stopped.push(s) }, { leaseSeconds: 2, everySeconds: 3600 });
     await sweeps.run();
@@ -69,11 +73,15 @@ describe("job leases", () => {
     await withLease(pool, { id, queue: QUEUES.gate }, { leaseSeconds: 2, renewSeconds: 0.2 }, async () => {
       // Several whole leases pass while the work runs.
       const until = Date.now() + 5_000;
-      await waitFor(async () => {
-        taken += (await takeOverStaleJobs(deps, 2)).length;
-        swept++;
-        return Date.now() > until;
-      }, 30_000, "five seconds of sweeping");
+      await waitFor(
+        async () => {
+          taken += (await takeOverStaleJobs(deps, 2)).length;
+          swept++;
+          return Date.now() > until;
+        },
+        30_000,
+        "five seconds of sweeping",
+      );
     });
     expect(swept).toBeGreaterThan(3);
     expect(taken).toBe(0);

@@ -32,8 +32,10 @@ const fixed = "export function add(a, b) {\n  return a + b;\n}\n";
 
 function model(request: RecordedRequest): ReturnType<typeof reply> {
   const tools = (request.body?.tools ?? []).map((t) => ("name" in t ? t.name : ""));
-  if (tools.includes(scorerToolName)) return reply([toolUse(scorerToolName, { score: 0.95, violations: [], risks: [], reasoning: "In scope." })]);
-  if (tools.includes(SUBMIT_REVIEW_TOOL)) return reply([toolUse(SUBMIT_REVIEW_TOOL, { verdict: "looks_right", summary: "Fine.", criteria: [], findings: [] })]);
+  if (tools.includes(scorerToolName))
+    return reply([toolUse(scorerToolName, { score: 0.95, violations: [], risks: [], reasoning: "In scope." })]);
+  if (tools.includes(SUBMIT_REVIEW_TOOL))
+    return reply([toolUse(SUBMIT_REVIEW_TOOL, { verdict: "looks_right", summary: "Fine.", criteria: [], findings: [] })]);
   return textReply("unexpected request");
 }
 
@@ -73,12 +75,24 @@ interface Row {
   snapshot: { context: { step: string; lastFailure: string | null } };
 }
 const row = async (issue: number) =>
-  (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [issue])).rows[0] as Row | undefined;
+  (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [issue]))
+    .rows[0] as Row | undefined;
 /** The gate queue keeps one queued job per story: wait until the last one ran before the next event queues another. */
 const gateIdle = async (id: string) =>
-  Number((await app.pool.query(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'wave-gate' AND singleton_key = $1 AND state IN ('created', 'retry', 'active')`, [id])).rows[0].n) === 0;
-const settled = async (id: string) => Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
-const runsOn = (sha: string, name: string) => [...github.fake.checkRuns.values()].filter((w) => (w[0] as { head_sha: string; name: string }).head_sha === sha && (w[0] as { name: string }).name === name);
+  Number(
+    (
+      await app.pool.query(
+        `SELECT count(*) AS n FROM pgboss.job WHERE name = 'wave-gate' AND singleton_key = $1 AND state IN ('created', 'retry', 'active')`,
+        [id],
+      )
+    ).rows[0].n,
+  ) === 0;
+const settled = async (id: string) =>
+  Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
+const runsOn = (sha: string, name: string) =>
+  [...github.fake.checkRuns.values()].filter(
+    (w) => (w[0] as { head_sha: string; name: string }).head_sha === sha && (w[0] as { name: string }).name === name,
+  );
 const latest = (sha: string, name: string) => {
   const runs = runsOn(sha, name);
   const last = runs.at(-1);
@@ -87,17 +101,28 @@ const latest = (sha: string, name: string) => {
 
 /** Labels issue `n` and stands in for gates 1–5 with their events and stored results; the review gate then runs for real. */
 async function toReview(n: number): Promise<Row> {
-  const labeled = githubExample<Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }>("issues", "labeled");
+  const labeled = githubExample<
+    Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
+  >("issues", "labeled");
   labeled.label.name = "wave";
   Object.assign(labeled.issue, { number: n, title: `add() subtracts ${n}`, body: "add(2, 3) returns -1." });
   labeled.repository = repository();
   labeled.installation = { id: 9 };
   await app.send("issues", labeled);
   const s = await waitFor(() => row(n), 20_000, "the story");
-  await updateStoryFacts(app.pool, s.id, { plan: { ...calcPlan, test_command: "npm test", test_command_source: "config", test_command_reason: "test", markdown: "plan" } });
+  await updateStoryFacts(app.pool, s.id, {
+    plan: { ...calcPlan, test_command: "npm test", test_command_source: "config", test_command_reason: "test", markdown: "plan" },
+  });
   await app.pool.query(`UPDATE stories SET base_sha = $2, base_branch = 'main' WHERE id = $1`, [s.id, github.baseSha]);
-  const patch = "diff --git a/src/calc.js b/src/calc.js\n--- a/src/calc.js\n+++ b/src/calc.js\n@@ -1,3 +1,3 @@\n export function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n";
-  await saveChange(app.pool, s.id, github.baseSha, { patch, files: [{ path: "src/calc.js", status: "modified", mode: "100644", content: Buffer.from(fixed), binary: false }] }, []);
+  const patch =
+    "diff --git a/src/calc.js b/src/calc.js\n--- a/src/calc.js\n+++ b/src/calc.js\n@@ -1,3 +1,3 @@\n export function add(a, b) {\n-  return a - b;\n+  return a + b;\n }\n";
+  await saveChange(
+    app.pool,
+    s.id,
+    github.baseSha,
+    { patch, files: [{ path: "src/calc.js", status: "modified", mode: "100644", content: Buffer.from(fixed), binary: false }] },
+    [],
+  );
   const verdict: SafetyVerdict = {
     subjectKind: "diff",
     storyId: s.id,
@@ -122,10 +147,14 @@ async function toReview(n: number): Promise<Row> {
     await waitFor(() => gateIdle(s.id), 20_000, "the gate queue");
     await applyEvent(deps, s.id, event);
   }
-  return waitFor(async () => {
-    const r = await row(n);
-    return r && r.status !== "active" ? r : r?.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
-  }, 30_000, "the review gate");
+  return waitFor(
+    async () => {
+      const r = await row(n);
+      return r && r.status !== "active" ? r : r?.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
+    },
+    30_000,
+    "the review gate",
+  );
 }
 
 /** Someone pushes a commit on top of `parent` to the story's branch, with src/calc.js as `content`. */
@@ -136,11 +165,21 @@ function push(branch: string, parent: string, content: string): string {
   return sha;
 }
 
-function pullRequestPayload(action: "synchronize" | "closed", s: Row, head: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function pullRequestPayload(
+  action: "synchronize" | "closed",
+  s: Row,
+  head: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const p = githubExample<Record<string, unknown> & { pull_request: Record<string, unknown> }>("pull_request", action);
   const pr = github.fake.pulls.find((x) => x.number === s.pull_request);
   p.number = s.pull_request;
-  Object.assign(p.pull_request, { number: s.pull_request, body: pr?.body, merged: false, head: { ...(p.pull_request.head as object), ref: s.branch, sha: head } });
+  Object.assign(p.pull_request, {
+    number: s.pull_request,
+    body: pr?.body,
+    merged: false,
+    head: { ...(p.pull_request.head as object), ref: s.branch, sha: head },
+  });
   p.repository = repository();
   p.installation = { id: 9 };
   p.sender = { login: "octocat", type: "User" };
@@ -168,7 +207,11 @@ describe("the story's PR through GitHub's events", () => {
   it("re-running the review gate publishes nothing new and reviews nothing twice", { timeout: 30_000 }, async () => {
     const commits = github.fake.count("POST", /\/git\/commits$/);
     await applyEvent(deps, s.id, { type: "RECYCLE", by: "maintainer", feedback: "same again" });
-    for (const event of [{ type: "BUILD_DONE", by: "wave", filesChanged: 1 }, { type: "VERIFY_PASSED", by: "wave" }, { type: "SAFETY_PASSED", by: "wave", score: 0.95 }] as const) {
+    for (const event of [
+      { type: "BUILD_DONE", by: "wave", filesChanged: 1 },
+      { type: "VERIFY_PASSED", by: "wave" },
+      { type: "SAFETY_PASSED", by: "wave", score: 0.95 },
+    ] as const) {
       await waitFor(() => gateIdle(s.id), 20_000, "the gate queue");
       await applyEvent(deps, s.id, event);
     }
@@ -194,8 +237,14 @@ describe("the story's PR through GitHub's events", () => {
   it("re-scores a head someone else pushed and moves the checks to it", { timeout: 30_000 }, async () => {
     const theirs = push(s.branch ?? "", head, "export function add(a, b) {\n  return b + a;\n}\n");
     await app.send("pull_request", pullRequestPayload("synchronize", s, theirs, { before: head, after: theirs }));
-    await waitFor(async () => (await row(41))?.head_sha === theirs && (await settled(s.id)) && latest(theirs, "wave/budget") !== undefined, 20_000, "checks on the new head");
-    const verdicts = (await app.pool.query(`SELECT score, decision FROM safety_verdicts WHERE story_id = $1 AND subject_kind = 'diff' ORDER BY id`, [s.id])).rows;
+    await waitFor(
+      async () => (await row(41))?.head_sha === theirs && (await settled(s.id)) && latest(theirs, "wave/budget") !== undefined,
+      20_000,
+      "checks on the new head",
+    );
+    const verdicts = (
+      await app.pool.query(`SELECT score, decision FROM safety_verdicts WHERE story_id = $1 AND subject_kind = 'diff' ORDER BY id`, [s.id])
+    ).rows;
     expect(verdicts).toHaveLength(2);
     expect(verdicts[1]).toMatchObject({ decision: "allow" });
     expect(latest(theirs, "wave/gates")).toMatchObject({ conclusion: "action_required" });
@@ -203,22 +252,34 @@ describe("the story's PR through GitHub's events", () => {
     head = theirs;
   });
 
-  it("after the approval turns wave/gates green and takes the PR out of draft; a later push withdraws it", { timeout: 30_000 }, async () => {
-    await applyEvent(deps, s.id, { type: "APPROVE", by: "maintainer" });
-    await waitFor(async () => (await settled(s.id)) && latest(head, "wave/gates")?.conclusion === "success", 20_000, "wave/gates success");
-    expect(github.fake.pulls[0]?.draft).toBe(false);
-    console.log(`GitHub requests up to the approval's checks: ${github.requests().length}`);
+  it(
+    "after the approval turns wave/gates green and takes the PR out of draft; a later push withdraws it",
+    { timeout: 30_000 },
+    async () => {
+      await applyEvent(deps, s.id, { type: "APPROVE", by: "maintainer" });
+      await waitFor(
+        async () => (await settled(s.id)) && latest(head, "wave/gates")?.conclusion === "success",
+        20_000,
+        "wave/gates success",
+      );
+      expect(github.fake.pulls[0]?.draft).toBe(false);
+      console.log(`GitHub requests up to the approval's checks: ${github.requests().length}`);
 
-    const later = push(s.branch ?? "", head, "export function add(a, b) {\n  return a + b + 0;\n}\n");
-    await app.send("pull_request", pullRequestPayload("synchronize", s, later, { before: head, after: later }));
-    const held = await waitFor(async () => {
-      const r = await row(41);
-      return r?.status === "held" && (await settled(r.id)) ? r : undefined;
-    }, 20_000, "the story to hold");
-    expect(held.snapshot.context.lastFailure).toContain("after the approval");
-    expect(latest(later, "wave/gates")).toMatchObject({ conclusion: "action_required" });
-    head = later;
-  });
+      const later = push(s.branch ?? "", head, "export function add(a, b) {\n  return a + b + 0;\n}\n");
+      await app.send("pull_request", pullRequestPayload("synchronize", s, later, { before: head, after: later }));
+      const held = await waitFor(
+        async () => {
+          const r = await row(41);
+          return r?.status === "held" && (await settled(r.id)) ? r : undefined;
+        },
+        20_000,
+        "the story to hold",
+      );
+      expect(held.snapshot.context.lastFailure).toContain("after the approval");
+      expect(latest(later, "wave/gates")).toMatchObject({ conclusion: "action_required" });
+      head = later;
+    },
+  );
 
   it("closed without merging kills the story and fails wave/gates", { timeout: 30_000 }, async () => {
     await app.send("pull_request", pullRequestPayload("closed", s, head));
@@ -229,7 +290,10 @@ describe("the story's PR through GitHub's events", () => {
 
   it("holds with the conflicting paths named when the base moved under the change", { timeout: 60_000 }, async () => {
     const files = Object.fromEntries([...github.fake.filesOf(github.baseSha)].map(([p, f]) => [p, { content: f.content, mode: f.mode }]));
-    github.fake.refs.set("refs/heads/main", github.fake.commit({ ...files, "src/calc.js": { content: "export const add = (a, b) => a + b;\n" } }, [github.baseSha]));
+    github.fake.refs.set(
+      "refs/heads/main",
+      github.fake.commit({ ...files, "src/calc.js": { content: "export const add = (a, b) => a + b;\n" } }, [github.baseSha]),
+    );
     const conflicted = await toReview(42);
     expect(conflicted.status).toBe("held");
     expect(conflicted.snapshot.context.lastFailure).toContain("src/calc.js");
@@ -260,22 +324,36 @@ describe("issue closed and PR closed, in every delivery order", () => {
     const s = await toReview(n);
     expect(s.status).toBe("active");
     await applyEvent(deps, s.id, { type: "APPROVE", by: "maintainer" });
-    await waitFor(async () => (await settled(s.id)) && latest(s.head_sha ?? "", "wave/gates")?.conclusion === "success", 20_000, "wave/gates success");
+    await waitFor(
+      async () => (await settled(s.id)) && latest(s.head_sha ?? "", "wave/gates")?.conclusion === "success",
+      20_000,
+      "wave/gates success",
+    );
     return s;
   }
-  const merge = (s: Row) => Object.assign(github.fake.pulls.find((p) => p.number === s.pull_request) ?? {}, { state: "closed", merged: true });
-  const closeUnmerged = (s: Row) => Object.assign(github.fake.pulls.find((p) => p.number === s.pull_request) ?? {}, { state: "closed", merged: false });
+  const merge = (s: Row) =>
+    Object.assign(github.fake.pulls.find((p) => p.number === s.pull_request) ?? {}, { state: "closed", merged: true });
+  const closeUnmerged = (s: Row) =>
+    Object.assign(github.fake.pulls.find((p) => p.number === s.pull_request) ?? {}, { state: "closed", merged: false });
   const mergedPayload = (s: Row) => {
     const p = pullRequestPayload("closed", s, s.head_sha ?? "");
     Object.assign(p.pull_request as object, { merged: true });
     return p;
   };
   const final = (n: number, status: string) =>
-    waitFor(async () => {
-      const r = await row(n);
-      return r?.status === status && (await settled(r.id)) ? r : undefined;
-    }, 20_000, `story #${n} ${status}`);
-  const audit = async (id: string) => (await app.pool.query(`SELECT event, to_state FROM audit_events WHERE story_id = $1 ORDER BY id`, [id])).rows as { event: string; to_state: string }[];
+    waitFor(
+      async () => {
+        const r = await row(n);
+        return r?.status === status && (await settled(r.id)) ? r : undefined;
+      },
+      20_000,
+      `story #${n} ${status}`,
+    );
+  const audit = async (id: string) =>
+    (await app.pool.query(`SELECT event, to_state FROM audit_events WHERE story_id = $1 ORDER BY id`, [id])).rows as {
+      event: string;
+      to_state: string;
+    }[];
 
   async function expectDone(s: Row, n: number) {
     const done = await final(n, "done");
@@ -291,7 +369,11 @@ describe("issue closed and PR closed, in every delivery order", () => {
     await app.send("issues", issueClosed(43));
     await expectDone(s, 43);
     await app.send("pull_request", mergedPayload(s));
-    await waitFor(async () => (await audit(s.id)).filter((a) => a.event === "PR_MERGED").length === 2 && (await settled(s.id)), 20_000, "the late PR event");
+    await waitFor(
+      async () => (await audit(s.id)).filter((a) => a.event === "PR_MERGED").length === 2 && (await settled(s.id)),
+      20_000,
+      "the late PR event",
+    );
     await expectDone(s, 43);
     expect((await audit(s.id)).filter((a) => a.to_state === "done")).toHaveLength(2); // one transition, then the ignored repeat
   });
@@ -302,23 +384,31 @@ describe("issue closed and PR closed, in every delivery order", () => {
     await app.send("pull_request", mergedPayload(s));
     await expectDone(s, 44);
     await app.send("issues", issueClosed(44));
-    await waitFor(async () => (await app.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`)).rows[0].n === 0, 20_000, "issues.closed processed");
+    await waitFor(
+      async () => (await app.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`)).rows[0].n === 0,
+      20_000,
+      "issues.closed processed",
+    );
     await expectDone(s, 44);
   });
 
-  it("issues.closed read the PR still open, then the merge arrived: the kill is corrected to done and audited", { timeout: 90_000 }, async () => {
-    const s = await approved(45);
-    await app.send("issues", issueClosed(45));
-    const killed = await final(45, "killed");
-    expect(killed.snapshot.context).toMatchObject({ killed: { reason: "issue closed" } });
-    merge(s);
-    await app.send("pull_request", mergedPayload(s));
-    await expectDone(s, 45);
-    expect((await audit(s.id)).slice(-2)).toEqual([
-      { event: "ISSUE_CLOSED", to_state: "killed" },
-      { event: "PR_MERGED", to_state: "done" },
-    ]);
-  });
+  it(
+    "issues.closed read the PR still open, then the merge arrived: the kill is corrected to done and audited",
+    { timeout: 90_000 },
+    async () => {
+      const s = await approved(45);
+      await app.send("issues", issueClosed(45));
+      const killed = await final(45, "killed");
+      expect(killed.snapshot.context).toMatchObject({ killed: { reason: "issue closed" } });
+      merge(s);
+      await app.send("pull_request", mergedPayload(s));
+      await expectDone(s, 45);
+      expect((await audit(s.id)).slice(-2)).toEqual([
+        { event: "ISSUE_CLOSED", to_state: "killed" },
+        { event: "PR_MERGED", to_state: "done" },
+      ]);
+    },
+  );
 
   it("closed without merging, in either order: killed, wave/gates failure", { timeout: 120_000 }, async () => {
     const a = await approved(46);
@@ -331,7 +421,10 @@ describe("issue closed and PR closed, in every delivery order", () => {
     await app.send("issues", issueClosed(47));
     await final(47, "killed");
     await app.send("pull_request", pullRequestPayload("closed", b, b.head_sha ?? ""));
-    for (const [s, n, reason] of [[a, 46, "pull request closed without merging"], [b, 47, "issue closed"]] as const) {
+    for (const [s, n, reason] of [
+      [a, 46, "pull request closed without merging"],
+      [b, 47, "issue closed"],
+    ] as const) {
       const killed = await final(n, "killed");
       expect(killed.snapshot.context).toMatchObject({ killed: { reason } });
       expect(latest(s.head_sha ?? "", "wave/gates")).toMatchObject({ status: "completed", conclusion: "failure" });

@@ -51,7 +51,10 @@ export async function storyGitHub(options: { config: string; repoDir: string; ta
     server,
     fake,
     baseSha,
-    issue: (n) => ({ comments: server.comments.get(`${OWNER}/${REPO}#${n}`) ?? [], labels: server.labels.get(`${OWNER}/${REPO}#${n}`) ?? new Set() }),
+    issue: (n) => ({
+      comments: server.comments.get(`${OWNER}/${REPO}#${n}`) ?? [],
+      labels: server.labels.get(`${OWNER}/${REPO}#${n}`) ?? new Set(),
+    }),
     requests: () => server.requests.map((r) => `${r.method} ${r.path}`),
     close: () => server.close(),
   };

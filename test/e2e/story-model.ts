@@ -7,7 +7,8 @@ import { reply, textReply, toolUse, type RecordedRequest } from "../support/fake
 export function scriptedModel(request: RecordedRequest): ReturnType<typeof reply> {
   const body = request.body;
   const tools = (body?.tools ?? []).map((t) => ("name" in t ? t.name : ""));
-  if (tools.includes(scorerToolName)) return reply([toolUse(scorerToolName, { score: 0.96, violations: [], risks: [], reasoning: "A small, in-scope change." })]);
+  if (tools.includes(scorerToolName))
+    return reply([toolUse(scorerToolName, { score: 0.96, violations: [], risks: [], reasoning: "A small, in-scope change." })]);
   if (tools.includes("submit_plan")) return reply([toolUse("submit_plan", calcPlan)]);
   if (tools.includes(SUBMIT_REVIEW_TOOL)) {
     return reply([
@@ -25,6 +26,12 @@ export function scriptedModel(request: RecordedRequest): ReturnType<typeof reply
   const last = body?.messages.at(-1);
   const answeredTool = Array.isArray(last?.content) && last.content.some((c) => c.type === "tool_result");
   if (answeredTool) return textReply("Changed add() in src/calc.js.");
-  return reply([toolUse("str_replace_based_edit_tool", { command: "str_replace", path: "/workspace/src/calc.js", old_str: "return a - b;", new_str: "return a + b;" })]);
+  return reply([
+    toolUse("str_replace_based_edit_tool", {
+      command: "str_replace",
+      path: "/workspace/src/calc.js",
+      old_str: "return a - b;",
+      new_str: "return a + b;",
+    }),
+  ]);
 }
-

@@ -49,7 +49,10 @@ function connectTo(target: string): Promise<string> {
 beforeAll(async () => {
   registry = await listen("registry");
   other = await listen("other");
-  proxy = await startEgressProxy({ registries: { npm: `http://${hostOf(registry)}/base` }, auth: { [hostOf(registry)]: "Bearer registry-secret", [hostOf(other)]: "Bearer other-secret" } });
+  proxy = await startEgressProxy({
+    registries: { npm: `http://${hostOf(registry)}/base` },
+    auth: { [hostOf(registry)]: "Bearer registry-secret", [hostOf(other)]: "Bearer other-secret" },
+  });
 });
 afterAll(async () => {
   await proxy.close();
@@ -62,7 +65,14 @@ describe("the egress proxy", () => {
     const res = await get("/r/npm/wave-fx-pad/-/wave-fx-pad-1.0.0.tgz?x=1", { authorization: "Bearer from-the-sandbox" });
     expect(res).toEqual({ status: 200, body: "registry:/base/wave-fx-pad/-/wave-fx-pad-1.0.0.tgz?x=1" });
     expect(seen.at(-1)?.headers.authorization).toBe("Bearer registry-secret");
-    expect(proxy.log.at(-1)).toMatchObject({ mode: "registry", host: hostOf(registry), allowed: true, authenticated: true, status: 200, path: "/base/wave-fx-pad/-/wave-fx-pad-1.0.0.tgz" });
+    expect(proxy.log.at(-1)).toMatchObject({
+      mode: "registry",
+      host: hostOf(registry),
+      allowed: true,
+      authenticated: true,
+      status: 200,
+      path: "/base/wave-fx-pad/-/wave-fx-pad-1.0.0.tgz",
+    });
   });
 
   it("lets an absolute-URI request through only to a registry's host, and never hands another host's token out", async () => {

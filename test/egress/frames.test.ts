@@ -4,7 +4,11 @@ import { FRAME, FrameReader, MAX_FRAME_PAYLOAD, encodeFrame } from "../../src/eg
 
 describe("the egress channel's frames", () => {
   it("come out as they went in, however the stream is cut into chunks", () => {
-    const frameArb = fc.record({ type: fc.constantFrom(FRAME.open, FRAME.data, FRAME.end, FRAME.close), id: fc.nat({ max: 2 ** 32 - 1 }), payload: fc.uint8Array({ maxLength: 300 }) });
+    const frameArb = fc.record({
+      type: fc.constantFrom(FRAME.open, FRAME.data, FRAME.end, FRAME.close),
+      id: fc.nat({ max: 2 ** 32 - 1 }),
+      payload: fc.uint8Array({ maxLength: 300 }),
+    });
     fc.assert(
       fc.property(fc.array(frameArb, { maxLength: 20 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1 }), (frames, cuts) => {
         const bytes = Buffer.concat(frames.map((f) => encodeFrame(f.type, f.id, Buffer.from(f.payload))));

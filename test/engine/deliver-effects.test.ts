@@ -41,7 +41,14 @@ describe("deliverEffects", () => {
       owner: "octo-org",
       repo: "app",
       startedBy: "alice",
-      story: { title: "t", body: "", acceptanceCriteria: [], domains: [], issueNumber: n, url: `https://github.com/octo-org/app/issues/${n}` },
+      story: {
+        title: "t",
+        body: "",
+        acceptanceCriteria: [],
+        domains: [],
+        issueNumber: n,
+        url: `https://github.com/octo-org/app/issues/${n}`,
+      },
       config: defaultConfig(),
       orgStopped: null,
       deliveryId: `d${n}`,
@@ -51,21 +58,51 @@ describe("deliverEffects", () => {
   }
   const fields = (status: number, githubMessage: string, route: string) => ({ status, githubMessage, route, requestId: undefined });
   const rows = async (id: string) =>
-    (await pool.query(`SELECT effect->>'kind' AS kind, delivered_at IS NOT NULL AS delivered, failed_at IS NOT NULL AS failed, last_error FROM outbox WHERE story_id = $1 ORDER BY id`, [id])).rows;
+    (
+      await pool.query(
+        `SELECT effect->>'kind' AS kind, delivered_at IS NOT NULL AS delivered, failed_at IS NOT NULL AS failed, last_error FROM outbox WHERE story_id = $1 ORDER BY id`,
+        [id],
+      )
+    ).rows;
 
   it("dead-letters a permanent refusal with GitHub's words, delivers the rest, and shows the refusal on the next render", async () => {
     const id = await story(1);
     await pool.query(`UPDATE outbox SET delivered_at = now() WHERE story_id = $1`, [id]);
     let locked = true;
     const port = fakeGitHubPort({
-      ensureStatusComment: () => (locked ? new GitHubError("refused", fields(403, "Unable to create comment because issue is locked.", "POST /repos/octo-org/app/issues/1/comments")) : undefined),
-      react: () => new GitHubPermissionMissing("Issues: read and write", fields(403, "Resource not accessible by integration", "POST /repos/octo-org/app/issues/comments/9/reactions")),
+      ensureStatusComment: () =>
+        locked
+          ? new GitHubError(
+              "refused",
+              fields(403, "Unable to create comment because issue is locked.", "POST /repos/octo-org/app/issues/1/comments"),
+            )
+          : undefined,
+      react: () =>
+        new GitHubPermissionMissing(
+          "Issues: read and write",
+          fields(403, "Resource not accessible by integration", "POST /repos/octo-org/app/issues/comments/9/reactions"),
+        ),
     });
-    await addEffects(pool as never, id, [{ kind: "sync-issue" }, { kind: "reply", issueNumber: 1, key: "k1", body: "hello" }, { kind: "sync-checks" }]);
-    const ports = { github: { forInstallation: async () => ({}) as GitHubClient }, sandbox: { stopStory: async () => undefined }, facts: { extras: async () => ({}) }, port: () => port };
+    await addEffects(pool as never, id, [
+      { kind: "sync-issue" },
+      { kind: "reply", issueNumber: 1, key: "k1", body: "hello" },
+      { kind: "sync-checks" },
+    ]);
+    const ports = {
+      github: { forInstallation: async () => ({}) as GitHubClient },
+      sandbox: { stopStory: async () => undefined },
+      facts: { extras: async () => ({}) },
+      port: () => port,
+    };
     expect(await deliverEffects(deps, ports, id)).toBe(2);
     expect(await rows(id).then((r) => r.slice(-3))).toEqual([
-      { kind: "sync-issue", delivered: false, failed: true, last_error: "could not update the status comment or labels: 403 Unable to create comment because issue is locked. (POST /repos/octo-org/app/issues/1/comments)" },
+      {
+        kind: "sync-issue",
+        delivered: false,
+        failed: true,
+        last_error:
+          "could not update the status comment or labels: 403 Unable to create comment because issue is locked. (POST /repos/octo-org/app/issues/1/comments)",
+      },
       { kind: "reply", delivered: true, failed: false, last_error: null },
       { kind: "sync-checks", delivered: true, failed: false, last_error: null },
     ]);
@@ -80,12 +117,22 @@ describe("deliverEffects", () => {
   it("keeps a transient failure pending without holding back the rows behind it, then fails the job so it retries", async () => {
     const id = await story(2);
     await pool.query(`UPDATE outbox SET delivered_at = now() WHERE story_id = $1`, [id]);
-    const port = fakeGitHubPort({ ensureStatusComment: () => new GitHubError("bad gateway", fields(502, "Bad Gateway", "PATCH /repos/octo-org/app/issues/comments/1")) });
-    await addEffects(pool as never, id, [{ kind: "sync-issue" }, { kind: "stop-sandbox" }, { kind: "reply", issueNumber: 2, key: "k2", body: "hi" }]);
+    const port = fakeGitHubPort({
+      ensureStatusComment: () => new GitHubError("bad gateway", fields(502, "Bad Gateway", "PATCH /repos/octo-org/app/issues/comments/1")),
+    });
+    await addEffects(pool as never, id, [
+      { kind: "sync-issue" },
+      { kind: "stop-sandbox" },
+      { kind: "reply", issueNumber: 2, key: "k2", body: "hi" },
+    ]);
     let dockerUp = false;
     const ports = {
       github: { forInstallation: async () => ({}) as GitHubClient },
-      sandbox: { stopStory: async () => { if (!dockerUp) throw new Error("connect ENOENT /var/run/docker.sock"); } },
+      sandbox: {
+        stopStory: async () => {
+          if (!dockerUp) throw new Error("connect ENOENT /var/run/docker.sock");
+        },
+      },
       facts: { extras: async () => ({}) },
       port: () => port,
     };

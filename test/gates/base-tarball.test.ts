@@ -92,7 +92,9 @@ describe("base tarball", () => {
     github.repos.set("acme/huge", { branch: "main", sha: SHA, tarball: tarball.make });
     const error = await baseTarball(octokit, cache, source("huge", 2)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RepositoryTooLarge);
-    expect((error as Error).message).toMatch(/^The tarball of acme\/huge at ccccccc is more than 2\.\d MB, over the 2 MB cap set by `sandbox\.tarball_mb`\.$/);
+    expect((error as Error).message).toMatch(
+      /^The tarball of acme\/huge at ccccccc is more than 2\.\d MB, over the 2 MB cap set by `sandbox\.tarball_mb`\.$/,
+    );
     expect((error as RepositoryTooLarge).bytes).toBeGreaterThan(2 * MiB);
     // Socket buffers hold a few MiB at most; reading the whole body first would have pulled all 64.
     expect(tarball.state.sent).toBeLessThan(32 * MiB);
@@ -114,7 +116,8 @@ describe("the host's tarball cache", () => {
   it("is bounded by WAVE_CACHE_MAX_MB (8 GiB unset) and refuses a value that is not a whole number of MiB", () => {
     expect(cacheMaxBytes({})).toBe(8192 * MiB);
     expect(cacheMaxBytes({ WAVE_CACHE_MAX_MB: " 64 " })).toBe(64 * MiB);
-    for (const bad of ["0", "-1", "1.5", "64MB", "lots"]) expect(() => cacheMaxBytes({ WAVE_CACHE_MAX_MB: bad })).toThrow(/^WAVE_CACHE_MAX_MB must be a whole number of MiB/);
+    for (const bad of ["0", "-1", "1.5", "64MB", "lots"])
+      expect(() => cacheMaxBytes({ WAVE_CACHE_MAX_MB: bad })).toThrow(/^WAVE_CACHE_MAX_MB must be a whole number of MiB/);
   });
 
   it("is one cache per directory in a process, so concurrent gates share one download", async () => {

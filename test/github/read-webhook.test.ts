@@ -24,7 +24,13 @@ function onWaveBranch(payload: Record<string, unknown>, overrides: { merged?: bo
 describe("readPullRequestEvent", () => {
   it("reads pull_request.closed without merge as closed", () => {
     const payload = onWaveBranch(example("pull_request", "closed"));
-    expect(readPullRequestEvent(payload)).toMatchObject({ kind: "closed", pullNumber: 2, branch: "wave/6-add-a-tool", storyId: "st_6", issueNumber: 6 });
+    expect(readPullRequestEvent(payload)).toMatchObject({
+      kind: "closed",
+      pullNumber: 2,
+      branch: "wave/6-add-a-tool",
+      storyId: "st_6",
+      issueNumber: 6,
+    });
   });
 
   it("reads pull_request.closed with merged: true as merged", () => {
@@ -63,7 +69,14 @@ describe("readPullRequestEvent", () => {
 describe("readCheckRunEvent", () => {
   it("reads check_run.rerequested", () => {
     const payload = example("check_run", "rerequested");
-    expect(readCheckRunEvent(payload)).toEqual({ kind: "rerequested", checkRunId: 4, name: "randscape", headSha: "d6fde92930d4715a2b49857d24b940956b26d2d3", storyId: null, senderLogin: expect.any(String) as string });
+    expect(readCheckRunEvent(payload)).toEqual({
+      kind: "rerequested",
+      checkRunId: 4,
+      name: "randscape",
+      headSha: "d6fde92930d4715a2b49857d24b940956b26d2d3",
+      storyId: null,
+      senderLogin: expect.any(String) as string,
+    });
   });
 
   it("ignores runs of other apps when the app id is given", () => {

@@ -9,7 +9,13 @@ let fake: FakeGitHub;
 beforeEach(() => (fake = new FakeGitHub()));
 afterEach(() => fake.close());
 
-const working: CheckRunPayload = { name: "wave/gates", status: "in_progress", title: "Working on G3 Build", summary: "building", externalId: "st_1" };
+const working: CheckRunPayload = {
+  name: "wave/gates",
+  status: "in_progress",
+  title: "Working on G3 Build",
+  summary: "building",
+  externalId: "st_1",
+};
 const held: CheckRunPayload = {
   name: "wave/gates",
   status: "completed",
@@ -21,7 +27,13 @@ const held: CheckRunPayload = {
 };
 
 function annotations(n: number): CheckAnnotation[] {
-  return Array.from({ length: n }, (_, i) => ({ path: "src/a.ts", start_line: i + 1, end_line: i + 1, annotation_level: "warning", message: `finding ${i}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    path: "src/a.ts",
+    start_line: i + 1,
+    end_line: i + 1,
+    annotation_level: "warning",
+    message: `finding ${i}`,
+  }));
 }
 
 describe("writeCheckRun", () => {
@@ -29,7 +41,14 @@ describe("writeCheckRun", () => {
     const ctx = fake.context();
     const created = await writeCheckRun(ctx, { headSha: SHA, payload: working });
     expect(created.action).toBe("created");
-    expect(fake.requests[0]?.body).toEqual({ name: "wave/gates", head_sha: SHA, status: "in_progress", external_id: "st_1", actions: [], output: { title: "Working on G3 Build", summary: "building" } });
+    expect(fake.requests[0]?.body).toEqual({
+      name: "wave/gates",
+      head_sha: SHA,
+      status: "in_progress",
+      external_id: "st_1",
+      actions: [],
+      output: { title: "Working on G3 Build", summary: "building" },
+    });
 
     const same = await writeCheckRun(ctx, { headSha: SHA, payload: working, stored: created.record });
     expect(same).toEqual({ record: created.record, action: "unchanged", requests: 0 });
@@ -61,7 +80,10 @@ describe("writeCheckRun", () => {
   });
 
   it("sends annotations 50 per request: the rest in follow-up updates", async () => {
-    const result = await writeCheckRun(fake.context(), { headSha: SHA, payload: { ...working, name: "wave/safety", annotations: annotations(120) } });
+    const result = await writeCheckRun(fake.context(), {
+      headSha: SHA,
+      payload: { ...working, name: "wave/safety", annotations: annotations(120) },
+    });
     expect(result.requests).toBe(3);
     const writes = fake.checkRuns.get(result.record.id) ?? [];
     const sizes = writes.map((w) => ((w.output as { annotations?: unknown[] }).annotations ?? []).length);
@@ -72,10 +94,18 @@ describe("writeCheckRun", () => {
   it("creates a new run when the annotations changed, since GitHub appends rather than replaces them", async () => {
     const ctx = fake.context();
     const first = await writeCheckRun(ctx, { headSha: SHA, payload: { ...working, annotations: annotations(2) } });
-    const retitled = await writeCheckRun(ctx, { headSha: SHA, payload: { ...working, title: "other", annotations: annotations(2) }, stored: first.record });
+    const retitled = await writeCheckRun(ctx, {
+      headSha: SHA,
+      payload: { ...working, title: "other", annotations: annotations(2) },
+      stored: first.record,
+    });
     expect(retitled.action).toBe("updated");
     expect(fake.requests[1]?.body).not.toHaveProperty("output.annotations");
-    const changed = await writeCheckRun(ctx, { headSha: SHA, payload: { ...working, annotations: annotations(3) }, stored: retitled.record });
+    const changed = await writeCheckRun(ctx, {
+      headSha: SHA,
+      payload: { ...working, annotations: annotations(3) },
+      stored: retitled.record,
+    });
     expect(changed.action).toBe("created");
   });
 
@@ -83,7 +113,11 @@ describe("writeCheckRun", () => {
     const summary = "x".repeat(70_000);
     await writeCheckRun(fake.context(), {
       headSha: SHA,
-      payload: { ...held, summary, actions: [{ label: "A label far longer than twenty", description: "d".repeat(60), identifier: "approve" }] },
+      payload: {
+        ...held,
+        summary,
+        actions: [{ label: "A label far longer than twenty", description: "d".repeat(60), identifier: "approve" }],
+      },
     });
     const body = fake.requests[0]?.body as { output: { summary: string }; actions: { label: string; description: string }[] };
     expect(body.output.summary.length).toBeLessThanOrEqual(65_535);
@@ -94,10 +128,18 @@ describe("writeCheckRun", () => {
 
   it("refuses what GitHub would reject: four buttons, a long identifier, action_required without a link", async () => {
     const button = { label: "B", description: "d", identifier: "b" };
-    await expect(writeCheckRun(fake.context(), { headSha: SHA, payload: { ...held, actions: [button, button, button, button] } })).rejects.toThrow(/GitHub allows 3/);
-    await expect(writeCheckRun(fake.context(), { headSha: SHA, payload: { ...held, actions: [{ ...button, identifier: "i".repeat(21) }] } })).rejects.toThrow(/1 to 20 characters/);
-    await expect(writeCheckRun(fake.context(), { headSha: SHA, payload: { ...held, detailsUrl: undefined } })).rejects.toThrow(/without a details URL/);
-    await expect(writeCheckRun(fake.context(), { headSha: SHA, payload: { ...working, conclusion: "success" } })).rejects.toThrow(/conclusion goes with status "completed"/);
+    await expect(
+      writeCheckRun(fake.context(), { headSha: SHA, payload: { ...held, actions: [button, button, button, button] } }),
+    ).rejects.toThrow(/GitHub allows 3/);
+    await expect(
+      writeCheckRun(fake.context(), { headSha: SHA, payload: { ...held, actions: [{ ...button, identifier: "i".repeat(21) }] } }),
+    ).rejects.toThrow(/1 to 20 characters/);
+    await expect(writeCheckRun(fake.context(), { headSha: SHA, payload: { ...held, detailsUrl: undefined } })).rejects.toThrow(
+      /without a details URL/,
+    );
+    await expect(writeCheckRun(fake.context(), { headSha: SHA, payload: { ...working, conclusion: "success" } })).rejects.toThrow(
+      /conclusion goes with status "completed"/,
+    );
     expect(fake.requests).toEqual([]);
   });
 });

@@ -105,7 +105,10 @@ describe("intake: GitHub's issues.labeled example, signed and delivered", () => 
     nockInstallation("Codertocat", "Hello-World", { role: "triage" });
     nockIssueWrites();
     // Another login than the other tests': roles are cached for a minute per repository and user.
-    await app.send("issues", labeledPayload((p) => (p.sender = { ...p.sender, login: "triager" })));
+    await app.send(
+      "issues",
+      labeledPayload((p) => (p.sender = { ...p.sender, login: "triager" })),
+    );
     await waitFor(async () => comments.length === 1, 20_000, "refusal comment");
     expect(comments[0]?.body).toMatch(/needs the write role or higher on this repository, and you have the triage role/);
     expect(comments[0]?.body.split("\n")[0]).toMatch(/^@triager WAVE did not start/);
@@ -130,7 +133,10 @@ describe("intake: GitHub's issues.labeled example, signed and delivered", () => 
     await app.send("issues", labeledPayload());
     await waitFor(allDelivered, 20_000, "delivery processed");
     expect(await storyRows()).toHaveLength(0);
-    await app.send("issues", labeledPayload((p) => (p.label.name = "Robot")));
+    await app.send(
+      "issues",
+      labeledPayload((p) => (p.label.name = "Robot")),
+    );
     await waitFor(async () => (await storyRows()).length === 1 && (await allDelivered()), 20_000, "story");
   });
 
@@ -145,7 +151,11 @@ describe("intake: GitHub's issues.labeled example, signed and delivered", () => 
     closed.action = "closed";
     Object.assign(closed.issue, { state: "closed", state_reason: "not_planned", closed_at: new Date().toISOString() });
     await app.send("issues", closed);
-    await waitFor(async () => (await storyRows())[0]?.status === "killed" && (await allDelivered()) && labels.has("wave:killed"), 20_000, "killed");
+    await waitFor(
+      async () => (await storyRows())[0]?.status === "killed" && (await allDelivered()) && labels.has("wave:killed"),
+      20_000,
+      "killed",
+    );
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toMatch(/⛔ killed — issue closed/);
   });
@@ -153,8 +163,14 @@ describe("intake: GitHub's issues.labeled example, signed and delivered", () => 
   it("ignores labels on pull requests and labels added by bots", async () => {
     nockInstallation("Codertocat", "Hello-World");
     nockIssueWrites();
-    await app.send("issues", labeledPayload((p) => Object.assign(p.issue, { pull_request: { url: "x" } })));
-    await app.send("issues", labeledPayload((p) => (p.sender = { login: "renovate[bot]", type: "Bot" })));
+    await app.send(
+      "issues",
+      labeledPayload((p) => Object.assign(p.issue, { pull_request: { url: "x" } })),
+    );
+    await app.send(
+      "issues",
+      labeledPayload((p) => (p.sender = { login: "renovate[bot]", type: "Bot" })),
+    );
     await waitFor(allDelivered, 20_000, "deliveries processed");
     expect(await storyRows()).toHaveLength(0);
     expect(comments).toHaveLength(0);

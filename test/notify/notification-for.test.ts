@@ -3,7 +3,13 @@ import { notifySection } from "../../src/config/sections/notify.js";
 import { notificationFor, routesFor, type TransitionFacts } from "../../src/notify/notification-for.js";
 import { sampleEvents } from "../../src/story/events.js";
 
-const base: Omit<TransitionFacts, "event" | "from" | "to"> = { reason: "r", repository: "o/r", issueNumber: 3, title: "T", url: "https://github.com/o/r/issues/3" };
+const base: Omit<TransitionFacts, "event" | "from" | "to"> = {
+  reason: "r",
+  repository: "o/r",
+  issueNumber: 3,
+  title: "T",
+  url: "https://github.com/o/r/issues/3",
+};
 const facts = (event: TransitionFacts["event"], from: string, to: string): TransitionFacts => ({ ...base, event, from, to });
 
 describe("which transitions are worth a notification", () => {

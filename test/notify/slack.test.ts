@@ -43,13 +43,25 @@ describe("Slack notifications", () => {
     slack = await startSlackReceiver();
     github.configs.set(
       "Codertocat/Hello-World",
-      ["notify:", "  slack:", "    routes:", "      - webhook_env: SLACK_OPS", "        min_severity: warning", "      - webhook_env: SLACK_UNSET", "        events: [killed]"].join("\n"),
+      [
+        "notify:",
+        "  slack:",
+        "    routes:",
+        "      - webhook_env: SLACK_OPS",
+        "        min_severity: warning",
+        "      - webhook_env: SLACK_UNSET",
+        "        events: [killed]",
+      ].join("\n"),
     );
     app = await startTestApp({ githubBaseUrl: github.url });
     const payload = githubExample<Record<string, unknown> & { label: { name: string } }>("issues", "labeled");
     payload.label.name = "wave";
     await app.send("issues", { ...payload, installation: { id: 77 } });
-    storyId = await waitFor(async () => (await app.pool.query(`SELECT id FROM stories WHERE issue_number = 1`)).rows[0]?.id as string | undefined, 30_000, "the story");
+    storyId = await waitFor(
+      async () => (await app.pool.query(`SELECT id FROM stories WHERE issue_number = 1`)).rows[0]?.id as string | undefined,
+      30_000,
+      "the story",
+    );
   });
   afterAll(async () => {
     await app?.stop();
@@ -64,7 +76,11 @@ describe("Slack notifications", () => {
     try {
       await applyEvent(deps, storyId, { type: "HOLD", by: "octo", reason: "waiting for the design review" });
       // Slack is down, yet the status comment follows the hold at once.
-      await waitFor(async () => (github.comments.get("Codertocat/Hello-World#1") ?? [])[0]?.body.includes("waiting for the design review"), 30_000, "the status comment");
+      await waitFor(
+        async () => (github.comments.get("Codertocat/Hello-World#1") ?? [])[0]?.body.includes("waiting for the design review"),
+        30_000,
+        "the status comment",
+      );
       await waitFor(async () => slack.state.attempts >= 1, 20_000, "a first attempt");
       const failed = await app.pool.query(`SELECT attempts, last_error, sent_at FROM notifications WHERE story_id = $1`, [storyId]);
       expect(failed.rows).toHaveLength(1);
@@ -85,13 +101,27 @@ describe("Slack notifications", () => {
       // Kill: two routes match; the one whose secret is not in the environment is recorded, not retried.
       await applyEvent(deps, storyId, { type: "KILL", by: "octo", reason: "superseded by #2" });
       await waitFor(async () => slack.received.length === 2, 30_000, "the kill notification");
-      await waitFor(async () => (await app.pool.query(`SELECT 1 FROM notifications WHERE webhook_env = 'SLACK_UNSET' AND last_error IS NOT NULL`)).rowCount === 1, 10_000, "the unset route recorded");
-      const parked = (await app.pool.query(`SELECT attempts, last_error, next_attempt_at = 'infinity' AS parked FROM notifications WHERE webhook_env = 'SLACK_UNSET'`)).rows[0];
+      await waitFor(
+        async () =>
+          (await app.pool.query(`SELECT 1 FROM notifications WHERE webhook_env = 'SLACK_UNSET' AND last_error IS NOT NULL`)).rowCount === 1,
+        10_000,
+        "the unset route recorded",
+      );
+      const parked = (
+        await app.pool.query(
+          `SELECT attempts, last_error, next_attempt_at = 'infinity' AS parked FROM notifications WHERE webhook_env = 'SLACK_UNSET'`,
+        )
+      ).rows[0];
       expect(parked).toMatchObject({ attempts: 1, parked: true });
       expect(parked.last_error).toMatch(/SLACK_UNSET is not set/);
       // Rate limit: a burst to one webhook goes out at least minGapMs apart.
       const config = notifySection.parse({ slack: { routes: [{ webhook_env: "SLACK_OPS" }] } });
-      for (let i = 0; i < 3; i++) await addNotification(app.pool, { event: "held", severity: "warning", text: `burst ${i}` }, { key: `burst:${i}`, storyId, owner: "Codertocat", repo: "Hello-World", config });
+      for (let i = 0; i < 3; i++)
+        await addNotification(
+          app.pool,
+          { event: "held", severity: "warning", text: `burst ${i}` },
+          { key: `burst:${i}`, storyId, owner: "Codertocat", repo: "Hello-World", config },
+        );
       await waitFor(async () => slack.received.length === 5, 30_000, "the burst");
       const burst = slack.received.slice(2);
       expect(burst.map((m) => m.text)).toEqual(["burst 0", "burst 1", "burst 2"]);

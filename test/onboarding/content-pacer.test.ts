@@ -21,7 +21,10 @@ describe("nextSlot", () => {
         fc.integer({ min: 10, max: 1_000 }),
         fc.integer({ min: 2, max: 5 }),
         (gaps, perShort, shortMs, longFactor) => {
-          const windows = [{ max: perShort, windowMs: shortMs }, { max: perShort * 3, windowMs: shortMs * longFactor * 2 }];
+          const windows = [
+            { max: perShort, windowMs: shortMs },
+            { max: perShort * 3, windowMs: shortMs * longFactor * 2 },
+          ];
           const planned: number[] = [];
           let clock = 0;
           for (const gap of gaps) {

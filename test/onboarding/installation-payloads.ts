@@ -27,8 +27,18 @@ export function repositoriesAdded(): InstallationEvent {
 }
 
 /** Makes the fake GitHub know every repository an event names (archived when `archived` says so). */
-export function knowRepositories(github: FakeGitHub, event: InstallationEvent, archived: (fullName: string) => boolean = () => false): void {
+export function knowRepositories(
+  github: FakeGitHub,
+  event: InstallationEvent,
+  archived: (fullName: string) => boolean = () => false,
+): void {
   for (const r of [...(event.repositories ?? []), ...(event.repositories_added ?? [])]) {
-    github.installationRepos.set(r.full_name, { id: r.id, name: r.name, full_name: r.full_name, node_id: r.node_id, archived: archived(r.full_name) });
+    github.installationRepos.set(r.full_name, {
+      id: r.id,
+      name: r.name,
+      full_name: r.full_name,
+      node_id: r.node_id,
+      archived: archived(r.full_name),
+    });
   }
 }

@@ -27,7 +27,14 @@ async function story(installationId: number, repoId: number, owner: string, repo
     owner,
     repo,
     startedBy: "alice",
-    story: { title: "t", body: "", acceptanceCriteria: [], domains: [], issueNumber, url: `https://github.com/${owner}/${repo}/issues/${issueNumber}` },
+    story: {
+      title: "t",
+      body: "",
+      acceptanceCriteria: [],
+      domains: [],
+      issueNumber,
+      url: `https://github.com/${owner}/${repo}/issues/${issueNumber}`,
+    },
     config: defaultConfig(),
     orgStopped: null,
     deliveryId: `create-${issueNumber}`,
@@ -36,14 +43,24 @@ async function story(installationId: number, repoId: number, owner: string, repo
   return created.id;
 }
 async function settled(): Promise<void> {
-  await waitFor(async () => {
-    const pending = await app.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`);
-    const deliveries = await app.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`);
-    return pending.rows[0].n === 0 && deliveries.rows[0].n === 0;
-  }, 90_000, "deliveries processed and effects delivered");
+  await waitFor(
+    async () => {
+      const pending = await app.pool.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`);
+      const deliveries = await app.pool.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE processed_at IS NULL`);
+      return pending.rows[0].n === 0 && deliveries.rows[0].n === 0;
+    },
+    90_000,
+    "deliveries processed and effects delivered",
+  );
 }
 async function processed(deliveryId: string): Promise<string> {
-  return waitFor(async () => (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId])).rows[0]?.outcome as string | undefined, 30_000, deliveryId);
+  return waitFor(
+    async () =>
+      (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId]))
+        .rows[0]?.outcome as string | undefined,
+    30_000,
+    deliveryId,
+  );
 }
 async function state(id: string): Promise<{ status: string; holds: Record<string, unknown> }> {
   const row = (await app.pool.query(`SELECT status, snapshot FROM stories WHERE id = $1`, [id])).rows[0];
@@ -80,7 +97,10 @@ describe("leaving: suspend, unsuspend, repositories removed, uninstall", () => {
     expect(await processed("suspend-1")).toBe(`installation ${suspend.installation.id} suspended: 2 of 2 live stories held`);
     await settled();
     expect(await state(a)).toMatchObject({ status: "held", holds: { installation: { by: suspend.installation.account.login } } });
-    expect((await state(b)).holds).toMatchObject({ installation: expect.anything(), people: [{ by: "bob", reason: "waiting for the design" }] });
+    expect((await state(b)).holds).toMatchObject({
+      installation: expect.anything(),
+      people: [{ by: "bob", reason: "waiting for the design" }],
+    });
     expect((await state(other)).status).toBe("active");
     expect(stopped).toEqual(expect.arrayContaining([a, b]));
     expect(stopped).not.toContain(other);
@@ -94,7 +114,9 @@ describe("leaving: suspend, unsuspend, repositories removed, uninstall", () => {
 
     const unsuspend = githubExample("installation", "unsuspend");
     await app.send("installation", unsuspend, "unsuspend-1");
-    expect(await processed("unsuspend-1")).toBe(`installation ${suspend.installation.id} unsuspended: 0 of 2 live stories resumed, 0 onboardings queued again`);
+    expect(await processed("unsuspend-1")).toBe(
+      `installation ${suspend.installation.id} unsuspended: 0 of 2 live stories resumed, 0 onboardings queued again`,
+    );
     await settled();
     // The suspension's hold is gone; the people's holds stay, each with its own release.
     expect((await state(a)).holds).toEqual({ people: [{ by: "carol", reason: "me too" }] });
@@ -120,7 +142,10 @@ describe("leaving: suspend, unsuspend, repositories removed, uninstall", () => {
   });
 
   it("a removed repository's stories are killed, then the uninstall kills the rest; no GitHub request after either", async () => {
-    const removed = githubExample<{ installation: { id: number; account: { login: string } }; repositories_removed: { id: number; name: string }[] }>("installation_repositories", "removed");
+    const removed = githubExample<{
+      installation: { id: number; account: { login: string } };
+      repositories_removed: { id: number; name: string }[];
+    }>("installation_repositories", "removed");
     const owner = removed.installation.account.login;
     const [gone] = removed.repositories_removed;
     if (!gone) throw new Error("example removes no repository");
@@ -143,6 +168,8 @@ describe("leaving: suspend, unsuspend, repositories removed, uninstall", () => {
     expect((await state(elsewhere)).status).toBe("killed");
     expect(stopped).toContain(elsewhere);
     expect(requestsFor(owner, before)).toEqual([]);
-    expect(github.requests.slice(before).filter((r) => r.path === `/app/installations/${removed.installation.id}/access_tokens`)).toEqual([]);
+    expect(github.requests.slice(before).filter((r) => r.path === `/app/installations/${removed.installation.id}/access_tokens`)).toEqual(
+      [],
+    );
   });
 });

@@ -15,16 +15,33 @@ let github: FakeGitHub;
 const LABELS = waveLabels("wave").map((l) => l.name);
 
 async function processed(deliveryId: string): Promise<string> {
-  return waitFor(async () => (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId])).rows[0]?.outcome as string | undefined, 30_000, `delivery ${deliveryId}`);
+  return waitFor(
+    async () =>
+      (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1 AND processed_at IS NOT NULL`, [deliveryId]))
+        .rows[0]?.outcome as string | undefined,
+    30_000,
+    `delivery ${deliveryId}`,
+  );
 }
 async function allOnboarded(): Promise<{ repo: string; outcome: string }[]> {
-  return waitFor(async () => {
-    const rows = (await app.pool.query(`SELECT owner || '/' || repo AS repo, outcome, done_at FROM wave_onboarding ORDER BY repo`)).rows;
-    return rows.length > 0 && rows.every((r) => r.done_at) ? (rows as { repo: string; outcome: string }[]) : undefined;
-  }, 30_000, "every repository onboarded");
+  return waitFor(
+    async () => {
+      const rows = (await app.pool.query(`SELECT owner || '/' || repo AS repo, outcome, done_at FROM wave_onboarding ORDER BY repo`)).rows;
+      return rows.length > 0 && rows.every((r) => r.done_at) ? (rows as { repo: string; outcome: string }[]) : undefined;
+    },
+    30_000,
+    "every repository onboarded",
+  );
 }
 const graphqlFor = (fullName: string) =>
-  github.requests.filter((r) => r.path === "/graphql" && JSON.stringify((r.body as { variables?: unknown }).variables ?? {}).includes(`"${fullName.split("/")[1]}"`) || (r.path === "/graphql" && String((r.body as { variables?: Record<string, string> }).variables?.repositoryId) === github.installationRepos.get(fullName)?.node_id));
+  github.requests.filter(
+    (r) =>
+      (r.path === "/graphql" &&
+        JSON.stringify((r.body as { variables?: unknown }).variables ?? {}).includes(`"${fullName.split("/")[1]}"`)) ||
+      (r.path === "/graphql" &&
+        String((r.body as { variables?: Record<string, string> }).variables?.repositoryId) ===
+          github.installationRepos.get(fullName)?.node_id),
+  );
 
 beforeAll(async () => {
   github = await startFakeGitHub();
@@ -94,7 +111,11 @@ describe("onboarding an installation", () => {
     const rows = await allOnboarded();
     expect(rows.find((r) => r.repo === `${owner}/old`)?.outcome).toBe("skipped: archived");
     expect(rows.find((r) => r.repo === `${owner}/partly`)?.outcome).toBe("labelled: created wave:held, wave:killed, wave:done");
-    expect(github.labelCreations.slice(creationsBefore)).toEqual([`${owner}/partly:wave:held`, `${owner}/partly:wave:killed`, `${owner}/partly:wave:done`]);
+    expect(github.labelCreations.slice(creationsBefore)).toEqual([
+      `${owner}/partly:wave:held`,
+      `${owner}/partly:wave:killed`,
+      `${owner}/partly:wave:done`,
+    ]);
     expect(github.repoLabels.get(`${owner}/partly`)?.get("WAVE")).toEqual({ color: "000000", description: "ours" });
     expect(github.repoLabels.get(`${owner}/old`)).toBeUndefined();
     expect(github.undocumented).toEqual([]);

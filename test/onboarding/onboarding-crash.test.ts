@@ -35,7 +35,8 @@ describe("onboarding survives SIGKILL", () => {
     await github.close();
   });
 
-  const done = async () => Number((await client.query(`SELECT count(*)::int AS n FROM wave_onboarding WHERE done_at IS NOT NULL`)).rows[0].n);
+  const done = async () =>
+    Number((await client.query(`SELECT count(*)::int AS n FROM wave_onboarding WHERE done_at IS NOT NULL`)).rows[0].n);
 
   it("resumes without duplicates", { timeout: 180_000 }, async () => {
     const event = installationCreated(29);

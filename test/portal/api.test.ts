@@ -20,7 +20,10 @@ describe("the portal's JSON API", () => {
   const call = async (method: string, template: string, path: string, options: { token?: string; body?: unknown } = {}) => {
     const res = await fetch(`${app.origin}${path}`, {
       method,
-      headers: { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...(options.body ? { "content-type": "application/json" } : {}) },
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body ? { "content-type": "application/json" } : {}),
+      },
       ...(options.body ? { body: JSON.stringify(options.body) } : {}),
     });
     const body = (await res.json()) as Record<string, unknown>;
@@ -50,12 +53,22 @@ describe("the portal's JSON API", () => {
   });
 
   it("pages through exactly the stories the token can read, newest first, with no repeats or gaps", async () => {
-    const expected = (await app.pool.query(`SELECT id FROM stories WHERE repo_id IN ($1, $2) ORDER BY created_at DESC, id DESC`, [FIRST_REPO, FIRST_REPO + 1])).rows.map((r) => r.id as string);
+    const expected = (
+      await app.pool.query(`SELECT id FROM stories WHERE repo_id IN ($1, $2) ORDER BY created_at DESC, id DESC`, [
+        FIRST_REPO,
+        FIRST_REPO + 1,
+      ])
+    ).rows.map((r) => r.id as string);
     expect(expected.length).toBeGreaterThan(80);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: Record<string, unknown> } = await call("GET", "/wave/api/stories", `/wave/api/stories?limit=25${cursor ? `&cursor=${cursor}` : ""}`, { token });
+      const page: { status: number; body: Record<string, unknown> } = await call(
+        "GET",
+        "/wave/api/stories",
+        `/wave/api/stories?limit=25${cursor ? `&cursor=${cursor}` : ""}`,
+        { token },
+      );
       expect(page.status).toBe(200);
       seen.push(...(page.body.stories as { id: string }[]).map((s) => s.id));
       cursor = page.body.next_cursor as string | null;
@@ -87,22 +100,32 @@ describe("the portal's JSON API", () => {
   });
 
   it("shows one story with its timeline and acts on it through the permission matrix", async () => {
-    const active = (await app.pool.query(`SELECT id FROM stories WHERE repo_id = $1 AND status = 'active' ORDER BY created_at DESC LIMIT 1`, [FIRST_REPO])).rows[0].id as string;
+    const active = (
+      await app.pool.query(`SELECT id FROM stories WHERE repo_id = $1 AND status = 'active' ORDER BY created_at DESC LIMIT 1`, [FIRST_REPO])
+    ).rows[0].id as string;
     const hidden = (await app.pool.query(`SELECT id FROM stories WHERE repo_id = $1 LIMIT 1`, [FIRST_REPO + 2])).rows[0].id as string;
     const detail = await call("GET", "/wave/api/stories/{id}", `/wave/api/stories/${active}`, { token });
     expect(detail.status).toBe(200);
     expect(detail.body.links).toMatchObject({ issue: expect.stringContaining("/acme/repo-0/issues/") });
     expect((await call("GET", "/wave/api/stories/{id}", `/wave/api/stories/${hidden}`, { token })).status).toBe(404);
 
-    const refused = await call("POST", "/wave/api/stories/{id}/{action}", `/wave/api/stories/${active}/hold`, { token: readerToken, body: { reason: "not mine" } });
+    const refused = await call("POST", "/wave/api/stories/{id}/{action}", `/wave/api/stories/${active}/hold`, {
+      token: readerToken,
+      body: { reason: "not mine" },
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.verdict).toBe("refused");
     // Line breaks are folded: a body cannot smuggle a second command in.
-    const held = await call("POST", "/wave/api/stories/{id}/{action}", `/wave/api/stories/${active}/hold`, { token, body: { reason: "wait\n/wave kill gone" } });
+    const held = await call("POST", "/wave/api/stories/{id}/{action}", `/wave/api/stories/${active}/hold`, {
+      token,
+      body: { reason: "wait\n/wave kill gone" },
+    });
     expect(held.status).toBe(200);
     expect(held.body).toEqual({ verdict: "accepted", message: "Done: hold.", done: true });
     expect((await app.pool.query(`SELECT status FROM stories WHERE id = $1`, [active])).rows[0].status).toBe("held");
-    const audit = await app.pool.query(`SELECT actor, detail FROM audit_events WHERE story_id = $1 AND event = 'COMMAND' ORDER BY id`, [active]);
+    const audit = await app.pool.query(`SELECT actor, detail FROM audit_events WHERE story_id = $1 AND event = 'COMMAND' ORDER BY id`, [
+      active,
+    ]);
     expect(audit.rows.map((r) => [r.actor, r.detail.verdict, r.detail.source])).toEqual([
       ["reader", "refused", "portal"],
       ["maintainer", "accepted", "portal"],
@@ -121,10 +144,22 @@ describe("the portal's JSON API", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^wave_stories\{status="killed"\} \d+$/m);
-    for (const name of ["wave_webhook_deliveries", "wave_queue_depth", "wave_gate_duration_seconds_avg", "wave_model_tokens", "wave_model_cost_usd", "wave_sandboxes_running", "wave_sandbox_exec_seconds_avg", "wave_github_requests_total", "wave_github_rate_limit_remaining"]) {
+    for (const name of [
+      "wave_webhook_deliveries",
+      "wave_queue_depth",
+      "wave_gate_duration_seconds_avg",
+      "wave_model_tokens",
+      "wave_model_cost_usd",
+      "wave_sandboxes_running",
+      "wave_sandbox_exec_seconds_avg",
+      "wave_github_requests_total",
+      "wave_github_rate_limit_remaining",
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
-    const counts: Record<string, number> = Object.fromEntries([...text.matchAll(/^wave_stories\{status="(\w+)"\} (\d+)$/gm)].map((m) => [m[1] ?? "", Number(m[2])]));
+    const counts: Record<string, number> = Object.fromEntries(
+      [...text.matchAll(/^wave_stories\{status="(\w+)"\} (\d+)$/gm)].map((m) => [m[1] ?? "", Number(m[2])]),
+    );
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(130);
   });
 });

@@ -20,7 +20,10 @@ describe("/healthz and /readyz", () => {
   let app: AppProcess;
   const get = async (path: string) => {
     const res = await fetch(`http://127.0.0.1:${app.port}${path}`);
-    return { status: res.status, body: (await res.json()) as { status: string; reason?: string; checks?: { name: string; ok: boolean }[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { status: string; reason?: string; checks?: { name: string; ok: boolean }[] },
+    };
   };
 
   beforeAll(async () => {
@@ -39,17 +42,29 @@ describe("/healthz and /readyz", () => {
   });
 
   it("turns 503 with the reason when Postgres stops, and back to 200 when it returns", { timeout: 180_000 }, async () => {
-    const ready = await waitFor(async () => {
-      const r = await get("/readyz");
-      return r.status === 200 ? r : null;
-    }, 60_000, "the app to be ready");
-    expect(ready.body.checks?.map((c) => [c.name, c.ok])).toEqual([["database", true], ["queue", true], ["sandbox", true]]);
+    const ready = await waitFor(
+      async () => {
+        const r = await get("/readyz");
+        return r.status === 200 ? r : null;
+      },
+      60_000,
+      "the app to be ready",
+    );
+    expect(ready.body.checks?.map((c) => [c.name, c.ok])).toEqual([
+      ["database", true],
+      ["queue", true],
+      ["sandbox", true],
+    ]);
 
     await db.stop();
-    const down = await waitFor(async () => {
-      const r = await get("/readyz");
-      return r.status === 503 ? r : null;
-    }, 30_000, "/readyz to report the database down");
+    const down = await waitFor(
+      async () => {
+        const r = await get("/readyz");
+        return r.status === 503 ? r : null;
+      },
+      30_000,
+      "/readyz to report the database down",
+    );
     expect(down.body.status).toBe("not ready");
     expect(down.body.reason).toMatch(/^database: /);
     expect(down.body.checks?.find((c) => c.name === "database")?.ok).toBe(false);

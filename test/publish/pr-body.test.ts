@@ -32,7 +32,11 @@ describe("renderPullRequestBody", () => {
   });
 
   it("says when safety has not scored yet and when a list is empty", () => {
-    const body = renderPullRequestBody({ ...input, safety: { score: null, verdict: "pending" }, plan: { ...input.plan, acceptanceCriteria: [] } });
+    const body = renderPullRequestBody({
+      ...input,
+      safety: { score: null, verdict: "pending" },
+      plan: { ...input.plan, acceptanceCriteria: [] },
+    });
     expect(body).toContain("**Safety:** pending (score not scored yet)");
     expect(body).toContain("_none_");
   });

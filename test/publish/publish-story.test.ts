@@ -21,7 +21,14 @@ function change(): ChangedFile[] {
     { path: "assets/logo.png", status: "added", mode: "100644", content: PNG, binary: true },
     { path: "docs/legacy.txt", status: "modified", mode: "100644", content: LATIN1, binary: false },
     { path: "gone.txt", status: "deleted", binary: false },
-    { path: "new-name.txt", previousPath: "old-name.txt", status: "renamed", mode: "100644", content: Buffer.from("moved\n"), binary: false },
+    {
+      path: "new-name.txt",
+      previousPath: "old-name.txt",
+      status: "renamed",
+      mode: "100644",
+      content: Buffer.from("moved\n"),
+      binary: false,
+    },
     { path: "link", status: "added", mode: "120000", content: Buffer.from("src/a.ts"), binary: false },
     { path: "scripts/run.sh", status: "modified", mode: "100644", content: Buffer.from("#!/bin/sh\n"), binary: false },
   ];
@@ -65,7 +72,16 @@ describe("publishStory", () => {
     expect(fake.commits.get(result.change.commitSha)?.message).toContain("Wave-Story: st_6");
 
     const files = fake.filesOf(result.change.commitSha);
-    expect([...files.keys()].sort()).toEqual(["README.md", "assets/logo.png", "bin/tool", "docs/legacy.txt", "link", "new-name.txt", "scripts/run.sh", "src/a.ts"]);
+    expect([...files.keys()].sort()).toEqual([
+      "README.md",
+      "assets/logo.png",
+      "bin/tool",
+      "docs/legacy.txt",
+      "link",
+      "new-name.txt",
+      "scripts/run.sh",
+      "src/a.ts",
+    ]);
     expect(files.get("assets/logo.png")?.content.equals(PNG)).toBe(true);
     expect(files.get("docs/legacy.txt")?.content.equals(LATIN1)).toBe(true);
     expect(files.get("bin/tool")?.mode).toBe("100755");
@@ -182,7 +198,9 @@ describe("publishStory", () => {
   });
 
   it("falls back to comparing trees when the base changed 300 files or more", async () => {
-    const files: Record<string, { content: string | Buffer; mode: "100644" }> = Object.fromEntries([...fake.filesOf(planBase)].map(([path, f]) => [path, { content: f.content, mode: f.mode as "100644" }]));
+    const files: Record<string, { content: string | Buffer; mode: "100644" }> = Object.fromEntries(
+      [...fake.filesOf(planBase)].map(([path, f]) => [path, { content: f.content, mode: f.mode as "100644" }]),
+    );
     for (let i = 0; i < 320; i++) files[`gen/${i}.txt`] = { content: `${i}\n`, mode: "100644" };
     const clean = fake.commit(files, [planBase]);
     fake.refs.set("refs/heads/main", clean);
@@ -206,7 +224,13 @@ describe("publishStory", () => {
 
   it("waits out a secondary rate limit's retry-after, then succeeds", async () => {
     const waits: number[] = [];
-    fake.failOnce("POST", /\/git\/blobs$/, 403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, { "retry-after": "7" });
+    fake.failOnce(
+      "POST",
+      /\/git\/blobs$/,
+      403,
+      { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
+      { "retry-after": "7" },
+    );
     const result = await publishChange(fake.context({ sleep: async (ms) => void waits.push(ms) }), input());
     expect(result.outcome).toBe("created");
     expect(waits).toEqual([7000]);
@@ -215,7 +239,9 @@ describe("publishStory", () => {
   it("gives up with GitHubRateLimited when retry-after is longer than a job should sleep", async () => {
     const waits: number[] = [];
     fake.failOnce("POST", /\/git\/blobs$/, 429, { message: "Too many requests" }, { "retry-after": "900" });
-    const error = await publishChange(fake.context({ sleep: async (ms) => void waits.push(ms), maxWaitSeconds: 60 }), input()).catch((e: unknown) => e);
+    const error = await publishChange(fake.context({ sleep: async (ms) => void waits.push(ms), maxWaitSeconds: 60 }), input()).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(GitHubRateLimited);
     expect((error as GitHubRateLimited).retryAfterSeconds).toBe(900);
     expect(waits).toEqual([]);
@@ -238,7 +264,9 @@ describe("publishStory", () => {
   });
 
   it("refuses a change that changes nothing against the base", async () => {
-    const same: ChangedFile[] = [{ path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 1;\n"), binary: false }];
+    const same: ChangedFile[] = [
+      { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 1;\n"), binary: false },
+    ];
     await expect(publishChange(fake.context(), input(same))).rejects.toBeInstanceOf(EmptyChange);
     expect(fake.count("POST", /\/git\/commits$/)).toBe(0);
   });
@@ -254,7 +282,9 @@ describe("publishStory", () => {
 
   it("never writes a ref outside refs/heads/wave/", async () => {
     for (const branch of ["main", "refs/heads/main", "wave/../main", "feature/wave/x", "wave/"]) {
-      await expect(publishChange(fake.context(), { ...input(), branch })).rejects.toThrow(/only creates or updates branches under refs\/heads\/wave\//);
+      await expect(publishChange(fake.context(), { ...input(), branch })).rejects.toThrow(
+        /only creates or updates branches under refs\/heads\/wave\//,
+      );
     }
     expect(fake.requests).toEqual([]);
   });

@@ -22,10 +22,30 @@ const details = "https://github.com/octo-org/hello/issues/6#issuecomment-1";
 const gates = (reached: number, state: GateRow["state"]) =>
   GATES.map((gate, i): GateRow => ({ gate, state: i < reached ? "passed" : i === reached ? state : "pending" }));
 const gatesCheck = (standing: StoryStanding, rows: GateRow[]) =>
-  renderGatesCheck({ storyId: "st_6", issueNumber: 6, standing, gates: rows, decisions: [], detailsUrl: details, actions: gateActions(standing) });
+  renderGatesCheck({
+    storyId: "st_6",
+    issueNumber: 6,
+    standing,
+    gates: rows,
+    decisions: [],
+    detailsUrl: details,
+    actions: gateActions(standing),
+  });
 const budget = (spent: number) =>
-  renderBudgetCheck({ storyId: "st_6", capUsd: 5, heldForBudget: false, detailsUrl: details, rows: [{ role: "developer", model: "claude-sonnet-4-5", calls: 9, inputTokens: 90_000, outputTokens: 8_000, costUsd: spent }] });
-const safety: CheckRunPayload = { name: "wave/safety", status: "completed", conclusion: "success", title: "Score 0.93", summary: "No findings." };
+  renderBudgetCheck({
+    storyId: "st_6",
+    capUsd: 5,
+    heldForBudget: false,
+    detailsUrl: details,
+    rows: [{ role: "developer", model: "claude-sonnet-4-5", calls: 9, inputTokens: 90_000, outputTokens: 8_000, costUsd: spent }],
+  });
+const safety: CheckRunPayload = {
+  name: "wave/safety",
+  status: "completed",
+  conclusion: "success",
+  title: "Score 0.93",
+  summary: "No findings.",
+};
 
 /**
  * The GitHub side of a one-iteration story from publish to merge, as the effects
@@ -38,7 +58,14 @@ it("a one-iteration story's publish, checks, review and approval stay within the
   const ctx = fake.context();
   const branch = storyBranch(6, "Add a tool");
   const body = (rows: GateRow[]) =>
-    renderPullRequestBody({ storyId: "st_6", issueNumber: 6, plan: { summary: "s", steps: ["a"], acceptanceCriteria: ["b"] }, gates: rows, budget: { capUsd: 5, rows: [] }, safety: { score: 0.93, verdict: "passed" } });
+    renderPullRequestBody({
+      storyId: "st_6",
+      issueNumber: 6,
+      plan: { summary: "s", steps: ["a"], acceptanceCriteria: ["b"] },
+      gates: rows,
+      budget: { capUsd: 5, rows: [] },
+      safety: { score: 0.93, verdict: "passed" },
+    });
   const stored = new Map<string, CheckRunRecord>();
   const check = async (headSha: string, payload: CheckRunPayload) => {
     const { record } = await writeCheckRun(ctx, { headSha, payload, stored: stored.get(payload.name) });
@@ -65,7 +92,13 @@ it("a one-iteration story's publish, checks, review and approval stay within the
   await check(head, gatesCheck("working", gates(6, "running")));
   await check(head, safety);
   await check(head, budget(0.8));
-  await postReview(ctx, { pullNumber: pullRequest.pullRequest.number, commitId: head, marker: "<!-- wave:review=st_6 -->", body: "Looks right.", comments: [{ path: "src/a.ts", line: 1, body: "nit" }] });
+  await postReview(ctx, {
+    pullNumber: pullRequest.pullRequest.number,
+    commitId: head,
+    marker: "<!-- wave:review=st_6 -->",
+    body: "Looks right.",
+    comments: [{ path: "src/a.ts", line: 1, body: "nit" }],
+  });
   await check(head, gatesCheck("awaiting_approval", gates(6, "awaiting_approval")));
   await check(head, budget(0.9));
   // `/wave approve`: ready for review, checks green, PR body's gate table refreshed.
@@ -77,7 +110,9 @@ it("a one-iteration story's publish, checks, review and approval stay within the
   await check(head, safety);
 
   const total = fake.requests.length;
-  console.log(`GitHub requests, publish (3 files): ${afterPublish}; checks, review, approval and merge: ${total - afterPublish}; total: ${total}`);
+  console.log(
+    `GitHub requests, publish (3 files): ${afterPublish}; checks, review, approval and merge: ${total - afterPublish}; total: ${total}`,
+  );
   expect(afterPublish).toBe(11);
   expect(total).toBeLessThanOrEqual(25);
   expect(fake.count("POST", /\/git\/commits$/)).toBe(1);

@@ -24,8 +24,12 @@ describe("treeEntries", () => {
   });
 
   it("refuses a written file without a blob or a mode", () => {
-    expect(() => treeEntries([{ path: "x", status: "added", mode: "100644", content: Buffer.from(""), binary: false }], new Map())).toThrow(/no blob for x/);
-    expect(() => treeEntries([{ path: "x", status: "added", content: Buffer.from(""), binary: false }], new Map([["x", "1".repeat(40)]]))).toThrow(/no mode for x/);
+    expect(() => treeEntries([{ path: "x", status: "added", mode: "100644", content: Buffer.from(""), binary: false }], new Map())).toThrow(
+      /no blob for x/,
+    );
+    expect(() =>
+      treeEntries([{ path: "x", status: "added", content: Buffer.from(""), binary: false }], new Map([["x", "1".repeat(40)]])),
+    ).toThrow(/no mode for x/);
   });
 });
 
@@ -34,7 +38,12 @@ describe("blobContent", () => {
     expect(blobContent(Buffer.from("héllo\n"), false)).toEqual({ content: "héllo\n", encoding: "utf-8" });
     expect(blobContent(Buffer.from("plain"), true)).toEqual({ content: Buffer.from("plain").toString("base64"), encoding: "base64" });
     expect(blobContent(Buffer.from([0xe9]), false).encoding).toBe("base64");
-    expect(touchedPaths([{ path: "b", previousPath: "a", status: "renamed", binary: false }, { path: "b", status: "modified", binary: false }])).toEqual(["a", "b"]);
+    expect(
+      touchedPaths([
+        { path: "b", previousPath: "a", status: "renamed", binary: false },
+        { path: "b", status: "modified", binary: false },
+      ]),
+    ).toEqual(["a", "b"]);
   });
 });
 

@@ -25,7 +25,14 @@ function verdict(over: Partial<SafetyVerdict> = {}): SafetyVerdict {
     thresholds: { block: 0.7, escalate: 0.85 },
     violations: [],
     uncertainties: [],
-    scorer: { status: "scored", score: 0.93, answer: { score: 0.93, violations: [], risks: [], reasoning: "Small, tested change." }, model: "claude-haiku-4-5", usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, costUsd: 0.0012 },
+    scorer: {
+      status: "scored",
+      score: 0.93,
+      answer: { score: 0.93, violations: [], risks: [], reasoning: "Small, tested change." },
+      model: "claude-haiku-4-5",
+      usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      costUsd: 0.0012,
+    },
     reasons: [],
     ruleIds: [],
     ...over,
@@ -33,7 +40,13 @@ function verdict(over: Partial<SafetyVerdict> = {}): SafetyVerdict {
 }
 
 const violations = (n: number): Violation[] =>
-  Array.from({ length: n }, (_, i) => ({ ruleId: "tests.skipped", severity: "high" as const, message: `Refused: test ${i} skipped`, path: "test/a.test.ts", line: i + 1 }));
+  Array.from({ length: n }, (_, i) => ({
+    ruleId: "tests.skipped",
+    severity: "high" as const,
+    message: `Refused: test ${i} skipped`,
+    path: "test/a.test.ts",
+    line: i + 1,
+  }));
 
 describe("renderSafetyCheck", () => {
   it.each([
@@ -49,17 +62,33 @@ describe("renderSafetyCheck", () => {
       verdict({
         decision: "block",
         score: 0.5,
-        violations: [{ ruleId: "secrets.token", severity: "critical", message: "Refused: a | pipe and @someone", path: "src/k.ts", line: 7 }, { ruleId: "network.outbound", severity: "high", message: "Refused: curl" }],
+        violations: [
+          { ruleId: "secrets.token", severity: "critical", message: "Refused: a | pipe and @someone", path: "src/k.ts", line: 7 },
+          { ruleId: "network.outbound", severity: "high", message: "Refused: curl" },
+        ],
         uncertainties: ["runs inline python3 code"],
       }),
     );
     expect(r.title).toBe("Safety 0.50: blocked (2 findings)");
     expect(r.summary).toMatchSnapshot();
-    expect(r.annotations).toEqual([{ path: "src/k.ts", start_line: 7, end_line: 7, annotation_level: "failure", title: "secrets.token (critical)", message: "Refused: a | pipe and @someone" }]);
+    expect(r.annotations).toEqual([
+      {
+        path: "src/k.ts",
+        start_line: 7,
+        end_line: 7,
+        annotation_level: "failure",
+        title: "secrets.token (critical)",
+        message: "Refused: a | pipe and @someone",
+      },
+    ]);
   });
 
   it("says when the scorer was unreachable", () => {
-    expect(renderSafetyCheck(verdict({ decision: "block", score: 0, scorer: { status: "unavailable", score: 0, model: "m", error: "HTTP 529" } })).summary).toMatch(/fail closed/);
+    expect(
+      renderSafetyCheck(
+        verdict({ decision: "block", score: 0, scorer: { status: "unavailable", score: 0, model: "m", error: "HTTP 529" } }),
+      ).summary,
+    ).toMatch(/fail closed/);
   });
 });
 
@@ -82,11 +111,26 @@ describe("publishSafetyCheck", () => {
         return true;
       })
       .reply(200, { id: 42 });
-    const result = await publishSafetyCheck(octokit, { owner: "acme", repo: "app", headSha: sha, verdict: verdict({ decision: "block", score: 0.5, violations: violations(120) }), detailsUrl: "https://wave.example/s/1" });
+    const result = await publishSafetyCheck(octokit, {
+      owner: "acme",
+      repo: "app",
+      headSha: sha,
+      verdict: verdict({ decision: "block", score: 0.5, violations: violations(120) }),
+      detailsUrl: "https://wave.example/s/1",
+    });
     expect(result).toMatchObject({ checkRunId: 42, written: true });
     scope.done();
-    const [create, second, third] = bodies as { output: { annotations?: unknown[]; title: string; summary: string }; [k: string]: unknown }[];
-    expect(create).toMatchObject({ name: "wave/safety", head_sha: sha, status: "completed", conclusion: "failure", details_url: "https://wave.example/s/1" });
+    const [create, second, third] = bodies as {
+      output: { annotations?: unknown[]; title: string; summary: string };
+      [k: string]: unknown;
+    }[];
+    expect(create).toMatchObject({
+      name: "wave/safety",
+      head_sha: sha,
+      status: "completed",
+      conclusion: "failure",
+      details_url: "https://wave.example/s/1",
+    });
     expect(typeof create?.completed_at).toBe("string");
     expect(create?.output.annotations).toHaveLength(50);
     expect(second?.output.annotations).toHaveLength(50);
@@ -102,7 +146,14 @@ describe("publishSafetyCheck", () => {
       scope.done();
       return r;
     })();
-    const again = await publishSafetyCheck(octokit, { owner: "acme", repo: "app", headSha: sha, verdict: verdict(), checkRunId: 7, previousDigest: first.digest });
+    const again = await publishSafetyCheck(octokit, {
+      owner: "acme",
+      repo: "app",
+      headSha: sha,
+      verdict: verdict(),
+      checkRunId: 7,
+      previousDigest: first.digest,
+    });
     expect(again).toEqual({ checkRunId: 7, digest: first.digest, written: false });
 
     let patched: Record<string, unknown> | undefined;
@@ -112,7 +163,14 @@ describe("publishSafetyCheck", () => {
         return true;
       })
       .reply(200, { id: 7 });
-    const updated = await publishSafetyCheck(octokit, { owner: "acme", repo: "app", headSha: sha, verdict: verdict({ decision: "escalate", score: 0.8 }), checkRunId: 7, previousDigest: first.digest });
+    const updated = await publishSafetyCheck(octokit, {
+      owner: "acme",
+      repo: "app",
+      headSha: sha,
+      verdict: verdict({ decision: "escalate", score: 0.8 }),
+      checkRunId: 7,
+      previousDigest: first.digest,
+    });
     scope.done();
     expect(updated).toMatchObject({ checkRunId: 7, written: true });
     expect(patched).toMatchObject({ conclusion: "action_required", output: { title: "Safety 0.80: needs a human's approval" } });
@@ -122,7 +180,14 @@ describe("publishSafetyCheck", () => {
 
   it("creates a new run when the annotations changed, since GitHub only appends them", async () => {
     const scope = nock("https://api.github.com").post("/repos/acme/app/check-runs").reply(201, { id: 8 });
-    const r = await publishSafetyCheck(octokit, { owner: "acme", repo: "app", headSha: sha, verdict: verdict({ decision: "block", score: 0.5, violations: violations(1) }), checkRunId: 7, previousDigest: "x:y" });
+    const r = await publishSafetyCheck(octokit, {
+      owner: "acme",
+      repo: "app",
+      headSha: sha,
+      verdict: verdict({ decision: "block", score: 0.5, violations: violations(1) }),
+      checkRunId: 7,
+      previousDigest: "x:y",
+    });
     scope.done();
     expect(r.checkRunId).toBe(8);
   });
@@ -140,7 +205,11 @@ describe("publishSafetyCheck", () => {
       repo: "app",
       headSha: sha,
       verdict: verdict({ decision: "escalate", score: 0.8 }),
-      requestedActions: [1, 2, 3, 4].map((i) => ({ label: `Approve the safety verdict ${i}`, description: "Let the story continue past the safety gate", identifier: `wave-safety-approve-${i}` })),
+      requestedActions: [1, 2, 3, 4].map((i) => ({
+        label: `Approve the safety verdict ${i}`,
+        description: "Let the story continue past the safety gate",
+        identifier: `wave-safety-approve-${i}`,
+      })),
     });
     scope.done();
     const actions = body?.actions as { label: string; description: string; identifier: string }[];

@@ -5,16 +5,40 @@ import { defaultPrinciples, safetySection } from "../../src/config/sections/safe
 describe("safety config section", () => {
   it("has documented defaults", () => {
     const s = safetySection.parse(undefined);
-    expect(s).toMatchObject({ block_below: 0.7, escalate_below: 0.85, forbidden_paths: [], allowed_hosts: [], rules: {}, hold_on_hidden_text: false, principles: defaultPrinciples });
+    expect(s).toMatchObject({
+      block_below: 0.7,
+      escalate_below: 0.85,
+      forbidden_paths: [],
+      allowed_hosts: [],
+      rules: {},
+      hold_on_hidden_text: false,
+      principles: defaultPrinciples,
+    });
     expect(s).not.toHaveProperty("prices");
     expect(s.severity_caps).toEqual({ critical: 0, high: 0.5, medium: 0.75, low: 0.9 });
-    expect(s.scorer).toEqual({ model: "claude-haiku-4-5", max_tokens: 1024, timeout_ms: 20_000, always_score: false, score_plan: true, score_diff: true, max_subject_chars: 60_000 });
+    expect(s.scorer).toEqual({
+      model: "claude-haiku-4-5",
+      max_tokens: 1024,
+      timeout_ms: 20_000,
+      always_score: false,
+      score_plan: true,
+      score_diff: true,
+      max_subject_chars: 60_000,
+    });
     expect(defaultPrinciples).toHaveLength(8);
   });
 
   it("accepts overrides from .github/wave.yml", () => {
-    const c = waveConfigSchema.parse({ safety: { block_below: 0.6, forbidden_paths: ["infra/**"], rules: { "privilege.sudo": "off" }, scorer: { always_score: true } } });
-    expect(c.safety).toMatchObject({ block_below: 0.6, escalate_below: 0.85, forbidden_paths: ["infra/**"], rules: { "privilege.sudo": "off" }, scorer: { always_score: true, model: "claude-haiku-4-5" } });
+    const c = waveConfigSchema.parse({
+      safety: { block_below: 0.6, forbidden_paths: ["infra/**"], rules: { "privilege.sudo": "off" }, scorer: { always_score: true } },
+    });
+    expect(c.safety).toMatchObject({
+      block_below: 0.6,
+      escalate_below: 0.85,
+      forbidden_paths: ["infra/**"],
+      rules: { "privilege.sudo": "off" },
+      scorer: { always_score: true, model: "claude-haiku-4-5" },
+    });
   });
 
   it.each([

@@ -15,7 +15,9 @@ describe("labelled corpus", () => {
 
   it.each(corpus.map((c) => [c.id, c] as const))("%s is judged as labelled", (_id, c) => {
     const findings = policyFor(c);
-    expect({ flagged: flagged(findings), violations: findings.violations.map((v) => v.ruleId) }).toMatchObject({ flagged: c.label === "unsafe" });
+    expect({ flagged: flagged(findings), violations: findings.violations.map((v) => v.ruleId) }).toMatchObject({
+      flagged: c.label === "unsafe",
+    });
     for (const rule of c.rules ?? []) expect(findings.violations.map((v) => v.ruleId)).toContain(rule);
   });
 

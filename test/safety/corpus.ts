@@ -59,7 +59,9 @@ export function buildDiff(files: JsonDiffCase["files"]): string {
       const context = f.context ?? [];
       const del = f.del ?? [];
       const added = f.status === "added";
-      const header = added ? [`diff --git a/${f.path} b/${f.path}`, "new file mode 100644", "--- /dev/null", `+++ b/${f.path}`] : [`diff --git a/${f.path} b/${f.path}`, `--- a/${f.path}`, `+++ b/${f.path}`];
+      const header = added
+        ? [`diff --git a/${f.path} b/${f.path}`, "new file mode 100644", "--- /dev/null", `+++ b/${f.path}`]
+        : [`diff --git a/${f.path} b/${f.path}`, `--- a/${f.path}`, `+++ b/${f.path}`];
       const oldCount = context.length + del.length;
       const newCount = context.length + f.add.length;
       const hunk = `@@ -${added ? 0 : 1},${oldCount} +1,${newCount} @@`;
@@ -90,8 +92,19 @@ export function loadCorpus(): CorpusCase[] {
       }
       const parsed = JSON.parse(raw) as { cases: JsonCase[] };
       parsed.cases.forEach((c, n) => {
-        const base = { id: `${kind}.${split}#${n + 1}`, split, label: c.label, kind: kind === "commands" ? ("command" as const) : ("call" as const) };
-        cases.push({ ...base, ...(c.command !== undefined ? { command: c.command } : {}), ...(c.call ? { call: c.call } : {}), ...(c.note ? { note: c.note } : {}), ...(c.rules ? { rules: c.rules } : {}) });
+        const base = {
+          id: `${kind}.${split}#${n + 1}`,
+          split,
+          label: c.label,
+          kind: kind === "commands" ? ("command" as const) : ("call" as const),
+        };
+        cases.push({
+          ...base,
+          ...(c.command !== undefined ? { command: c.command } : {}),
+          ...(c.call ? { call: c.call } : {}),
+          ...(c.note ? { note: c.note } : {}),
+          ...(c.rules ? { rules: c.rules } : {}),
+        });
       });
     }
     const jsonDiffPath = join(corpusDir, `diffs.${split}.json`);
@@ -99,11 +112,21 @@ export function loadCorpus(): CorpusCase[] {
     const jsonDiffs = existsSync(jsonDiffPath) ? (JSON.parse(readFileSync(jsonDiffPath, "utf8")) as { cases: JsonDiffCase[] }).cases : [];
     for (const c of jsonDiffs) {
       const note = c.source ? `${c.source}${c.note ? `: ${c.note}` : ""}` : c.note;
-      cases.push({ id: `diffs.${split}#${c.id}`, split, label: c.label, kind: "diff", diff: buildDiff(c.files), ...(c.context ? { context: c.context } : {}), ...(note ? { note } : {}) });
+      cases.push({
+        id: `diffs.${split}#${c.id}`,
+        split,
+        label: c.label,
+        kind: "diff",
+        diff: buildDiff(c.files),
+        ...(c.context ? { context: c.context } : {}),
+        ...(note ? { note } : {}),
+      });
     }
     let files: string[] = [];
     try {
-      files = readdirSync(join(corpusDir, "diffs", split)).filter((f) => f.endsWith(".diff")).sort();
+      files = readdirSync(join(corpusDir, "diffs", split))
+        .filter((f) => f.endsWith(".diff"))
+        .sort();
     } catch {
       files = [];
     }

@@ -4,7 +4,8 @@ import { DEPENDENCY_FILES } from "../../src/sandbox/setup/ecosystems.js";
 import { defaultPolicyContext } from "./corpus.js";
 
 const diffOf = (path: string) => [`diff --git a/${path} b/${path}`, `--- a/${path}`, `+++ b/${path}`, "@@ -1,0 +1,1 @@", "+x"].join("\n");
-const found = (path: string) => evaluateDiff({ diff: diffOf(path), toolCalls: [] }, defaultPolicyContext).violations.filter((v) => v.ruleId === "dependencies.changed");
+const found = (path: string) =>
+  evaluateDiff({ diff: diffOf(path), toolCalls: [] }, defaultPolicyContext).violations.filter((v) => v.ruleId === "dependencies.changed");
 
 describe("dependencies.changed", () => {
   it.each([...DEPENDENCY_FILES])("notes a change to %s, at the root or deeper, without blocking", (name) => {

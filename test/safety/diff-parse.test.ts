@@ -45,12 +45,28 @@ describe("parseUnifiedDiff", () => {
   });
 
   it("reads renames without hunks", () => {
-    const [f] = parseUnifiedDiff("diff --git a/t/x.test.ts b/t/y.test.ts\nsimilarity index 100%\nrename from t/x.test.ts\nrename to t/y.test.ts\n");
+    const [f] = parseUnifiedDiff(
+      "diff --git a/t/x.test.ts b/t/y.test.ts\nsimilarity index 100%\nrename from t/x.test.ts\nrename to t/y.test.ts\n",
+    );
     expect(f).toMatchObject({ status: "renamed", oldPath: "t/x.test.ts", newPath: "t/y.test.ts", path: "t/y.test.ts" });
   });
 
   it("does not mistake a removed line starting with -- for a file header", () => {
-    const [f, g] = parseUnifiedDiff(["--- a/q.sql", "+++ b/q.sql", "@@ -1,2 +1,1 @@", "--- a comment", "+++ not a header", "-select 1;", "--- a/r.sql", "+++ b/r.sql", "@@ -1 +1 @@", "-x", "+y"].join("\n"));
+    const [f, g] = parseUnifiedDiff(
+      [
+        "--- a/q.sql",
+        "+++ b/q.sql",
+        "@@ -1,2 +1,1 @@",
+        "--- a comment",
+        "+++ not a header",
+        "-select 1;",
+        "--- a/r.sql",
+        "+++ b/r.sql",
+        "@@ -1 +1 @@",
+        "-x",
+        "+y",
+      ].join("\n"),
+    );
     expect(f?.lines.map((l) => l.kind)).toEqual(["del", "add", "del"]);
     expect(g?.path).toBe("r.sql");
   });

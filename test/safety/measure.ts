@@ -37,7 +37,11 @@ export function confusion(cases: CorpusCase[]): Confusion {
     if (predicted && actual) m.tp++;
     else if (predicted && !actual) {
       m.fp++;
-      m.misses.push({ id: c.id, label: "false positive", detail: `${c.command ?? ""} ${findings.violations.map((v) => `${v.ruleId}: ${v.message}`).join(" | ")}` });
+      m.misses.push({
+        id: c.id,
+        label: "false positive",
+        detail: `${c.command ?? ""} ${findings.violations.map((v) => `${v.ruleId}: ${v.message}`).join(" | ")}`,
+      });
     } else if (!predicted && actual) {
       m.fn++;
       m.misses.push({ id: c.id, label: "false negative", detail: `${c.command ?? ""} ${findings.uncertainties.join("; ")}` });

@@ -66,7 +66,13 @@ describe("verdict store", () => {
   it("finds the latest scored outcome by digest, and nothing for an unscored one", async () => {
     const store = postgresVerdictStore(pool);
     await expect(store.scoredOutcome(scored.inputsDigest)).resolves.toMatchObject({ status: "scored", score: 0.9 });
-    await store.save({ ...scored, inputsDigest: "b".repeat(64), scorer: { status: "unavailable", score: 0, model: "m", error: "down" }, decision: "block", score: 0 });
+    await store.save({
+      ...scored,
+      inputsDigest: "b".repeat(64),
+      scorer: { status: "unavailable", score: 0, model: "m", error: "down" },
+      decision: "block",
+      score: 0,
+    });
     await expect(store.scoredOutcome("b".repeat(64))).resolves.toBeNull();
   });
 
@@ -88,7 +94,9 @@ describe("verdict store", () => {
     const deps = { config: defaultConfig().safety, model: null, store: postgresVerdictStore(pool) };
     await judgeToolCall({ tool: "bash", command: "ls" }, { storyId }, deps);
     await judgeToolCall({ tool: "bash", command: "git push -f" }, { storyId }, deps);
-    const { rows } = await pool.query("SELECT decision, rule_ids, scorer_status FROM safety_verdicts WHERE story_id = $1 ORDER BY id", [storyId]);
+    const { rows } = await pool.query("SELECT decision, rule_ids, scorer_status FROM safety_verdicts WHERE story_id = $1 ORDER BY id", [
+      storyId,
+    ]);
     expect(rows).toEqual([
       { decision: "allow", rule_ids: [], scorer_status: "skipped" },
       { decision: "block", rule_ids: ["destructive.force-push"], scorer_status: "skipped" },

@@ -89,10 +89,12 @@ describe("when the sandbox cannot run", () => {
 
   it("refuses a stream that is not a tarball, with a clear error and no container left", async () => {
     const runner = testRunner();
-    const error = await runner.createWorkspace(job("not-tar"), Readable.from([Buffer.from("this is not a tarball at all\n".repeat(40))])).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await runner
+      .createWorkspace(job("not-tar"), Readable.from([Buffer.from("this is not a tarball at all\n".repeat(40))]))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(WaveError);
     expect(userMessage(error)).toMatch(/Cannot unpack the repository/);
     const leftovers = await new Docker().listContainers({ all: true, filters: { label: [`wave.job=not-tar-${process.pid}`] } });
@@ -126,7 +128,11 @@ describe("bad commands are results, not exceptions", () => {
 
   it("passes stdin, env and cwd through", async () => {
     await ws.writeFile("sub/dir/file.txt", "x");
-    const r = await ws.exec(["sh", "-c", 'printf "%s|%s|" "$GREETING" "$(pwd)"; cat'], { stdin: "from stdin", env: { GREETING: "hi there" }, cwd: "sub/dir" });
+    const r = await ws.exec(["sh", "-c", 'printf "%s|%s|" "$GREETING" "$(pwd)"; cat'], {
+      stdin: "from stdin",
+      env: { GREETING: "hi there" },
+      cwd: "sub/dir",
+    });
     expect(r.stdout).toBe("hi there|/workspace/sub/dir|from stdin");
   });
 

@@ -54,7 +54,12 @@ describe("sandbox policy and config", () => {
   });
 
   it("takes only image, runtime, concurrency and reap interval from the environment", () => {
-    const p = sandboxPolicyFromEnv({ WAVE_SANDBOX_IMAGE: "x:1", WAVE_SANDBOX_RUNTIME: "runsc-debug", WAVE_SANDBOX_MAX_CONCURRENT: "5", WAVE_SANDBOX_REAP_INTERVAL_SECONDS: "30" });
+    const p = sandboxPolicyFromEnv({
+      WAVE_SANDBOX_IMAGE: "x:1",
+      WAVE_SANDBOX_RUNTIME: "runsc-debug",
+      WAVE_SANDBOX_MAX_CONCURRENT: "5",
+      WAVE_SANDBOX_REAP_INTERVAL_SECONDS: "30",
+    });
     expect([p.image, p.runtime, p.maxConcurrent, p.reapIntervalSeconds]).toEqual(["x:1", "runsc-debug", 5, 30]);
     expect(sandboxPolicyFromEnv({}).runtime).toBe("runsc");
   });

@@ -85,7 +85,9 @@ describe("setupKey", () => {
     const key = setupKey(plan, files, "sha256:image-1");
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(setupKey(plan, new Map(files), "sha256:image-1")).toBe(key);
-    expect(setupKey(plan, new Map([...files, ["package-lock.json", Buffer.from('{"lockfileVersion":3} ')]]), "sha256:image-1")).not.toBe(key);
+    expect(setupKey(plan, new Map([...files, ["package-lock.json", Buffer.from('{"lockfileVersion":3} ')]]), "sha256:image-1")).not.toBe(
+      key,
+    );
     expect(setupKey(plan, files, "sha256:image-2")).not.toBe(key);
     expect(setupKey({ ...plan, command: `${plan.command} --legacy-peer-deps` }, files, "sha256:image-1")).not.toBe(key);
     expect(setupKey({ ...plan, registries: { npm: "https://npm.internal.example" } }, files, "sha256:image-1")).not.toBe(key);

@@ -8,11 +8,17 @@ const Z = "0".repeat(40);
 describe("parseRawDiff", () => {
   it("reads additions, modifications, mode changes, deletions and renames", () => {
     const raw = [
-      `:000000 100644 ${Z} ${A} A`, "new.txt",
-      `:100644 100755 ${A} ${A} M`, "tool.sh",
-      `:100644 000000 ${A} ${Z} D`, "gone.txt",
-      `:100644 100644 ${A} ${B} R087`, "old name.txt", "dir/new name.txt",
-      `:100644 120000 ${A} ${B} T`, "link",
+      `:000000 100644 ${Z} ${A} A`,
+      "new.txt",
+      `:100644 100755 ${A} ${A} M`,
+      "tool.sh",
+      `:100644 000000 ${A} ${Z} D`,
+      "gone.txt",
+      `:100644 100644 ${A} ${B} R087`,
+      "old name.txt",
+      "dir/new name.txt",
+      `:100644 120000 ${A} ${B} T`,
+      "link",
       "",
     ].join("\0");
     expect(parseRawDiff(raw)).toEqual([
@@ -50,8 +56,12 @@ describe("parseCatFileBatch", () => {
     const one = Buffer.from([0, 10, 255, 10]);
     const two = Buffer.from("hi\n");
     const out = Buffer.concat([
-      Buffer.from(`${A} blob ${one.length}\n`), one, Buffer.from("\n"),
-      Buffer.from(`${B} blob ${two.length}\n`), two, Buffer.from("\n"),
+      Buffer.from(`${A} blob ${one.length}\n`),
+      one,
+      Buffer.from("\n"),
+      Buffer.from(`${B} blob ${two.length}\n`),
+      two,
+      Buffer.from("\n"),
     ]);
     const blobs = parseCatFileBatch(out);
     expect(blobs.get(A)?.equals(one)).toBe(true);

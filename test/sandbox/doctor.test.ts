@@ -19,7 +19,11 @@ describe("npm run doctor", () => {
     const noDocker = await doctor({ ...process.env, DOCKER_HOST: "unix:///nonexistent/docker.sock" });
     expect(noDocker).toEqual([expect.objectContaining({ name: "Docker answers", ok: false, fix: "npm run setup:docker" })]);
 
-    const bad = await doctor({ ...process.env, WAVE_SANDBOX_RUNTIME: "wave-bogus-runtime", WAVE_SANDBOX_IMAGE: "wave-runner-missing:nope" });
+    const bad = await doctor({
+      ...process.env,
+      WAVE_SANDBOX_RUNTIME: "wave-bogus-runtime",
+      WAVE_SANDBOX_IMAGE: "wave-runner-missing:nope",
+    });
     expect(bad.filter((c) => !c.ok).map((c) => [c.name, c.fix])).toEqual([
       ["runtime wave-bogus-runtime registered", "npm run setup:docker"],
       ["image wave-runner-missing:nope", "npm run build:image"],
@@ -37,7 +41,9 @@ describe("npm run doctor", () => {
       },
     ]);
     const malformed = await doctor({ ...process.env, WAVE_SANDBOX_IMAGES: "cobol" });
-    expect(malformed.filter((c) => !c.ok)).toEqual([expect.objectContaining({ name: "WAVE_SANDBOX_IMAGES", detail: expect.stringContaining("not one of WAVE's variants") })]);
+    expect(malformed.filter((c) => !c.ok)).toEqual([
+      expect.objectContaining({ name: "WAVE_SANDBOX_IMAGES", detail: expect.stringContaining("not one of WAVE's variants") }),
+    ]);
   });
 
   it("tells runc from gVisor by the kernel the sandbox sees", async () => {

@@ -77,7 +77,11 @@ describe("escape suite", () => {
 
     it("has no network interface but loopback", async () => {
       const r = await ws.exec(["cat", "/proc/net/dev"]);
-      const interfaces = r.stdout.split("\n").slice(2).map((l) => l.split(":")[0]?.trim()).filter(Boolean);
+      const interfaces = r.stdout
+        .split("\n")
+        .slice(2)
+        .map((l) => l.split(":")[0]?.trim())
+        .filter(Boolean);
       expect(interfaces).toEqual(["lo"]);
     });
   });
@@ -93,9 +97,19 @@ describe("escape suite", () => {
     });
 
     it("sees only its own processes: /proc/1 is the sandbox's init with a bare environment", async () => {
-      const r = await ws.exec(["sh", "-c", "tr '\\0' '\\n' </proc/1/environ; echo ---; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -e -o comm="]);
+      const r = await ws.exec([
+        "sh",
+        "-c",
+        "tr '\\0' '\\n' </proc/1/environ; echo ---; cat /proc/1/cmdline | tr '\\0' ' '; echo; ps -e -o comm=",
+      ]);
       const [environ = "", rest = ""] = r.stdout.split("---\n");
-      expect(environ.split("\n").filter(Boolean).map((l) => l.split("=")[0]).sort()).toEqual(["HOME", "HOSTNAME", "LANG", "PATH", "PWD"]);
+      expect(
+        environ
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.split("=")[0])
+          .sort(),
+      ).toEqual(["HOME", "HOSTNAME", "LANG", "PATH", "PWD"]);
       expect(rest).toContain("while :; do sleep 3600");
       expect(rest).not.toMatch(/node|dockerd|containerd|vitest/);
       for (const value of Object.values(CANARIES)) expect(r.stdout).not.toContain(value);
@@ -114,7 +128,14 @@ describe("escape suite", () => {
   it("holds no credential-looking variable, whatever the app's environment has", async () => {
     const r = await ws.exec(["sh", "-c", "env; cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'"], { env: { CI: "true" } });
     for (const value of Object.values(CANARIES)) expect(r.stdout).not.toContain(value);
-    const names = [...new Set(r.stdout.split("\n").filter((l) => l.includes("=")).map((l) => l.split("=")[0] ?? ""))];
+    const names = [
+      ...new Set(
+        r.stdout
+          .split("\n")
+          .filter((l) => l.includes("="))
+          .map((l) => l.split("=")[0] ?? ""),
+      ),
+    ];
     expect(names.filter((n) => /token|secret|key|passw|credential|auth|github|anthropic|aws|docker/i.test(n))).toEqual([]);
     expect(names).toContain("CI");
   });
@@ -148,9 +169,12 @@ describe("escape suite", () => {
 
   describe("time and output", () => {
     it("kills a command sleeping past its timeout, with the children that ignore their parent dying", async () => {
-      const r = await ws.exec(["sh", "-c", "(trap '' HUP TERM INT; exec sleep 301) & nohup sleep 302 >/dev/null 2>&1 & setsid sleep 303 & sleep 300"], {
-        timeoutMs: 1500,
-      });
+      const r = await ws.exec(
+        ["sh", "-c", "(trap '' HUP TERM INT; exec sleep 301) & nohup sleep 302 >/dev/null 2>&1 & setsid sleep 303 & sleep 300"],
+        {
+          timeoutMs: 1500,
+        },
+      );
       expect(r.timedOut).toBe(true);
       expect(r.exitCode).toBe(124);
       expect(r.durationMs).toBeLessThan(1500 + 5000);
@@ -178,16 +202,30 @@ describe("escape suite", () => {
     const bombs: { language: string; argv: string[] }[] = [
       { language: "shell", argv: ["bash", "-c", ":(){ :|:& };:; sleep 60"] },
       { language: "Python os.fork", argv: ["python3", "-c", "import os\nwhile True:\n  try: os.fork()\n  except OSError: pass"] },
-      { language: "Node child_process", argv: ["node", "-e", "const cp = require('child_process'); for (;;) { try { cp.spawn('sleep', ['600']).on('error', () => {}); } catch {} }"] },
+      {
+        language: "Node child_process",
+        argv: [
+          "node",
+          "-e",
+          "const cp = require('child_process'); for (;;) { try { cp.spawn('sleep', ['600']).on('error', () => {}); } catch {} }",
+        ],
+      },
       {
         language: "Python threads",
-        argv: ["python3", "-c", "import threading, time\nwhile True:\n  try: threading.Thread(target=time.sleep, args=(600,)).start()\n  except RuntimeError: pass"],
+        argv: [
+          "python3",
+          "-c",
+          "import threading, time\nwhile True:\n  try: threading.Thread(target=time.sleep, args=(600,)).start()\n  except RuntimeError: pass",
+        ],
       },
     ];
     let bombed: Workspace;
 
     beforeAll(async () => {
-      bombed = await runner.createWorkspace({ storyId: "escape", jobId: `bomb-${process.pid}`, limits: { ...SMALL, pids_limit: 64 } }, emptyTarball());
+      bombed = await runner.createWorkspace(
+        { storyId: "escape", jobId: `bomb-${process.pid}`, limits: { ...SMALL, pids_limit: 64 } },
+        emptyTarball(),
+      );
     });
 
     afterAll(async () => {
@@ -228,7 +266,10 @@ describe("escape suite", () => {
   });
 
   it("kills a memory bomb and reports it as out of memory", async () => {
-    const bombed = await runner.createWorkspace({ storyId: "escape", jobId: `oom-${process.pid}`, limits: { memory_mb: 256, workspace_mb: 64, tmp_mb: 16 } }, emptyTarball());
+    const bombed = await runner.createWorkspace(
+      { storyId: "escape", jobId: `oom-${process.pid}`, limits: { memory_mb: 256, workspace_mb: 64, tmp_mb: 16 } },
+      emptyTarball(),
+    );
     try {
       const r = await bombed.exec(["python3", "-c", "x = []\nwhile True: x.append(bytearray(16 << 20))"], { timeoutMs: 60_000 });
       expect(r.oomKilled).toBe(true);
@@ -266,17 +307,30 @@ describe("escape suite", () => {
       { name: "core.worktree pointing at the home directory", tamper: "git config core.worktree /home/wave" },
       { name: "core.worktree pointing at /etc", tamper: "git config core.worktree /etc" },
       { name: "core.bare", tamper: "git config core.bare true" },
-      { name: "include.path", tamper: "printf '[core]\\n\\tworktree = /home/wave\\n' >/home/wave/evil.cfg && git config include.path /home/wave/evil.cfg" },
-      { name: "includeIf", tamper: "printf '[core]\\n\\tworktree = /home/wave\\n' >/home/wave/evil.cfg && git config 'includeIf.gitdir:/.path' /home/wave/evil.cfg" },
+      {
+        name: "include.path",
+        tamper: "printf '[core]\\n\\tworktree = /home/wave\\n' >/home/wave/evil.cfg && git config include.path /home/wave/evil.cfg",
+      },
+      {
+        name: "includeIf",
+        tamper:
+          "printf '[core]\\n\\tworktree = /home/wave\\n' >/home/wave/evil.cfg && git config 'includeIf.gitdir:/.path' /home/wave/evil.cfg",
+      },
       { name: "core.fsmonitor", tamper: "git config core.fsmonitor 'touch /tmp/ran-fsmonitor; true'" },
       {
         name: "core.hooksPath with a post-index-change hook",
-        tamper: "mkdir -p /home/wave/hooks && printf '#!/bin/sh\\ntouch /tmp/ran-hook\\n' >/home/wave/hooks/post-index-change && chmod +x /home/wave/hooks/post-index-change && git config core.hooksPath /home/wave/hooks",
+        tamper:
+          "mkdir -p /home/wave/hooks && printf '#!/bin/sh\\ntouch /tmp/ran-hook\\n' >/home/wave/hooks/post-index-change && chmod +x /home/wave/hooks/post-index-change && git config core.hooksPath /home/wave/hooks",
       },
-      { name: "a clean filter in .git/config", tamper: "git config filter.leak.clean 'cat /home/wave/outside.txt' && printf '* filter=leak\\n' >.gitattributes", extra: { ".gitattributes": "* filter=leak\n" } },
+      {
+        name: "a clean filter in .git/config",
+        tamper: "git config filter.leak.clean 'cat /home/wave/outside.txt' && printf '* filter=leak\\n' >.gitattributes",
+        extra: { ".gitattributes": "* filter=leak\n" },
+      },
       {
         name: "alternates to an object store outside",
-        tamper: "git init -q --bare /home/wave/other.git && mkdir -p .git/objects/info && echo /home/wave/other.git/objects >>.git/objects/info/alternates",
+        tamper:
+          "git init -q --bare /home/wave/other.git && mkdir -p .git/objects/info && echo /home/wave/other.git/objects >>.git/objects/info/alternates",
       },
       {
         name: "commondir pointing at another repository",
@@ -286,12 +340,24 @@ describe("escape suite", () => {
         name: "global config and ignore files in the home directory",
         tamper: "mkdir -p ~/.config/git && echo '*' >~/.config/git/ignore && printf '[core]\\n\\tworktree = /home/wave\\n' >~/.gitconfig",
       },
-      { name: "the agent's own index, HEAD and commits", tamper: "git add -A && git commit -qm mine && echo 'ref: refs/heads/nowhere' >.git/HEAD && rm -f .git/index" },
+      {
+        name: "the agent's own index, HEAD and commits",
+        tamper: "git add -A && git commit -qm mine && echo 'ref: refs/heads/nowhere' >.git/HEAD && rm -f .git/index",
+      },
     ];
 
     beforeAll(async () => {
-      repo = await runner.createWorkspace({ storyId: "escape", jobId: `export-${process.pid}`, limits: SMALL }, tarballWith({ "a.txt": "original\n", "b.txt": "kept\n" }));
-      const setup = await repo.exec(["sh", "-c", `printf '%s\\n' "$1" >/home/wave/outside.txt && cp -a .git /home/wave/pristine.git`, "setup", CANARY]);
+      repo = await runner.createWorkspace(
+        { storyId: "escape", jobId: `export-${process.pid}`, limits: SMALL },
+        tarballWith({ "a.txt": "original\n", "b.txt": "kept\n" }),
+      );
+      const setup = await repo.exec([
+        "sh",
+        "-c",
+        `printf '%s\\n' "$1" >/home/wave/outside.txt && cp -a .git /home/wave/pristine.git`,
+        "setup",
+        CANARY,
+      ]);
       expect(setup.exitCode).toBe(0);
     });
 
@@ -337,7 +403,11 @@ describe("escape suite", () => {
 
     it("exports symlinks as links (120000), never the files or directories they point at", async () => {
       await restore();
-      const r = await repo.exec(["sh", "-c", "ln -s /etc/passwd passwd-link && ln -s /etc etc-link && ln -s /home/wave home-link && ln -s b.txt inside-link"]);
+      const r = await repo.exec([
+        "sh",
+        "-c",
+        "ln -s /etc/passwd passwd-link && ln -s /etc etc-link && ln -s /home/wave home-link && ln -s b.txt inside-link",
+      ]);
       expect(r.exitCode).toBe(0);
       const change = await repo.exportChange();
       const links = Object.fromEntries(change.files.map((f) => [f.path, `${f.mode ?? ""}:${f.content?.toString() ?? ""}`]));
@@ -396,7 +466,9 @@ describe("escape suite", () => {
     });
 
     it("leaves no partial file behind when a write fails (the workspace is full)", async () => {
-      await expect(ws.writeFile("huge.bin", Buffer.alloc(80 * 1024 * 1024))).rejects.toThrow(/Cannot write huge\.bin in the sandbox: .*No space left/);
+      await expect(ws.writeFile("huge.bin", Buffer.alloc(80 * 1024 * 1024))).rejects.toThrow(
+        /Cannot write huge\.bin in the sandbox: .*No space left/,
+      );
       const r = await ws.exec(["sh", "-c", "ls -a; df -m /workspace | tail -1"]);
       expect(r.stdout).not.toMatch(/wave-write|huge\.bin/);
     });
@@ -428,7 +500,10 @@ describe("escape suite", () => {
     });
 
     afterAll(async () => {
-      await runner.docker.getImage(setuidImage).remove({ force: true }).catch(() => undefined);
+      await runner.docker
+        .getImage(setuidImage)
+        .remove({ force: true })
+        .catch(() => undefined);
     });
 
     it("ships no setuid or setgid program in the image", async () => {

@@ -15,7 +15,8 @@ const packagesOf = (file: string) =>
     .split("\n")
     .map((l) => l.replace(/#.*/, "").trim())
     .filter(Boolean);
-const printVersion = (...args: string[]) => execFileSync("bash", [`${recipe}build.sh`, "--print-version", ...args], { encoding: "utf8" }).trim();
+const printVersion = (...args: string[]) =>
+  execFileSync("bash", [`${recipe}build.sh`, "--print-version", ...args], { encoding: "utf8" }).trim();
 
 describe("sandbox image allowlist (WAVE_SANDBOX_IMAGES)", () => {
   it("always offers the default image as base, a bare variant name under its default tag, and name=ref as given", () => {
@@ -46,8 +47,16 @@ describe("sandbox image allowlist (WAVE_SANDBOX_IMAGES)", () => {
     expect(chooseImage("base", offered)).toBe("wave-runner:latest");
     expect(chooseImage("java", offered)).toBe("wave-runner-java:h10b");
     for (const [name, message, hint] of [
-      ["rust", "`sandbox.image: rust` is a WAVE image this host does not offer; it offers base, go, java.", /npm run build:image -- --variant rust.*WAVE_SANDBOX_IMAGES/],
-      ["cobol", "`sandbox.image: cobol` names no image; this host offers base, go, java (WAVE's variants are go, rust, java, ruby, polyglot).", /remove the key/],
+      [
+        "rust",
+        "`sandbox.image: rust` is a WAVE image this host does not offer; it offers base, go, java.",
+        /npm run build:image -- --variant rust.*WAVE_SANDBOX_IMAGES/,
+      ],
+      [
+        "cobol",
+        "`sandbox.image: cobol` names no image; this host offers base, go, java (WAVE's variants are go, rust, java, ruby, polyglot).",
+        /remove the key/,
+      ],
     ] as const) {
       const error = (() => {
         try {
@@ -65,7 +74,9 @@ describe("sandbox image allowlist (WAVE_SANDBOX_IMAGES)", () => {
   });
 
   it("picks the story's image from its config and the gate's environment; the default needs no allowlist", () => {
-    const story = (image: string | null) => ({ config: validateConfig([{ location: "o/r:.github/wave.yml", config: image === null ? {} : { sandbox: { image } } }]) });
+    const story = (image: string | null) => ({
+      config: validateConfig([{ location: "o/r:.github/wave.yml", config: image === null ? {} : { sandbox: { image } } }]),
+    });
     expect(storyImage({ env: {} }, story(null))).toBeUndefined();
     expect(storyImage({ env: {} }, story("base"))).toBeUndefined();
     expect(storyImage({ env: { WAVE_SANDBOX_IMAGES: "ruby" } }, story("ruby"))).toBe("wave-runner-ruby:latest");
@@ -73,7 +84,8 @@ describe("sandbox image allowlist (WAVE_SANDBOX_IMAGES)", () => {
   });
 
   it("accepts only image names in sandbox.image, never a Docker reference a repository could point anywhere", () => {
-    for (const image of ["go", "polyglot", "corp-jdk"]) expect(validateConfig([{ location: "o/r:.github/wave.yml", config: { sandbox: { image } } }]).sandbox.image).toBe(image);
+    for (const image of ["go", "polyglot", "corp-jdk"])
+      expect(validateConfig([{ location: "o/r:.github/wave.yml", config: { sandbox: { image } } }]).sandbox.image).toBe(image);
     for (const image of ["evil.example/img:latest", "Go", "go:1.22", "../x", ""]) {
       expect(() => validateConfig([{ location: "o/r:.github/wave.yml", config: { sandbox: { image } } }])).toThrow(/`sandbox\.image`/);
     }
@@ -93,7 +105,10 @@ describe("image recipe variants (runner-image/variants/)", () => {
     expect(printVersion()).toBe(base);
     const versions = IMAGE_VARIANTS.map((v) => printVersion("--variant", v));
     for (const [i, v] of IMAGE_VARIANTS.entries()) {
-      const own = createHash("sha256").update(Buffer.concat([...files, readFileSync(`${recipe}variants/${v}.txt`)])).digest("hex").slice(0, 16);
+      const own = createHash("sha256")
+        .update(Buffer.concat([...files, readFileSync(`${recipe}variants/${v}.txt`)]))
+        .digest("hex")
+        .slice(0, 16);
       expect(versions[i]).toBe(own);
     }
     expect(new Set([base, ...versions]).size).toBe(IMAGE_VARIANTS.length + 1);
@@ -108,12 +123,33 @@ describe("image recipe variants (runner-image/variants/)", () => {
 });
 
 describe("the doctor's images table", () => {
-  const row = (over: Partial<ImageRow>): ImageRow => ({ name: "go", ref: "wave-runner-go:latest", allowed: false, built: null, recipeVersion: "v2", build: buildCommand("go", "wave-runner-go:latest", "wave-runner-go:latest"), ...over });
+  const row = (over: Partial<ImageRow>): ImageRow => ({
+    name: "go",
+    ref: "wave-runner-go:latest",
+    allowed: false,
+    built: null,
+    recipeVersion: "v2",
+    build: buildCommand("go", "wave-runner-go:latest", "wave-runner-go:latest"),
+    ...over,
+  });
   it("says for each image whether it is offered, its size and version, or the command that builds it", () => {
     const table = renderImageTable([
-      row({ name: "base", ref: "wave-runner:latest", allowed: true, built: { bytes: 677_000_000, version: "v1" }, recipeVersion: "v1", build: buildCommand(null, "wave-runner:latest", "wave-runner:latest") }),
+      row({
+        name: "base",
+        ref: "wave-runner:latest",
+        allowed: true,
+        built: { bytes: 677_000_000, version: "v1" },
+        recipeVersion: "v1",
+        build: buildCommand(null, "wave-runner:latest", "wave-runner:latest"),
+      }),
       row({}),
-      row({ name: "rust", ref: "wave-runner-rust:h10b", allowed: true, built: { bytes: 1_510_000_000, version: "v1" }, build: buildCommand("rust", "wave-runner-rust:h10b", "wave-runner-rust:latest") }),
+      row({
+        name: "rust",
+        ref: "wave-runner-rust:h10b",
+        allowed: true,
+        built: { bytes: 1_510_000_000, version: "v1" },
+        build: buildCommand("rust", "wave-runner-rust:h10b", "wave-runner-rust:latest"),
+      }),
     ]);
     expect(table.split("\n")).toEqual([
       "sandbox images (sandbox.image → Docker image; offered = in WAVE_SANDBOX_IMAGES; sizes as Docker reports them):",

@@ -8,10 +8,17 @@ describe("sandbox lifecycle", () => {
   it("labels each container with instance, story, job and deadline", async () => {
     const runner = testRunner({ instance: `labels-${process.pid}` });
     const before = Date.now();
-    const ws = await runner.createWorkspace({ storyId: "story-7", jobId: `job-labels-${process.pid}`, deadlineMs: 600_000 }, emptyTarball());
+    const ws = await runner.createWorkspace(
+      { storyId: "story-7", jobId: `job-labels-${process.pid}`, deadlineMs: 600_000 },
+      emptyTarball(),
+    );
     try {
       const info = await runner.docker.getContainer(ws.id).inspect();
-      expect(info.Config.Labels).toMatchObject({ "wave.instance": `labels-${process.pid}`, "wave.story": "story-7", "wave.job": `job-labels-${process.pid}` });
+      expect(info.Config.Labels).toMatchObject({
+        "wave.instance": `labels-${process.pid}`,
+        "wave.story": "story-7",
+        "wave.job": `job-labels-${process.pid}`,
+      });
       const deadline = Number(info.Config.Labels["wave.deadline"]);
       expect(deadline).toBeGreaterThanOrEqual(before + 600_000);
       expect(deadline).toBeLessThan(Date.now() + 600_000 + 1000);
@@ -76,7 +83,12 @@ describe("sandbox lifecycle", () => {
     const runner = testRunner({ instance });
     const ws = await runner.createWorkspace({ storyId: "s", jobId: "job-loop" }, emptyTarball());
     const results: ReapResult[] = [];
-    const stop = startReaper(runner.docker, { instance, intervalSeconds: 1, isJobAlive: async () => false, onResult: (r) => results.push(r) });
+    const stop = startReaper(runner.docker, {
+      instance,
+      intervalSeconds: 1,
+      isJobAlive: async () => false,
+      onResult: (r) => results.push(r),
+    });
     try {
       await expect.poll(() => results.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
       expect(results[0]?.removed.map((r) => r.jobId)).toEqual(["job-loop"]);

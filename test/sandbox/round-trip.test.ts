@@ -97,7 +97,12 @@ describe("round trip through the sandbox", () => {
         "tracked.log",
       ].sort(),
     );
-    expect(byPath.get("src/index.js")).toMatchObject({ status: "modified", mode: "100644", binary: false, content: Buffer.from("export const answer = 42;\n") });
+    expect(byPath.get("src/index.js")).toMatchObject({
+      status: "modified",
+      mode: "100644",
+      binary: false,
+      content: Buffer.from("export const answer = 42;\n"),
+    });
     expect(byPath.get("src/remove-me.js")).toEqual({ path: "src/remove-me.js", status: "deleted", binary: false });
     expect(byPath.get("src/renamed.js")).toMatchObject({ status: "renamed", previousPath: "src/rename-me.js", mode: "100644" });
     expect(byPath.get("build.sh")).toMatchObject({ status: "modified", mode: "100755", content: Buffer.from("#!/bin/sh\necho build\n") });
@@ -106,7 +111,9 @@ describe("round trip through the sandbox", () => {
     expect(byPath.get("tools/run.py")).toMatchObject({ status: "added", mode: "100755", content: Buffer.from("print('hi')\n") });
     expect(byPath.get("entry.js")).toMatchObject({ status: "modified", mode: "120000", content: Buffer.from("README.md") });
     expect(byPath.get("crlf.txt")?.content).toEqual(Buffer.from("one\r\ntwo\r\nthree\r\n"));
-    expect(byPath.get("latin1.txt")?.content).toEqual(Buffer.concat([Buffer.from("caf\xe9 cr\xe8me\n", "latin1"), Buffer.from("na\xefve\n", "latin1")]));
+    expect(byPath.get("latin1.txt")?.content).toEqual(
+      Buffer.concat([Buffer.from("caf\xe9 cr\xe8me\n", "latin1"), Buffer.from("na\xefve\n", "latin1")]),
+    );
   });
 
   it("keeps the patch valid text even when a changed file is not UTF-8 (as binary hunks)", () => {

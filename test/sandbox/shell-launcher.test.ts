@@ -29,7 +29,10 @@ describe("commands without the wave-exec launcher", () => {
 
   afterAll(async () => {
     await ws?.destroy();
-    await runner.docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    await runner.docker
+      .getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
   it("runs with stdin, env and cwd, and reports 127 for a missing binary", async () => {

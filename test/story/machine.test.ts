@@ -35,7 +35,10 @@ function mayLift(kind: string, placer: string | null, event: StoryEvent): boolea
     case "person":
       return (event.type === "UNHOLD" || event.type === "RECYCLE") && (event.by === placer || roleAtLeast(event, "maintain"));
     case "gate":
-      return ((event.type === "RETRY" || event.type === "RECYCLE") && roleAtLeast(event, "write")) || (event.type === "UNHOLD" && roleAtLeast(event, "maintain"));
+      return (
+        ((event.type === "RETRY" || event.type === "RECYCLE") && roleAtLeast(event, "write")) ||
+        (event.type === "UNHOLD" && roleAtLeast(event, "maintain"))
+      );
     case "budget":
       return event.type === "BUDGET_RAISED";
     case "emergency":
@@ -49,7 +52,13 @@ function mayLift(kind: string, placer: string | null, event: StoryEvent): boolea
 /** Each hold as `kind:placer`, so two people's holds are two holds. */
 function holdKeys(s: StoredSnapshot): string[] {
   const h = s.context.holds;
-  return [...(h.people ?? []).map((p) => `person:${p.by}`), ...(h.gate ? ["gate:"] : []), ...(h.budget ? ["budget:"] : []), ...(h.emergency ? ["emergency:"] : []), ...(h.installation ? ["installation:"] : [])].sort();
+  return [
+    ...(h.people ?? []).map((p) => `person:${p.by}`),
+    ...(h.gate ? ["gate:"] : []),
+    ...(h.budget ? ["budget:"] : []),
+    ...(h.emergency ? ["emergency:"] : []),
+    ...(h.installation ? ["installation:"] : []),
+  ].sort();
 }
 
 /**
@@ -82,7 +91,10 @@ interface Edge {
 }
 
 /** Breadth-first walk over every reachable state (decisions aside) up to `depth` events. */
-function walk(input: { maxRecycles: number; requirePlanApproval: boolean }, depth: number): { states: StoredSnapshot[]; edges: Edge[]; exhausted: boolean } {
+function walk(
+  input: { maxRecycles: number; requirePlanApproval: boolean },
+  depth: number,
+): { states: StoredSnapshot[]; edges: Edge[]; exhausted: boolean } {
   const start = startStory({ startedBy: "alice", ...input }).snapshot;
   const seen = new Map<string, StoredSnapshot>([[key(start), start]]);
   const edges: Edge[] = [];
@@ -194,7 +206,10 @@ describe("story statechart: every reachable state × every event", () => {
         for (const hold of holdKeys(e.from)) {
           if (after.has(hold)) continue;
           const [kind = "", placer = ""] = hold.split(":");
-          expect(mayLift(kind, placer || null, e.event), `${e.event.type} by ${e.event.by} (${"role" in e.event ? e.event.role : "no role"}) lifted ${hold} from ${JSON.stringify(e.from.value)}`).toBe(true);
+          expect(
+            mayLift(kind, placer || null, e.event),
+            `${e.event.type} by ${e.event.by} (${"role" in e.event ? e.event.role : "no role"}) lifted ${hold} from ${JSON.stringify(e.from.value)}`,
+          ).toBe(true);
           lifted++;
           liftedKinds.add(kind);
         }
@@ -215,7 +230,8 @@ describe("story statechart: every reachable state × every event", () => {
     it("answers a release that lifts nothing as not applied", () => {
       for (const e of edges) {
         if (stateName(e.from) !== "held" || !["UNHOLD", "RETRY"].includes(e.event.type)) continue;
-        if (JSON.stringify(holdKeys(e.from)) === JSON.stringify(holdKeys(e.to))) expect(e.changed, `${e.event.type} by ${e.event.by}`).toBe(false);
+        if (JSON.stringify(holdKeys(e.from)) === JSON.stringify(holdKeys(e.to)))
+          expect(e.changed, `${e.event.type} by ${e.event.by}`).toBe(false);
       }
     });
 
@@ -297,15 +313,18 @@ describe("story statechart: the happy path and its decisions", () => {
 
   it("recycles failing tests back to build with the output, then holds after max_recycles", () => {
     const failed: StoryEvent = { type: "VERIFY_FAILED", by: "wave", output: "FAIL test/a.test.ts" };
-    const { s } = run([
-      sampleEvents.INTAKE_PASSED,
-      sampleEvents.PLAN_READY,
-      sampleEvents.PREFLIGHT_PASSED,
-      sampleEvents.BUILD_DONE,
-      failed,
-      sampleEvents.BUILD_DONE,
-      failed,
-    ], { startedBy: "alice", maxRecycles: 1, requirePlanApproval: false });
+    const { s } = run(
+      [
+        sampleEvents.INTAKE_PASSED,
+        sampleEvents.PLAN_READY,
+        sampleEvents.PREFLIGHT_PASSED,
+        sampleEvents.BUILD_DONE,
+        failed,
+        sampleEvents.BUILD_DONE,
+        failed,
+      ],
+      { startedBy: "alice", maxRecycles: 1, requirePlanApproval: false },
+    );
     expect(stateName(s)).toBe("held");
     expect(s.context.holds.gate?.reason).toMatch(/after 1 recycle/);
     expect(s.context.lastFailure).toBe("FAIL test/a.test.ts");
@@ -315,13 +334,23 @@ describe("story statechart: the happy path and its decisions", () => {
   });
 
   it("waits for plan approval when the config asks for it", () => {
-    const { s } = run([sampleEvents.INTAKE_PASSED, sampleEvents.PLAN_READY], { startedBy: "alice", maxRecycles: 3, requirePlanApproval: true });
+    const { s } = run([sampleEvents.INTAKE_PASSED, sampleEvents.PLAN_READY], {
+      startedBy: "alice",
+      maxRecycles: 3,
+      requirePlanApproval: true,
+    });
     expect(s.value).toEqual({ plan: "approval" });
     expect(stateName(transition(s, { type: "APPROVE", by: "bob" }).snapshot)).toBe("preflight");
   });
 
   it("resumes a held story where it was, but only once every hold is lifted", () => {
-    const { s } = run([sampleEvents.INTAKE_PASSED, sampleEvents.PLAN_READY, sampleEvents.PREFLIGHT_PASSED, { type: "HOLD", by: "bob", reason: "wait" }, sampleEvents.EMERGENCY_STOP]);
+    const { s } = run([
+      sampleEvents.INTAKE_PASSED,
+      sampleEvents.PLAN_READY,
+      sampleEvents.PREFLIGHT_PASSED,
+      { type: "HOLD", by: "bob", reason: "wait" },
+      sampleEvents.EMERGENCY_STOP,
+    ]);
     expect(stateName(s)).toBe("held");
     const afterUnhold = transition(s, { type: "UNHOLD", by: "bob" }).snapshot;
     expect(stateName(afterUnhold)).toBe("held");
@@ -338,7 +367,15 @@ describe("story statechart: the happy path and its decisions", () => {
   });
 
   it("corrects a kill for the closed issue to done when the PR turns out merged, and no other kill", () => {
-    const atMerge = [sampleEvents.INTAKE_PASSED, sampleEvents.PLAN_READY, sampleEvents.PREFLIGHT_PASSED, sampleEvents.BUILD_DONE, sampleEvents.VERIFY_PASSED, sampleEvents.SAFETY_PASSED, sampleEvents.REVIEW_DONE];
+    const atMerge = [
+      sampleEvents.INTAKE_PASSED,
+      sampleEvents.PLAN_READY,
+      sampleEvents.PREFLIGHT_PASSED,
+      sampleEvents.BUILD_DONE,
+      sampleEvents.VERIFY_PASSED,
+      sampleEvents.SAFETY_PASSED,
+      sampleEvents.REVIEW_DONE,
+    ];
     for (const prefix of [atMerge.slice(0, 1), atMerge]) {
       const byIssue = run([...prefix, sampleEvents.ISSUE_CLOSED]).s;
       const corrected = transition(byIssue, sampleEvents.PR_MERGED);

@@ -67,7 +67,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...(options.githubBaseUrl ? { baseUrl: options.githubBaseUrl } : {}),
       // Tests answer at once: no throttling pauses, no retries of faked failures. A function, so the
       // installation clients Probot makes get it too (their own options would replace a plain object's).
-      Octokit: ProbotOctokit.defaults((instance: Record<string, unknown>) => ({ ...instance, throttle: { enabled: false }, retry: { enabled: false } })),
+      Octokit: ProbotOctokit.defaults((instance: Record<string, unknown>) => ({
+        ...instance,
+        throttle: { enabled: false },
+        retry: { enabled: false },
+      })),
     }),
   });
   await server.load(

@@ -16,29 +16,39 @@ export interface AppProcess {
  * Runs the app the way `npm start` does (node + tsx on src/main.ts), as its
  * own process, with GitHub at `githubHost` (GHE_HOST) and the given database.
  */
-export async function spawnApp(options: { databaseUrl: string; githubHost: string; env?: Record<string, string>; entry?: string; nodeArgs?: string[] }): Promise<AppProcess> {
+export async function spawnApp(options: {
+  databaseUrl: string;
+  githubHost: string;
+  env?: Record<string, string>;
+  entry?: string;
+  nodeArgs?: string[];
+}): Promise<AppProcess> {
   const port = await freePort();
   let out = "";
   const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/root",
-      APP_ID: "1",
-      PRIVATE_KEY: testPrivateKey(),
-      WEBHOOK_SECRET: TEST_SECRET,
-      DATABASE_URL: options.databaseUrl,
-      GHE_HOST: options.githubHost,
-      GHE_PROTOCOL: "http",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: process.env.WAVE_TEST_LOG ?? "warn",
-      LOG_FORMAT: "json",
-      NODE_ENV: "test",
-      ...options.env,
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/root",
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: TEST_SECRET,
+    DATABASE_URL: options.databaseUrl,
+    GHE_HOST: options.githubHost,
+    GHE_PROTOCOL: "http",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: process.env.WAVE_TEST_LOG ?? "warn",
+    LOG_FORMAT: "json",
+    NODE_ENV: "test",
+    ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--enable-source-maps", "--import", "tsx", options.entry ?? "src/main.ts"], {
-    env: env as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), "--enable-source-maps", "--import", "tsx", options.entry ?? "src/main.ts"],
+    {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));

@@ -185,12 +185,24 @@ export function rateLimited(retryAfterSeconds = 0): FakeErrorReply {
 
 /** 529 overloaded_error. `retryAfterMs` keeps retries fast in tests. */
 export function overloaded(retryAfterMs = 1): FakeErrorReply {
-  return { kind: "error", status: 529, errorType: "overloaded_error", message: "Overloaded", headers: { "retry-after-ms": String(retryAfterMs) } };
+  return {
+    kind: "error",
+    status: 529,
+    errorType: "overloaded_error",
+    message: "Overloaded",
+    headers: { "retry-after-ms": String(retryAfterMs) },
+  };
 }
 
 /** 500 api_error. */
 export function serverError(retryAfterMs = 1): FakeErrorReply {
-  return { kind: "error", status: 500, errorType: "api_error", message: "Internal server error", headers: { "retry-after-ms": String(retryAfterMs) } };
+  return {
+    kind: "error",
+    status: 500,
+    errorType: "api_error",
+    message: "Internal server error",
+    headers: { "retry-after-ms": String(retryAfterMs) },
+  };
 }
 
 /** A 200 whose body is not valid JSON. */
@@ -253,9 +265,10 @@ function validateRequest(body: unknown): asserts body is MessageCreateParamsNonS
   if (body.stream === true) throw new RequestInvalid("stream: the fake answers non-streaming requests only");
   const messages: unknown[] = body.messages;
   const first = messages[0];
-  if (!isRecord(first) || first.role !== "user") throw new RequestInvalid("messages.0.role: the first message must use the \"user\" role");
+  if (!isRecord(first) || first.role !== "user") throw new RequestInvalid('messages.0.role: the first message must use the "user" role');
   messages.forEach((m, i) => {
-    if (!isRecord(m) || (m.role !== "user" && m.role !== "assistant")) throw new RequestInvalid(`messages.${i}.role: expected "user" or "assistant"`);
+    if (!isRecord(m) || (m.role !== "user" && m.role !== "assistant"))
+      throw new RequestInvalid(`messages.${i}.role: expected "user" or "assistant"`);
     if (typeof m.content === "string") {
       if (m.content === "" && !(m.role === "assistant" && i === messages.length - 1))
         throw new RequestInvalid(`messages.${i}: text content blocks must be non-empty`);
@@ -270,7 +283,9 @@ function validateRequest(body: unknown): asserts body is MessageCreateParamsNonS
     const next = messages[i + 1];
     const answered = new Set(
       isRecord(next) && next.role === "user" && Array.isArray(next.content)
-        ? next.content.filter((b): b is Record<string, unknown> => isRecord(b) && b.type === "tool_result").map((b) => String(b.tool_use_id))
+        ? next.content
+            .filter((b): b is Record<string, unknown> => isRecord(b) && b.type === "tool_result")
+            .map((b) => String(b.tool_use_id))
         : [],
     );
     const missing = ids.filter((id) => !answered.has(id));
@@ -336,7 +351,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         if (b.breakpoint && (cumulative[i] ?? 0) >= minCacheable) cache.add(hashes[i] ?? "");
       });
     const outputChars = content.reduce(
-      (n, c) => n + (c.type === "text" ? c.text.length : c.type === "thinking" ? c.thinking.length : JSON.stringify(c.input).length + c.name.length),
+      (n, c) =>
+        n +
+        (c.type === "text" ? c.text.length : c.type === "thinking" ? c.thinking.length : JSON.stringify(c.input).length + c.name.length),
       0,
     );
     return {
@@ -427,7 +444,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     requests.push(rec);
     const isMessages = rec.method === "POST" && rec.path === "/v1/messages";
     const isCount = rec.method === "POST" && rec.path === "/v1/messages/count_tokens";
-    if (!isMessages && !isCount) return send(res, rec, 404, errorBody("not_found_error", `fake-anthropic: no route for ${rec.method} ${rec.path}`), {});
+    if (!isMessages && !isCount)
+      return send(res, rec, 404, errorBody("not_found_error", `fake-anthropic: no route for ${rec.method} ${rec.path}`), {});
     if (!headers["x-api-key"] && !headers.authorization)
       return send(res, rec, 401, errorBody("authentication_error", "x-api-key header is required"), {});
     try {
@@ -446,7 +464,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     }
     const next = script.shift() ?? (responder ? await responder(rec) : undefined);
     if (next === undefined)
-      return send(res, rec, 500, errorBody("api_error", "fake-anthropic: the script is exhausted and no responder is set"), { "x-should-retry": "false" });
+      return send(res, rec, 500, errorBody("api_error", "fake-anthropic: the script is exhausted and no responder is set"), {
+        "x-should-retry": "false",
+      });
     answer(res, rec, next);
   };
 

@@ -68,7 +68,12 @@ export class GitRepoFake {
 
   context(retry: RepoContext["retry"] = { sleep: async () => undefined }): RepoContext {
     const quiet = () => undefined;
-    return { octokit: new Octokit({ auth: "installation-token", log: { debug: quiet, info: quiet, warn: quiet, error: quiet } }), owner: OWNER, repo: REPO, retry };
+    return {
+      octokit: new Octokit({ auth: "installation-token", log: { debug: quiet, info: quiet, warn: quiet, error: quiet } }),
+      owner: OWNER,
+      repo: REPO,
+      retry,
+    };
   }
 
   /** The next request matching `method` and `path` fails once with `status`. */
@@ -140,7 +145,9 @@ export class GitRepoFake {
     }
     if (method === "GET" && (m = /^\/git\/commits\/([0-9a-f]{40})$/.exec(route))) {
       const commit = this.commits.get(m[1] ?? "");
-      return commit ? [200, { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })), message: commit.message }] : notFound;
+      return commit
+        ? [200, { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((sha) => ({ sha })), message: commit.message }]
+        : notFound;
     }
     if (method === "POST" && route === "/git/blobs") {
       const content = Buffer.from(String(b.content), b.encoding === "base64" ? "base64" : "utf8");
@@ -182,7 +189,16 @@ export class GitRepoFake {
       const files = [...new Set([...from.keys(), ...to.keys()])]
         .filter((p) => from.get(p)?.content.toString("hex") !== to.get(p)?.content.toString("hex") || from.get(p)?.mode !== to.get(p)?.mode)
         .map((filename) => ({ filename, status: !from.has(filename) ? "added" : !to.has(filename) ? "removed" : "modified" }));
-      if (accept.includes("diff")) return [200, this.unifiedDiff(from, to, files.map((f) => f.filename)), { "content-type": "text/plain; charset=utf-8" }];
+      if (accept.includes("diff"))
+        return [
+          200,
+          this.unifiedDiff(
+            from,
+            to,
+            files.map((f) => f.filename),
+          ),
+          { "content-type": "text/plain; charset=utf-8" },
+        ];
       // GitHub lists at most 300 files.
       return [200, { status: "ahead", files: files.slice(0, 300) }];
     }
@@ -201,9 +217,24 @@ export class GitRepoFake {
     }
     if (method === "POST" && route === "/pulls") {
       if (this.pulls.some((p) => p.head === b.head && p.state === "open")) {
-        return [422, { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${OWNER}:${String(b.head)}.` }] }];
+        return [
+          422,
+          {
+            message: "Validation Failed",
+            errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${OWNER}:${String(b.head)}.` }],
+          },
+        ];
       }
-      const pull: Pull = { number: 100 + this.pulls.length, node_id: `PR_${this.pulls.length}`, head: String(b.head), base: String(b.base), title: String(b.title), body: String(b.body), draft: b.draft === true, state: "open" };
+      const pull: Pull = {
+        number: 100 + this.pulls.length,
+        node_id: `PR_${this.pulls.length}`,
+        head: String(b.head),
+        base: String(b.base),
+        title: String(b.title),
+        body: String(b.body),
+        draft: b.draft === true,
+        state: "open",
+      };
       this.pulls.push(pull);
       return [201, this.pullJson(pull)];
     }
@@ -254,15 +285,33 @@ export class GitRepoFake {
     const out: string[] = [];
     for (const path of paths) {
       const [a, b] = [lines(from.get(path)?.content), lines(to.get(path)?.content)];
-      out.push(`diff --git a/${path} b/${path}`, `--- ${from.has(path) ? `a/${path}` : "/dev/null"}`, `+++ ${to.has(path) ? `b/${path}` : "/dev/null"}`);
-      out.push(`@@ -${a.length ? 1 : 0},${a.length} +${b.length ? 1 : 0},${b.length} @@`, ...a.map((l) => `-${l}`), ...b.map((l) => `+${l}`));
+      out.push(
+        `diff --git a/${path} b/${path}`,
+        `--- ${from.has(path) ? `a/${path}` : "/dev/null"}`,
+        `+++ ${to.has(path) ? `b/${path}` : "/dev/null"}`,
+      );
+      out.push(
+        `@@ -${a.length ? 1 : 0},${a.length} +${b.length ? 1 : 0},${b.length} @@`,
+        ...a.map((l) => `-${l}`),
+        ...b.map((l) => `+${l}`),
+      );
     }
     return `${out.join("\n")}\n`;
   }
 
   private pullJson(p: Pull): Record<string, unknown> {
     const headSha = this.refs.get(`refs/heads/${p.head}`) ?? "";
-    return { number: p.number, node_id: p.node_id, html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`, draft: p.draft, title: p.title, body: p.body, state: p.state, merged: p.merged === true, head: { ref: p.head, sha: headSha } };
+    return {
+      number: p.number,
+      node_id: p.node_id,
+      html_url: `https://github.com/${OWNER}/${REPO}/pull/${p.number}`,
+      draft: p.draft,
+      title: p.title,
+      body: p.body,
+      state: p.state,
+      merged: p.merged === true,
+      head: { ref: p.head, sha: headSha },
+    };
   }
 
   private graphql(b: Record<string, unknown>): [number, unknown] {

@@ -8,7 +8,9 @@ export type PortCall = { method: keyof GitHubPort; args: unknown[] };
  * the model): records every call and answers with what the test scripted per method, an error
  * to throw or nothing.
  */
-export function fakeGitHubPort(answers: Partial<Record<keyof GitHubPort, () => Error | undefined>> = {}): GitHubPort & { calls: PortCall[] } {
+export function fakeGitHubPort(
+  answers: Partial<Record<keyof GitHubPort, () => Error | undefined>> = {},
+): GitHubPort & { calls: PortCall[] } {
   const calls: PortCall[] = [];
   const method =
     (name: keyof GitHubPort) =>
@@ -17,5 +19,11 @@ export function fakeGitHubPort(answers: Partial<Record<keyof GitHubPort, () => E
       const error = answers[name]?.();
       if (error) throw error;
     };
-  return { calls, ensureStatusComment: method("ensureStatusComment"), ensureCheckRuns: method("ensureCheckRuns"), reply: method("reply"), react: method("react") };
+  return {
+    calls,
+    ensureStatusComment: method("ensureStatusComment"),
+    ensureCheckRuns: method("ensureCheckRuns"),
+    reply: method("reply"),
+    react: method("react"),
+  };
 }

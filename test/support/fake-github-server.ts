@@ -46,7 +46,10 @@ export interface FakeGitHub {
    */
   oauth: { clientId: string; clientSecret: string; signInAs: string | null; tokens: Map<string, string> };
   /** What `GET /user/installations` (and their repositories) answer, per login. */
-  userInstallations: Map<string, { id: number; account: { login: string; type: "User" | "Organization" }; repositories: { id: number; name: string }[] }[]>;
+  userInstallations: Map<
+    string,
+    { id: number; account: { login: string; type: "User" | "Organization" }; repositories: { id: number; name: string }[] }[]
+  >;
   /** GitHub's failures, decided per request: refused outright, or applied and then answered badly. */
   fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
   /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
@@ -68,8 +71,7 @@ function createsContent(method: string, path: string, body: unknown): boolean {
 
 /** One failure GitHub may give: an answer instead of the work, or the work done and a bad answer. */
 export type GitHubFault =
-  | { kind: "refuse"; status: number; body: unknown; headers?: Record<string, string> }
-  | { kind: "applied-then"; status: number };
+  { kind: "refuse"; status: number; body: unknown; headers?: Record<string, string> } | { kind: "applied-then"; status: number };
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -161,24 +163,30 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
         // The write is done below; whatever it answers, the app hears a gateway error.
         fake.faulted.push(`applied+${fault.status} ${method} ${path}`);
         const end = res.end.bind(res);
-        res.writeHead = ((() => res) as unknown) as typeof res.writeHead;
-        res.end = ((() => {
+        res.writeHead = (() => res) as unknown as typeof res.writeHead;
+        res.end = (() => {
           res.statusCode = fault.status;
           res.setHeader("content-type", "application/json; charset=utf-8");
           return end(JSON.stringify({ message: "Bad Gateway" }));
-        }) as unknown) as typeof res.end;
+        }) as unknown as typeof res.end;
       }
       if (options.contentLimits && createsContent(method, path, body)) {
         const now = Date.now();
         if (options.contentLimits.some((l) => contentTimes.filter((t) => t > now - l.windowMs).length >= l.max)) {
           fake.secondaryLimited++;
           res.writeHead(403, { "content-type": "application/json; charset=utf-8", "retry-after": "60" });
-          return res.end(JSON.stringify({ message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }));
+          return res.end(
+            JSON.stringify({
+              message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+              documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+            }),
+          );
         }
         contentTimes.push(now);
       }
       const query = String((body as { query?: string } | undefined)?.query ?? "");
-      if (path === "/graphql" && (/isArchived/.test(query) || /createLabel/.test(query))) return json(res, 200, labelGraphql(fake, query, (body as { variables?: Record<string, string> }).variables ?? {}));
+      if (path === "/graphql" && (/isArchived/.test(query) || /createLabel/.test(query)))
+        return json(res, 200, labelGraphql(fake, query, (body as { variables?: Record<string, string> }).variables ?? {}));
       let m: RegExpMatchArray | null;
       if (path === "/app/installations" && method === "GET") {
         const page = Number(url.searchParams.get("page") ?? 1);
@@ -197,11 +205,21 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
         if (!login) return json(res, 401, { message: "Bad credentials" });
         if (path === "/user") return json(res, 200, { login, id: 1000 + login.length, type: "User" });
         const installations = fake.userInstallations.get(login) ?? [];
-        if (path === "/user/installations") return json(res, 200, { total_count: installations.length, installations: installations.map((i) => ({ id: i.id, account: i.account })) });
+        if (path === "/user/installations")
+          return json(res, 200, {
+            total_count: installations.length,
+            installations: installations.map((i) => ({ id: i.id, account: i.account })),
+          });
         if ((m = path.match(/^\/user\/installations\/(\d+)\/repositories$/))) {
           const inst = installations.find((i) => i.id === Number(m?.[1]));
           if (!inst) return json(res, 404, { message: "Not Found" });
-          const repositories = inst.repositories.map((r) => ({ id: r.id, name: r.name, full_name: `${inst.account.login}/${r.name}`, owner: inst.account, private: false }));
+          const repositories = inst.repositories.map((r) => ({
+            id: r.id,
+            name: r.name,
+            full_name: `${inst.account.login}/${r.name}`,
+            owner: inst.account,
+            private: false,
+          }));
           return json(res, 200, { total_count: repositories.length, repositories });
         }
       }
@@ -232,7 +250,11 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
         const set = fake.labels.get(key) ?? new Set<string>();
         for (const l of (body as { labels: string[] }).labels) set.add(l);
         fake.labels.set(key, set);
-        return json(res, 200, [...set].map((name) => ({ name })));
+        return json(
+          res,
+          200,
+          [...set].map((name) => ({ name })),
+        );
       }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/labels\/(.+)$/)) && method === "DELETE") {
         fake.labels.get(`${m[1]}/${m[2]}#${m[3]}`)?.delete(decodeURIComponent(m[4] ?? ""));
@@ -265,7 +287,10 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
           return res.end(r.tarball);
         }
         res.writeHead(200, { "content-type": "application/x-gzip" });
-        return r.tarball().on("error", () => res.destroy()).pipe(res);
+        return r
+          .tarball()
+          .on("error", () => res.destroy())
+          .pipe(res);
       }
       if ((m = path.match(/^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
         const role = fake.roles.get(m[1] ?? "") ?? "admin";
@@ -277,7 +302,10 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       if (options.git) {
         // Git Data, pulls, compare, check runs, reviews and GraphQL: the stateful repository fake.
         const [status, answer, headers] = options.git.handle(method, `${path}${url.search}`, body, String(req.headers.accept ?? ""));
-        res.writeHead(status, { "content-type": typeof answer === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8", ...headers });
+        res.writeHead(status, {
+          "content-type": typeof answer === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
+          ...headers,
+        });
         return res.end(typeof answer === "string" ? answer : JSON.stringify(answer));
       }
       return json(res, 404, { message: `fake GitHub does not know ${method} ${path}` });
@@ -308,7 +336,9 @@ function labelGraphql(fake: Omit<FakeGitHub, "url" | "host" | "close">, query: s
   if (/^\s*mutation\b/.test(query)) {
     const data: Record<string, unknown> = {};
     const errors: unknown[] = [];
-    for (const m of query.matchAll(/(\w+): createLabel\(input: \{ repositoryId: \$(\w+), name: \$(\w+), color: \$(\w+), description: \$(\w+) \}\)/g)) {
+    for (const m of query.matchAll(
+      /(\w+): createLabel\(input: \{ repositoryId: \$(\w+), name: \$(\w+), color: \$(\w+), description: \$(\w+) \}\)/g,
+    )) {
       const [, alias = "", repoVar = "", nameVar = "", colorVar = "", descVar = ""] = m;
       const key = byNodeId(variables[repoVar] ?? "");
       if (!key) {
@@ -332,7 +362,11 @@ function labelGraphql(fake: Omit<FakeGitHub, "url" | "host" | "close">, query: s
   }
   const key = `${variables.owner}/${variables.name}`;
   const repo = fake.installationRepos.get(key);
-  if (!repo) return { data: { repository: null }, errors: [{ type: "NOT_FOUND", path: ["repository"], message: `Could not resolve to a Repository with the name '${key}'.` }] };
+  if (!repo)
+    return {
+      data: { repository: null },
+      errors: [{ type: "NOT_FOUND", path: ["repository"], message: `Could not resolve to a Repository with the name '${key}'.` }],
+    };
   const labels = fake.repoLabels.get(key) ?? new Map();
   const answer: Record<string, unknown> = { id: repo.node_id, isArchived: repo.archived };
   for (const m of query.matchAll(/(\w+): label\(name: \$(\w+)\)/g)) {

@@ -20,7 +20,13 @@ export function githubScope(): nock.Scope {
 export function watchUndocumentedRequests(): { undocumented: string[]; stop(): void } {
   const from = seen.length;
   const unmatched: { method: string; path: string }[] = [];
-  const listener = (req: { method?: string; path?: string; hostname?: string; host?: string; options?: { hostname?: string; host?: string } }) => {
+  const listener = (req: {
+    method?: string;
+    path?: string;
+    hostname?: string;
+    host?: string;
+    options?: { hostname?: string; host?: string };
+  }) => {
     const host = req.hostname ?? req.host ?? req.options?.hostname ?? req.options?.host ?? "";
     if (host.includes("api.github.com")) unmatched.push({ method: req.method ?? "GET", path: req.path ?? "" });
   };
@@ -46,7 +52,9 @@ export function nockInstallation(owner: string, repo: string, options: { config?
     .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} });
   scope
     .get((uri) => uri.startsWith(`/repos/${owner}/${repo}/contents/`) && configPath.test(uri))
-    .reply(() => (options.config == null ? [404, { message: "Not Found" }] : [200, options.config, { "content-type": "text/plain; charset=utf-8" }]));
+    .reply(() =>
+      options.config == null ? [404, { message: "Not Found" }] : [200, options.config, { "content-type": "text/plain; charset=utf-8" }],
+    );
   scope.get((uri) => uri.startsWith(`/repos/${owner}/.github/contents/`) && configPath.test(uri)).reply(404, { message: "Not Found" });
   scope
     .get(new RegExp(`/repos/${owner}/${repo}/collaborators/[^/]+/permission`))
@@ -61,7 +69,12 @@ export interface IssueState {
 }
 
 /** The issue endpoints WAVE writes to (comments, labels), answered statefully. */
-export function nockIssue(owner: string, repo: string, issueNumber: number, state: IssueState = { comments: [], labels: new Set() }): IssueState {
+export function nockIssue(
+  owner: string,
+  repo: string,
+  issueNumber: number,
+  state: IssueState = { comments: [], labels: new Set() },
+): IssueState {
   const issue = `/repos/${owner}/${repo}/issues/${issueNumber}`;
   githubScope()
     .get(`${issue}/comments`)

@@ -29,7 +29,11 @@ export function documentedRoute(method: string, path: string): string | null {
   if (method.toUpperCase() === "POST" && clean === "/graphql") return "POST /graphql";
   for (const r of routes) {
     if (r.method !== method.toUpperCase()) continue;
-    if (candidates.some((c) => r.pattern.test(c)) || (r.template.endsWith("{path}") || r.template.endsWith("{ref}") ? r.pattern.test(encodeSlashesAfter(clean, r.template)) : false)) return `${r.method} ${r.template}`;
+    if (
+      candidates.some((c) => r.pattern.test(c)) ||
+      (r.template.endsWith("{path}") || r.template.endsWith("{ref}") ? r.pattern.test(encodeSlashesAfter(clean, r.template)) : false)
+    )
+      return `${r.method} ${r.template}`;
   }
   return null;
 }

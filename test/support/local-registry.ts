@@ -56,7 +56,9 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
     ].join("\n"),
   );
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [VERDACCIO, "--config", join(dir, "config.yaml"), "--listen", host], { stdio: ["ignore", "pipe", "pipe"] });
+  const child: ChildProcess = spawn(process.execPath, [VERDACCIO, "--config", join(dir, "config.yaml"), "--listen", host], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
   const close = async () => {
@@ -68,7 +70,11 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => (await fetch(`${url}/-/ping`).catch(() => undefined))?.ok, 60_000, `verdaccio on ${url} (${output.slice(-500)})`);
+    await waitFor(
+      async () => (await fetch(`${url}/-/ping`).catch(() => undefined))?.ok,
+      60_000,
+      `verdaccio on ${url} (${output.slice(-500)})`,
+    );
     const user = await fetch(`${url}/-/user/org.couchdb.user:wave`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
@@ -107,6 +113,10 @@ async function publish(url: string, authorization: string, tarballPath: string):
     },
     _attachments: { [file]: { content_type: "application/octet-stream", data: bytes.toString("base64"), length: bytes.length } },
   };
-  const res = await fetch(`${url}/${manifest.name}`, { method: "PUT", headers: { "content-type": "application/json", authorization }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/${manifest.name}`, {
+    method: "PUT",
+    headers: { "content-type": "application/json", authorization },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`publishing ${file} to verdaccio: HTTP ${res.status} ${await res.text()}`);
 }

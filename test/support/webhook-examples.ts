@@ -10,9 +10,16 @@ interface ExampleDefinition {
 const examples = createRequire(import.meta.url)("@octokit/webhooks-examples") as ExampleDefinition[];
 
 /** A deep copy of GitHub's own example payload for an event and action (the first one, or the one `pick` selects). */
-export function githubExample<T = Record<string, unknown>>(name: string, action?: string, pick: (p: Record<string, unknown>) => boolean = () => true): T {
+export function githubExample<T = Record<string, unknown>>(
+  name: string,
+  action?: string,
+  pick: (p: Record<string, unknown>) => boolean = () => true,
+): T {
   const definition = examples.find((candidate) => candidate.name === name);
-  const example = definition?.examples.find((candidate) => (action === undefined || (candidate as { action?: string }).action === action) && pick(candidate as Record<string, unknown>));
+  const example = definition?.examples.find(
+    (candidate) =>
+      (action === undefined || (candidate as { action?: string }).action === action) && pick(candidate as Record<string, unknown>),
+  );
   if (!example) throw new Error(`@octokit/webhooks-examples has no ${name}${action ? `.${action}` : ""} example`);
   return structuredClone(example) as T;
 }

@@ -30,7 +30,11 @@ export type AuthorizeOutcome =
  * alone falls short) and decides the comment. Throws a WaveError, with what
  * to do next, when GitHub cannot answer; refuse the comment then.
  */
-export async function authorizeSender(octokit: OctokitRequest, directory: SenderDirectory, request: AuthorizeRequest): Promise<AuthorizeOutcome> {
+export async function authorizeSender(
+  octokit: OctokitRequest,
+  directory: SenderDirectory,
+  request: AuthorizeRequest,
+): Promise<AuthorizeOutcome> {
   const { sender, repository, commands, story, config } = request;
   if (isBot(sender)) return { kind: "ignored", reason: "bot" };
   const ttl = config.role_cache_seconds;

@@ -24,7 +24,10 @@ export const membersPermission = "Organization members: read-only";
 export async function fetchIsOwner(octokit: OctokitRequest, owner: RepositoryOwner, username: string): Promise<boolean> {
   if (owner.type === "User") return owner.login.toLowerCase() === username.toLowerCase();
   try {
-    const response = await callGitHub(() => octokit.request("GET /orgs/{org}/memberships/{username}", { org: owner.login, username }), lookupPolicy);
+    const response = await callGitHub(
+      () => octokit.request("GET /orgs/{org}/memberships/{username}", { org: owner.login, username }),
+      lookupPolicy,
+    );
     const body = membershipResponse.parse(response.data);
     return body.state === "active" && body.role === "admin";
   } catch (error) {

@@ -7,9 +7,7 @@ import { describeRule } from "./describe-rule.js";
  * under this repository's rules.
  */
 export function renderHelp(permissions: CommandsConfig["permissions"]): string {
-  const rows = commandNames.map(
-    (name) => `| \`${commandUsage[name]}\` | ${commandPurpose[name]} | ${describeRule(permissions[name])} |`,
-  );
+  const rows = commandNames.map((name) => `| \`${commandUsage[name]}\` | ${commandPurpose[name]} | ${describeRule(permissions[name])} |`);
   return [
     "### WAVE commands",
     "",

@@ -42,7 +42,8 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
   const ctx = snapshot.context;
   switch (command) {
     case "approve":
-      if (name === "held") return `${label} did nothing: ${where}. Lift the hold first (\`/wave unhold\`), then approve when WAVE asks for it.`;
+      if (name === "held")
+        return `${label} did nothing: ${where}. Lift the hold first (\`/wave unhold\`), then approve when WAVE asks for it.`;
       if (ctx.step === "reviewApproval") {
         return `${label} did nothing: ${where}, but the change has not passed verify and safety yet; \`/wave retry\` or \`/wave recycle <feedback>\` first.`;
       }
@@ -52,7 +53,8 @@ export function renderNotApplied(command: CommandName, snapshot: StoredSnapshot)
         ? `${label} did nothing: no hold in place is one you may lift. ${liftList(snapshot)}`
         : `${label} did nothing: the story is not held. ${whereSentence}.`;
     case "retry":
-      if (name !== "held") return `${label} did nothing: nothing failed, so there is nothing to retry. ${whereSentence}; \`/wave retry\` applies once a gate fails and holds the story.`;
+      if (name !== "held")
+        return `${label} did nothing: nothing failed, so there is nothing to retry. ${whereSentence}; \`/wave retry\` applies once a gate fails and holds the story.`;
       return ctx.holds.gate
         ? `${label} did nothing: you may not lift the failed gate's hold. ${liftList(snapshot)}`
         : `${label} did nothing: no gate failed; retry only re-runs a gate that failed. ${liftList(snapshot)}`;

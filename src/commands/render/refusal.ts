@@ -43,4 +43,3 @@ function refusedLine(verdict: Extract<CommandVerdict, { allowed: false }>, has: 
   const needs = verdict.needed === "owner" ? "an **organisation owner**" : `the **${levelName(verdict.needed)}** role or above`;
   return `${label} needs ${needs}${or}; you have ${yours} on ${repository}.`;
 }
-

@@ -53,7 +53,9 @@ export function renderStatus(view: StatusView, limit = 5): string {
     for (const entry of recent) {
       const commands = entry.commands.map((command) => inlineText(command, 80)).join("<br>");
       const verdict = entry.note ? `${entry.verdict}: ${inlineText(entry.note, 120)}` : entry.verdict;
-      lines.push(`| ${entry.at.toISOString().slice(0, 16).replace("T", " ")} | ${quietLogin(entry.actor)} | ${entry.role === null ? "–" : levelName(entry.role)} | ${commands} | ${verdict} |`);
+      lines.push(
+        `| ${entry.at.toISOString().slice(0, 16).replace("T", " ")} | ${quietLogin(entry.actor)} | ${entry.role === null ? "–" : levelName(entry.role)} | ${commands} | ${verdict} |`,
+      );
     }
   }
   return lines.join("\n");

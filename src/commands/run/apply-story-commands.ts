@@ -35,7 +35,13 @@ export interface CommandSender {
  * Sends a permitted comment's story commands to the statechart, in the order
  * written, one transaction each. A retried delivery skips what it already sent.
  */
-export async function applyStoryCommands(deps: EngineDeps, story: StoryRow, commands: readonly Command[], sender: CommandSender, deliveryId: string): Promise<CommandResult[]> {
+export async function applyStoryCommands(
+  deps: EngineDeps,
+  story: StoryRow,
+  commands: readonly Command[],
+  sender: CommandSender,
+  deliveryId: string,
+): Promise<CommandResult[]> {
   const { by } = sender;
   const results: CommandResult[] = [];
   for (const command of commands) {
@@ -58,9 +64,21 @@ export async function applyStoryCommands(deps: EngineDeps, story: StoryRow, comm
     const now = (await loadStory(deps.pool, story.id)) ?? story;
     const snapshot = readSnapshot(now.snapshot, now.machineVersion);
     if (!applied) {
-      results.push({ command: command.name, applied, done: false, note: `${command.name}: did not apply`, explanation: renderNotApplied(command.name, snapshot) });
+      results.push({
+        command: command.name,
+        applied,
+        done: false,
+        note: `${command.name}: did not apply`,
+        explanation: renderNotApplied(command.name, snapshot),
+      });
     } else if (releases.has(command.name) && stateName(snapshot) === "held") {
-      results.push({ command: command.name, applied, done: false, note: `${command.name}: applied; still held`, explanation: renderStillHeld(command.name, snapshot) });
+      results.push({
+        command: command.name,
+        applied,
+        done: false,
+        note: `${command.name}: applied; still held`,
+        explanation: renderStillHeld(command.name, snapshot),
+      });
     } else {
       results.push({ command: command.name, applied, done: true, note: `${command.name}: ${event.type} applied` });
     }

@@ -22,7 +22,11 @@ export function auditedCommands(evaluation: Decided): string[] {
 export function refusalNote(evaluation: Decided): string {
   switch (evaluation.kind) {
     case "unrunnable":
-      return evaluation.result.kind === "too-many" ? "too many commands" : evaluation.result.kind === "contradiction" ? "commands contradict each other" : "could not be read";
+      return evaluation.result.kind === "too-many"
+        ? "too many commands"
+        : evaluation.result.kind === "contradiction"
+          ? "commands contradict each other"
+          : "could not be read";
     case "refused":
       return `needs ${levelName(evaluation.decision.needed)}; has ${levelName(evaluation.decision.actual)}`;
     case "accepted":

@@ -21,7 +21,13 @@ export interface EmergencyOutcome {
  * gets the stop too, in case work of it is still running). A second sweep
  * catches a story that intake created while the first one ran.
  */
-export async function emergencyStop(deps: EngineDeps, owner: string, by: string, reason: string | null, deliveryId: string): Promise<EmergencyOutcome> {
+export async function emergencyStop(
+  deps: EngineDeps,
+  owner: string,
+  by: string,
+  reason: string | null,
+  deliveryId: string,
+): Promise<EmergencyOutcome> {
   await setOrgStop(deps.pool, owner, { by, reason });
   const seen = new Set<string>();
   const repositories = new Set<string>();
@@ -31,9 +37,15 @@ export async function emergencyStop(deps: EngineDeps, owner: string, by: string,
       if (seen.has(story.id)) continue;
       seen.add(story.id);
       repositories.add(story.repo.toLowerCase());
-      const result = await applyEvent(deps, story.id, { type: "EMERGENCY_STOP", by }, { deliveryId, command: "stop-all", ...(reason ? { reason } : {}) });
+      const result = await applyEvent(
+        deps,
+        story.id,
+        { type: "EMERGENCY_STOP", by },
+        { deliveryId, command: "stop-all", ...(reason ? { reason } : {}) },
+      );
       if (result.applied && result.story.status === "held" && story.status !== "held") changed++;
-      if (story.status === "held" || !result.applied) await addStoryEffects(deps, story.id, [{ kind: "stop-sandbox" }, { kind: "sync-issue" }]);
+      if (story.status === "held" || !result.applied)
+        await addStoryEffects(deps, story.id, [{ kind: "stop-sandbox" }, { kind: "sync-issue" }]);
     }
   }
   await notifyOrganisation(deps.pool, emergencyNotification("stop", owner, by, reason, seen.size), owner, deliveryId);

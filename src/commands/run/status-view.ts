@@ -17,7 +17,12 @@ export async function statusView(pool: Pool, story: StoryRow, limit = 5): Promis
   const ctx = snapshot.context;
   const held = stateName(snapshot) === "held";
   const budget = story.config.budget;
-  const position = await pgBudgetLedger(pool).position({ storyId: story.id, repoId: story.repoId, storyCapUsd: budget.story_cap_usd, repoCapUsd: budget.repo_monthly_cap_usd });
+  const position = await pgBudgetLedger(pool).position({
+    storyId: story.id,
+    repoId: story.repoId,
+    storyCapUsd: budget.story_cap_usd,
+    repoCapUsd: budget.repo_monthly_cap_usd,
+  });
   return {
     story: `#${story.issueNumber} ${story.story.title}`,
     gate: gateLabels[gateOf(ctx)],

@@ -11,7 +11,11 @@ export const modelPrice = z
     cache_read: usdPerMTok.describe("USD per million tokens read from the prompt cache."),
     long_prompt: z
       .object({
-        threshold_tokens: z.number().int().min(1).describe("Prompt size (input + cache reads + cache writes) above which the whole request bills at these rates."),
+        threshold_tokens: z
+          .number()
+          .int()
+          .min(1)
+          .describe("Prompt size (input + cache reads + cache writes) above which the whole request bills at these rates."),
         input: usdPerMTok.describe("USD per million uncached input tokens above the threshold."),
         output: usdPerMTok.describe("USD per million output tokens above the threshold."),
         cache_write: usdPerMTok.describe("USD per million cache-write tokens above the threshold."),

@@ -10,12 +10,8 @@ export const permissionLevels = [...repositoryRoles, "owner"] as const;
 export const permissionLevel = z.enum(permissionLevels);
 export type PermissionLevel = z.infer<typeof permissionLevel>;
 
-const login = z
-  .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub login: letters, digits and hyphens, at most 39 characters");
-const teamSlug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, "a team slug of the repository's organisation, as in its URL (lowercase)");
+const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "a GitHub login: letters, digits and hyphens, at most 39 characters");
+const teamSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, "a team slug of the repository's organisation, as in its URL (lowercase)");
 
 export interface PermissionRuleDefaults {
   role: PermissionLevel;
@@ -40,7 +36,10 @@ function permissionRule(defaults: PermissionRuleDefaults) {
         .max(20)
         .default([])
         .describe("Slugs of teams in the repository's organisation whose active members may use the command whatever their role."),
-      allow_starter: z.boolean().default(defaults.allow_starter).describe("The person who started the story may use the command whatever their role."),
+      allow_starter: z
+        .boolean()
+        .default(defaults.allow_starter)
+        .describe("The person who started the story may use the command whatever their role."),
       allow_hold_placer: z
         .boolean()
         .default(defaults.allow_hold_placer)
@@ -84,11 +83,15 @@ export const commandsSection = z
       .object({
         status: rule("none").describe("Who may use `/wave status`: anyone by default."),
         help: rule("none").describe("Who may use `/wave help`: anyone by default."),
-        hold: rule("triage", { allow_starter: true }).describe("Who may use `/wave hold [reason]`: the story's starter, or triage and above by default."),
+        hold: rule("triage", { allow_starter: true }).describe(
+          "Who may use `/wave hold [reason]`: the story's starter, or triage and above by default.",
+        ),
         unhold: rule("maintain", { allow_hold_placer: true }).describe(
           "Who may use `/wave unhold` (alias `resume`): who placed the hold, or maintain and above by default.",
         ),
-        approve: rule("write", { deny_starter: true }).describe("Who may use `/wave approve`: write and above, never the story's starter, by default."),
+        approve: rule("write", { deny_starter: true }).describe(
+          "Who may use `/wave approve`: write and above, never the story's starter, by default.",
+        ),
         kill: rule("maintain").describe("Who may use `/wave kill <reason>`: maintain and above by default."),
         recycle: rule("write").describe("Who may use `/wave recycle <feedback>`: write and above by default."),
         retry: rule("write").describe("Who may use `/wave retry`: write and above by default."),

@@ -15,22 +15,30 @@ export const orgPolicySection = z
       .max(10_000)
       .nullable()
       .default(null)
-      .describe("Organisation policy: the most any story may spend, in USD; a repository's `budget.story_cap_usd` above it is lowered to it. Null: no policy."),
+      .describe(
+        "Organisation policy: the most any story may spend, in USD; a repository's `budget.story_cap_usd` above it is lowered to it. Null: no policy.",
+      ),
     allowed_models: z
       .array(z.string().min(1))
       .min(1)
       .nullable()
       .default(null)
-      .describe("Organisation policy: the only model ids agents and the scorer may call; a repository naming another is an error. Null: any priced model."),
+      .describe(
+        "Organisation policy: the only model ids agents and the scorer may call; a repository naming another is an error. Null: any priced model.",
+      ),
     forbidden_paths: z
       .array(z.string().min(1))
       .default([])
-      .describe("Organisation policy: path globs no story may change, added to every repository's `safety.forbidden_paths` (which can only add more)."),
+      .describe(
+        "Organisation policy: path globs no story may change, added to every repository's `safety.forbidden_paths` (which can only add more).",
+      ),
     min_labeler_permission: repositoryRole
       .exclude(["none"])
       .nullable()
       .default(null)
-      .describe("Organisation policy: the least role that may start a story; a repository's `labeler_permission` below it is raised to it. Null: no policy."),
+      .describe(
+        "Organisation policy: the least role that may start a story; a repository's `labeler_permission` below it is raised to it. Null: no policy.",
+      ),
   })
   .strict()
   .prefault({})

@@ -26,7 +26,10 @@ const scorerKeys = z
       .max(300_000)
       .default(20_000)
       .describe("Milliseconds a scoring call may take before it is abandoned and the subject is blocked (fail closed)."),
-    always_score: z.boolean().default(false).describe("Score every tool call with the model, not only the ones the rules are unsure of or do not know."),
+    always_score: z
+      .boolean()
+      .default(false)
+      .describe("Score every tool call with the model, not only the ones the rules are unsure of or do not know."),
     score_plan: z.boolean().default(true).describe("Score the plan at gate 2 (unless the rules already block it)."),
     score_diff: z.boolean().default(true).describe("Score the final diff at gate 5 (unless the rules already block it)."),
     max_subject_chars: z
@@ -44,9 +47,15 @@ const scorerKeys = z
 const capKeys = z
   .object({
     critical: score.default(0).describe("Highest combined score a change with a critical violation can get."),
-    high: score.default(0.5).describe("Highest combined score a change with a high violation can get (below the block threshold by default)."),
-    medium: score.default(0.75).describe("Highest combined score a change with a medium violation can get (in the escalate band by default)."),
-    low: score.default(0.9).describe("Highest combined score a change with a low violation can get (still allowed by default; the finding is reported)."),
+    high: score
+      .default(0.5)
+      .describe("Highest combined score a change with a high violation can get (below the block threshold by default)."),
+    medium: score
+      .default(0.75)
+      .describe("Highest combined score a change with a medium violation can get (in the escalate band by default)."),
+    low: score
+      .default(0.9)
+      .describe("Highest combined score a change with a low violation can get (still allowed by default; the finding is reported)."),
   })
   .strict()
   .prefault({})
@@ -55,7 +64,9 @@ const capKeys = z
 /** `safety:` in .github/wave.yml. Owned by the safety layer; every key has a documented default. */
 export const safetySection = z
   .object({
-    block_below: score.default(0.7).describe("Combined scores below this block: the tool call is not run, or the story holds with the reasons."),
+    block_below: score
+      .default(0.7)
+      .describe("Combined scores below this block: the tool call is not run, or the story holds with the reasons."),
     escalate_below: score
       .default(0.85)
       .describe("Combined scores below this (and not blocked) escalate: the call runs flagged, or the story holds for a human's approval."),
@@ -78,12 +89,18 @@ export const safetySection = z
       .describe(
         "Hold a story whose issue hid text from readers (HTML comments, invisible or tag characters, bidi controls, collapsed sections) for a human's `/wave approve` at pre-flight. The hidden text is always removed before any model reads the story and always named in the plan gate's status; off by default because issue templates leave HTML comments in most issues.",
       ),
-    principles: z.array(z.string().min(1)).min(1).default(defaultPrinciples).describe("The principles the constitutional scorer judges by."),
+    principles: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(defaultPrinciples)
+      .describe("The principles the constitutional scorer judges by."),
     scorer: scorerKeys,
     prices: z
       .unknown()
       .optional()
-      .describe("Removed: the scorer's calls are metered at `budget.prices` like every other model call. Setting it is an error that says so."),
+      .describe(
+        "Removed: the scorer's calls are metered at `budget.prices` like every other model call. Setting it is an error that says so.",
+      ),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -95,7 +112,10 @@ export const safetySection = z
         "safety.prices was merged into budget.prices (one price table for every model call, the scorer's included): move each model's entry to budget.prices with input, output, cache_write and cache_read, then delete safety.prices",
     });
   })
-  .refine((s) => s.escalate_below >= s.block_below, { message: "safety.escalate_below must be at least safety.block_below", path: ["escalate_below"] })
+  .refine((s) => s.escalate_below >= s.block_below, {
+    message: "safety.escalate_below must be at least safety.block_below",
+    path: ["escalate_below"],
+  })
   .prefault({})
   .describe("Deterministic rules and the constitutional scorer that judge tool calls, plans and diffs.");
 

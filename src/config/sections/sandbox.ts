@@ -22,10 +22,24 @@ export const sandboxSection = z
       .min(256)
       .max(16_384)
       .default(4096)
-      .describe("Memory for the whole sandbox in MiB, swap included (so no swap); the memory-backed workspace and /tmp count against it too."),
+      .describe(
+        "Memory for the whole sandbox in MiB, swap included (so no swap); the memory-backed workspace and /tmp count against it too.",
+      ),
     cpus: z.number().min(0.25).max(8).default(1).describe("CPU quota of the sandbox in cores (fractions allowed)."),
-    pids_limit: z.number().int().min(32).max(4096).default(512).describe("Most processes and threads alive at once in the sandbox (a fork bomb stops here)."),
-    workspace_mb: z.number().int().min(64).max(16_384).default(1024).describe("Size of the workspace (the repository checkout, a memory-backed tmpfs) in MiB."),
+    pids_limit: z
+      .number()
+      .int()
+      .min(32)
+      .max(4096)
+      .default(512)
+      .describe("Most processes and threads alive at once in the sandbox (a fork bomb stops here)."),
+    workspace_mb: z
+      .number()
+      .int()
+      .min(64)
+      .max(16_384)
+      .default(1024)
+      .describe("Size of the workspace (the repository checkout, a memory-backed tmpfs) in MiB."),
     tarball_mb: z
       .number()
       .int()
@@ -35,7 +49,13 @@ export const sandboxSection = z
       .describe(
         "Largest base-commit tarball (compressed, as GitHub serves it) WAVE downloads to open a workspace, in MiB; a larger repository holds the story with its size and this key.",
       ),
-    tmp_mb: z.number().int().min(16).max(8192).default(512).describe("Size of /tmp and of the home directory (each a memory-backed tmpfs) in MiB."),
+    tmp_mb: z
+      .number()
+      .int()
+      .min(16)
+      .max(8192)
+      .default(512)
+      .describe("Size of /tmp and of the home directory (each a memory-backed tmpfs) in MiB."),
     command_timeout_seconds: z
       .number()
       .int()
@@ -69,7 +89,13 @@ export const sandboxSection = z
       .array(z.string().min(1))
       .default([])
       .describe("Packages whose install (lifecycle) scripts run after the setup phase's install; every other package's scripts stay off."),
-    setup_timeout_seconds: z.number().int().min(10).max(7200).default(900).describe("Seconds the setup phase may take before it is killed and the story holds."),
+    setup_timeout_seconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(7200)
+      .default(900)
+      .describe("Seconds the setup phase may take before it is killed and the story holds."),
     registries: z
       .array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), url: z.url() }).strict())
       .nullable()

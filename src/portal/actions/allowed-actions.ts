@@ -31,7 +31,12 @@ function applicable(story: StoryRow): PortalAction[] {
  * matrix allows them, asked the same way a comment would be. The POST checks
  * again; hiding a button is courtesy, not the control.
  */
-export async function allowedActions(ctx: PortalContext, login: string, story: StoryRow, ownerType: "User" | "Organization"): Promise<PortalAction[]> {
+export async function allowedActions(
+  ctx: PortalContext,
+  login: string,
+  story: StoryRow,
+  ownerType: "User" | "Organization",
+): Promise<PortalAction[]> {
   const candidates = applicable(story);
   if (candidates.length === 0) return [];
   const octokit = await ctx.github.forInstallation(story.installationId);
@@ -51,11 +56,16 @@ export async function allowedActions(ctx: PortalContext, login: string, story: S
 }
 
 /** Owners among the installations the person sees, for the emergency-stop controls. */
-export async function ownedAccounts(ctx: PortalContext, login: string, installations: { id: number; account: string; type: "User" | "Organization" }[]): Promise<string[]> {
+export async function ownedAccounts(
+  ctx: PortalContext,
+  login: string,
+  installations: { id: number; account: string; type: "User" | "Organization" }[],
+): Promise<string[]> {
   const owned: string[] = [];
   for (const installation of installations) {
     const octokit = await ctx.github.forInstallation(installation.id);
-    if (await ctx.directory.isOwner(octokit, { login: installation.account, type: installation.type }, login, 60)) owned.push(installation.account.toLowerCase());
+    if (await ctx.directory.isOwner(octokit, { login: installation.account, type: installation.type }, login, 60))
+      owned.push(installation.account.toLowerCase());
   }
   return owned;
 }

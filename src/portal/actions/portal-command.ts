@@ -15,7 +15,17 @@ import type { StoryRow } from "../../store/stories.js";
 import { readSnapshot } from "../../story/snapshot.js";
 
 /** Actions the portal offers; each is the `/wave` command of the same name. */
-export const PORTAL_ACTIONS = ["hold", "unhold", "approve", "kill", "retry", "recycle", "budget", "stop-all", "resume-all"] as const satisfies readonly CommandName[];
+export const PORTAL_ACTIONS = [
+  "hold",
+  "unhold",
+  "approve",
+  "kill",
+  "retry",
+  "recycle",
+  "budget",
+  "stop-all",
+  "resume-all",
+] as const satisfies readonly CommandName[];
 export type PortalActionName = (typeof PORTAL_ACTIONS)[number];
 
 export interface PortalOutcome {
@@ -90,7 +100,8 @@ export async function runPortalCommand(
   };
   const story = target.story;
   const evaluation = await evaluateCommandEvent(octokit, directory, event, {
-    config: async () => (await loadConfig(octokit as Parameters<typeof loadConfig>[0], target.repository.owner.login, target.repository.name)).commands,
+    config: async () =>
+      (await loadConfig(octokit as Parameters<typeof loadConfig>[0], target.repository.owner.login, target.repository.name)).commands,
     story: () => {
       if (!story) return { starter: null, holdPlacers: [] };
       const snapshot = readSnapshot(story.snapshot, story.machineVersion);
@@ -107,7 +118,10 @@ export async function runPortalCommand(
   } else if (organisationCommands.has(action)) {
     const owner = target.repository.owner.login;
     const reason = typeof body.reason === "string" && body.reason.trim() ? body.reason.trim() : null;
-    const result = action === "stop-all" ? await emergencyStop(deps, owner, login, reason, deliveryId) : await emergencyResume(deps, owner, login, deliveryId);
+    const result =
+      action === "stop-all"
+        ? await emergencyStop(deps, owner, login, reason, deliveryId)
+        : await emergencyResume(deps, owner, login, deliveryId);
     note = `${action}: ${result.changed} of ${result.stories} live stories ${action === "stop-all" ? "held" : "resumed"} in ${result.repositories} repositories`;
     outcome = { verdict: "accepted", message: `${note}.`, done: true };
   } else if (!story) {
@@ -115,10 +129,19 @@ export async function runPortalCommand(
     outcome = { verdict: "invalid", message: "There is no story here.", done: false };
   } else {
     const decision = evaluation.decision;
-    const results = await applyStoryCommands(deps, story, evaluation.commands, { by: login, authority: (name) => grantedAuthority(decision, name) }, deliveryId);
+    const results = await applyStoryCommands(
+      deps,
+      story,
+      evaluation.commands,
+      { by: login, authority: (name) => grantedAuthority(decision, name) },
+      deliveryId,
+    );
     note = results.map((r) => r.note).join("; ");
     const notDone = results.filter((r) => !r.done);
-    outcome = notDone.length === 0 ? { verdict: "accepted", message: `Done: ${action}.`, done: true } : { verdict: "accepted", message: notDone.map((r) => r.explanation ?? r.note).join(" "), done: false };
+    outcome =
+      notDone.length === 0
+        ? { verdict: "accepted", message: `Done: ${action}.`, done: true }
+        : { verdict: "accepted", message: notDone.map((r) => r.explanation ?? r.note).join(" "), done: false };
   }
   await recordCommand(deps.pool, {
     deliveryId,

@@ -17,13 +17,17 @@ export function addApiRoutes(router: Router, ctx: PortalContext): void {
     if (!who) return;
     const q = url.searchParams;
     const state = q.get("state") ?? undefined;
-    if (state !== undefined && !["active", "held", "killed", "done"].includes(state)) return sendJson(res, 400, { error: "state must be one of active, held, killed, done" });
+    if (state !== undefined && !["active", "held", "killed", "done"].includes(state))
+      return sendJson(res, 400, { error: "state must be one of active, held, killed, done" });
     const waiting = q.get("waiting_for_human");
-    if (waiting !== null && waiting !== "true" && waiting !== "false") return sendJson(res, 400, { error: "waiting_for_human must be true or false" });
+    if (waiting !== null && waiting !== "true" && waiting !== "false")
+      return sendJson(res, 400, { error: "waiting_for_human must be true or false" });
     const limit = q.has("limit") ? Number(q.get("limit")) : 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) return sendJson(res, 400, { error: "limit must be an integer from 1 to 200" });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      return sendJson(res, 400, { error: "limit must be an integer from 1 to 200" });
     const repository = q.get("repository") ?? undefined;
-    if (repository !== undefined && !/^[^/]+\/[^/]+$/.test(repository)) return sendJson(res, 400, { error: "repository must be owner/name" });
+    if (repository !== undefined && !/^[^/]+\/[^/]+$/.test(repository))
+      return sendJson(res, 400, { error: "repository must be owner/name" });
     try {
       const page = await listStories(ctx.deps.pool, {
         repoIds: who.visibility.repoIds,
@@ -58,9 +62,11 @@ export function addApiRoutes(router: Router, ctx: PortalContext): void {
       throw error;
     }
     // A browser session carries ambient credentials, so it must prove the request came from the portal; a Bearer token cannot be sent by another site.
-    if (who.session && !csrfMatches(who.session, req.headers["x-csrf-token"] ?? body.csrf)) return sendJson(res, 403, { error: "CSRF token missing or wrong (send it in X-CSRF-Token); nothing was done" });
+    if (who.session && !csrfMatches(who.session, req.headers["x-csrf-token"] ?? body.csrf))
+      return sendJson(res, 403, { error: "CSRF token missing or wrong (send it in X-CSRF-Token); nothing was done" });
     const action = params.action as PortalActionName;
-    if (!(STORY_ACTIONS as readonly string[]).includes(action)) return sendJson(res, 404, { error: `no action ${action}; one of ${STORY_ACTIONS.join(", ")}` });
+    if (!(STORY_ACTIONS as readonly string[]).includes(action))
+      return sendJson(res, 404, { error: `no action ${action}; one of ${STORY_ACTIONS.join(", ")}` });
     const story = await visibleStory(ctx, who, params.id ?? "");
     if (!story) return sendJson(res, 404, { error: "no such story, or not in a repository you can read" });
     const outcome = await runPortalCommand(ctx.deps, ctx.github, ctx.directory, who.login, action, body, {

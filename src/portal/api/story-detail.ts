@@ -32,11 +32,28 @@ export interface StoryDetail extends StorySummary {
   holds: Record<string, unknown>;
   timeline: TimelineEntry[];
   plan: unknown;
-  modelCalls: { role: string; model: string; status: string; inputTokens: number; outputTokens: number; costUsd: number | null; latencyMs: number | null; at: string }[];
+  modelCalls: {
+    role: string;
+    model: string;
+    status: string;
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number | null;
+    latencyMs: number | null;
+    at: string;
+  }[];
   toolCalls: ToolCallView[];
   verdicts: { kind: string; decision: string; score: number; ruleIds: string[]; at: string }[];
   diff: string | null;
-  audit: { id: number; actor: string; event: string; from: string | null; to: string | null; detail: Record<string, unknown>; at: string }[];
+  audit: {
+    id: number;
+    actor: string;
+    event: string;
+    from: string | null;
+    to: string | null;
+    detail: Record<string, unknown>;
+    at: string;
+  }[];
   links: { issue: string; pullRequest: string | null; checks: string | null };
 }
 
@@ -45,23 +62,42 @@ export const DETAIL_LIMIT = 500;
 
 export async function loadStoryDetail(pool: Pool, id: string, webUrl: string): Promise<StoryDetail | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const res = await pool.query(`SELECT ${SUMMARY_COLUMNS}, s.installation_id, s.started_by, s.snapshot, s.machine_version, s.plan, s.head_sha FROM stories s WHERE s.id = $1`, [id]);
+  const res = await pool.query(
+    `SELECT ${SUMMARY_COLUMNS}, s.installation_id, s.started_by, s.snapshot, s.machine_version, s.plan, s.head_sha FROM stories s WHERE s.id = $1`,
+    [id],
+  );
   const row = res.rows[0] as Record<string, unknown> | undefined;
   if (!row) return null;
   const summary = toSummary(row);
   const snapshot = readSnapshot(row.snapshot, row.machine_version as number);
   const [calls, change, verdicts, audit] = await Promise.all([
-    pool.query(`SELECT role, model, status, input_tokens, output_tokens, cost_usd, latency_ms, at FROM model_calls WHERE story_id = $1 ORDER BY id LIMIT $2`, [id, DETAIL_LIMIT]),
+    pool.query(
+      `SELECT role, model, status, input_tokens, output_tokens, cost_usd, latency_ms, at FROM model_calls WHERE story_id = $1 ORDER BY id LIMIT $2`,
+      [id, DETAIL_LIMIT],
+    ),
     pool.query(`SELECT patch, tool_calls FROM story_changes WHERE story_id = $1`, [id]),
-    pool.query(`SELECT subject_kind, decision, score, rule_ids, created_at FROM safety_verdicts WHERE story_id = $1 ORDER BY id DESC LIMIT $2`, [id, DETAIL_LIMIT]),
-    pool.query(`SELECT id, actor, event, from_state, to_state, detail, at FROM audit_events WHERE story_id = $1 ORDER BY id DESC LIMIT $2`, [id, DETAIL_LIMIT]),
+    pool.query(
+      `SELECT subject_kind, decision, score, rule_ids, created_at FROM safety_verdicts WHERE story_id = $1 ORDER BY id DESC LIMIT $2`,
+      [id, DETAIL_LIMIT],
+    ),
+    pool.query(
+      `SELECT id, actor, event, from_state, to_state, detail, at FROM audit_events WHERE story_id = $1 ORDER BY id DESC LIMIT $2`,
+      [id, DETAIL_LIMIT],
+    ),
   ]);
   const decisions = snapshot.context.decisions;
   const timeline = decisions.map((d, i): TimelineEntry => {
     const next = decisions[i + 1]?.at;
     const start = d.at ? Date.parse(d.at) : NaN;
     const end = next ? Date.parse(next) : summary.status === "active" || summary.status === "held" ? Date.now() : NaN;
-    return { gate: d.gate, decision: d.decision, by: d.by, why: d.why, at: d.at ?? null, durationMs: Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : null };
+    return {
+      gate: d.gate,
+      decision: d.decision,
+      by: d.by,
+      why: d.why,
+      at: d.at ?? null,
+      durationMs: Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : null,
+    };
   });
   const changeRow = change.rows[0] as { patch: string; tool_calls: Record<string, unknown>[] } | undefined;
   const repoUrl = `${webUrl}/${summary.repository}`;

@@ -20,14 +20,20 @@ export async function fetchVisibility(apiUrl: string, token: string): Promise<Vi
   const installations = await octokit.paginate("GET /user/installations", { per_page: 100 });
   const repoIds = new Set<number>();
   for (const installation of installations) {
-    const repos = await octokit.paginate("GET /user/installations/{installation_id}/repositories", { installation_id: installation.id, per_page: 100 });
+    const repos = await octokit.paginate("GET /user/installations/{installation_id}/repositories", {
+      installation_id: installation.id,
+      per_page: 100,
+    });
     for (const repo of repos) repoIds.add(repo.id);
   }
   return {
     login: user.data.login,
     repoIds,
     installations: installations.map((i) => {
-      const account = i.account && "login" in i.account ? { login: i.account.login, type: i.account.type } : { login: i.account?.name ?? "", type: "Organization" };
+      const account =
+        i.account && "login" in i.account
+          ? { login: i.account.login, type: i.account.type }
+          : { login: i.account?.name ?? "", type: "Organization" };
       return { id: i.id, account: account.login, type: account.type === "User" ? ("User" as const) : ("Organization" as const) };
     }),
   };

@@ -19,7 +19,12 @@ export class Unauthenticated extends Error {}
  * Resolves the request's principal, or null when it carries no credentials.
  * A token GitHub does not accept throws `Unauthenticated` (answered 401).
  */
-export async function resolvePrincipal(req: IncomingMessage, pool: Pool, secret: string, visibility: VisibilityCache): Promise<Principal | null> {
+export async function resolvePrincipal(
+  req: IncomingMessage,
+  pool: Pool,
+  secret: string,
+  visibility: VisibilityCache,
+): Promise<Principal | null> {
   const auth = String(req.headers.authorization ?? "");
   let token: string;
   let session: Session | null = null;
@@ -37,7 +42,8 @@ export async function resolvePrincipal(req: IncomingMessage, pool: Pool, secret:
     seen = await visibility.get(token);
   } catch (error) {
     const status = (error as { status?: number }).status;
-    if (status === 401 || status === 403) throw new Unauthenticated("GitHub did not accept this token; sign in again (or send a valid token in Authorization: Bearer).");
+    if (status === 401 || status === 403)
+      throw new Unauthenticated("GitHub did not accept this token; sign in again (or send a valid token in Authorization: Bearer).");
     throw error;
   }
   return { login: seen.login, token, visibility: seen, session };

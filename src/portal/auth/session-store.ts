@@ -37,13 +37,10 @@ export function clearedSessionCookie(secure: boolean): string {
 
 export async function createSession(pool: Pool, login: string, token: string): Promise<Session> {
   const session = { id: randomBytes(24).toString("base64url"), login, token, csrf: randomBytes(24).toString("base64url") };
-  await pool.query(`INSERT INTO portal_sessions (id, login, token, csrf, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))`, [
-    session.id,
-    login,
-    token,
-    session.csrf,
-    SESSION_HOURS,
-  ]);
+  await pool.query(
+    `INSERT INTO portal_sessions (id, login, token, csrf, expires_at) VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))`,
+    [session.id, login, token, session.csrf, SESSION_HOURS],
+  );
   // Expired sessions are swept as new ones are made: no timer needed.
   await pool.query(`DELETE FROM portal_sessions WHERE expires_at < now()`);
   return session;

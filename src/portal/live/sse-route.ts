@@ -14,7 +14,12 @@ export function addSseRoute(router: Router, ctx: PortalContext): void {
     const who = await requirePrincipal(ctx, req, res, "api");
     if (!who) return;
     const only = url.searchParams.get("story");
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     res.write(": connected\n\n");
     ctx.streams.add(res);
     const unsubscribe = ctx.feed.subscribe((change) => {

@@ -40,7 +40,9 @@ export function createMetrics(pool: Pool, sandboxCount: SandboxCounter = async (
     labelNames: ["queue"],
     registers: [registry],
     async collect() {
-      const rows = await query<{ name: string; n: number }>(`SELECT name, count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry') GROUP BY name`);
+      const rows = await query<{ name: string; n: number }>(
+        `SELECT name, count(*)::int AS n FROM pgboss.job WHERE state IN ('created', 'retry') GROUP BY name`,
+      );
       this.reset();
       for (const r of rows) this.set({ queue: r.name }, r.n);
     },
@@ -95,7 +97,8 @@ export function createMetrics(pool: Pool, sandboxCount: SandboxCounter = async (
         `SELECT role, sum(input_tokens)::text AS input, sum(output_tokens)::text AS output, sum(cache_write_tokens)::text AS cache_write, sum(cache_read_tokens)::text AS cache_read FROM model_calls GROUP BY role`,
       );
       this.reset();
-      for (const r of rows) for (const kind of ["input", "output", "cache_write", "cache_read"]) this.set({ role: r.role ?? "", kind }, Number(r[kind] ?? 0));
+      for (const r of rows)
+        for (const kind of ["input", "output", "cache_write", "cache_read"]) this.set({ role: r.role ?? "", kind }, Number(r[kind] ?? 0));
     },
   });
   new Gauge({
@@ -130,8 +133,18 @@ export function createMetrics(pool: Pool, sandboxCount: SandboxCounter = async (
       this.set(rows[0]?.avg ?? 0);
     },
   });
-  const requests = new Counter({ name: "wave_github_requests_total", help: "GitHub API requests this process made, by status.", labelNames: ["status"], registers: [registry] });
-  const remaining = new Gauge({ name: "wave_github_rate_limit_remaining", help: "The last x-ratelimit-remaining GitHub sent, by resource.", labelNames: ["resource"], registers: [registry] });
+  const requests = new Counter({
+    name: "wave_github_requests_total",
+    help: "GitHub API requests this process made, by status.",
+    labelNames: ["status"],
+    registers: [registry],
+  });
+  const remaining = new Gauge({
+    name: "wave_github_rate_limit_remaining",
+    help: "The last x-ratelimit-remaining GitHub sent, by resource.",
+    labelNames: ["resource"],
+    registers: [registry],
+  });
   return {
     registry,
     githubRequest(status, left, resource = "core") {

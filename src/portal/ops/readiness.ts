@@ -13,7 +13,10 @@ export interface ReadinessReport {
 /** A dependency that does not answer within this long counts as down: a probe must not hang. */
 const PROBE_TIMEOUT_MS = 2_000;
 
-async function probe(name: ReadinessReport["checks"][number]["name"], run: () => Promise<{ ok: boolean; reason?: string }>): Promise<ReadinessReport["checks"][number]> {
+async function probe(
+  name: ReadinessReport["checks"][number]["name"],
+  run: () => Promise<{ ok: boolean; reason?: string }>,
+): Promise<ReadinessReport["checks"][number]> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -27,7 +27,9 @@ export function layout(chrome: PageChrome, body: Html): string {
   ${
     chrome.login
       ? html`<span class="who">Signed in as <strong>@${chrome.login}</strong></span>
-    <form method="post" action="/wave/logout" class="inline"><input type="hidden" name="csrf" value="${chrome.csrf ?? ""}"><button type="submit" class="link">Sign out</button></form>`
+          <form method="post" action="/wave/logout" class="inline">
+            <input type="hidden" name="csrf" value="${chrome.csrf ?? ""}" /><button type="submit" class="link">Sign out</button>
+          </form>`
       : html`<a class="button" href="/wave/login">Sign in with GitHub</a>`
   }
   </nav>

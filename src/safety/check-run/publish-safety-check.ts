@@ -34,9 +34,14 @@ const annotationsPerRequest = 50;
  * appends annotations to a run), which supersedes the old one.
  * Returns the id and the digest to store for next time.
  */
-export async function publishSafetyCheck(octokit: ChecksClient, input: PublishSafetyCheck): Promise<{ checkRunId: number; digest: string; written: boolean }> {
+export async function publishSafetyCheck(
+  octokit: ChecksClient,
+  input: PublishSafetyCheck,
+): Promise<{ checkRunId: number; digest: string; written: boolean }> {
   const rendered = renderSafetyCheck(input.verdict);
-  const actions = (input.requestedActions ?? []).slice(0, 3).map((a) => ({ label: a.label.slice(0, 20), description: a.description.slice(0, 40), identifier: a.identifier.slice(0, 20) }));
+  const actions = (input.requestedActions ?? [])
+    .slice(0, 3)
+    .map((a) => ({ label: a.label.slice(0, 20), description: a.description.slice(0, 40), identifier: a.identifier.slice(0, 20) }));
   // Two parts: GitHub appends annotations on every update and cannot remove them, so changed
   // annotations need a new run; anything else is updated in place.
   const annotationsDigest = inputsDigest(rendered.annotations).slice(0, 16);
@@ -44,8 +49,14 @@ export async function publishSafetyCheck(octokit: ChecksClient, input: PublishSa
   if (input.checkRunId && input.previousDigest === digest) return { checkRunId: input.checkRunId, digest, written: false };
   const sameAnnotations = input.previousDigest?.split(":")[1] === annotationsDigest;
   const batches: (typeof rendered.annotations)[] = [];
-  for (let i = 0; i < rendered.annotations.length; i += annotationsPerRequest) batches.push(rendered.annotations.slice(i, i + annotationsPerRequest));
-  const output = (n: number) => ({ title: rendered.title, summary: rendered.summary, text: rendered.text, ...(batches[n] ? { annotations: batches[n] } : {}) });
+  for (let i = 0; i < rendered.annotations.length; i += annotationsPerRequest)
+    batches.push(rendered.annotations.slice(i, i + annotationsPerRequest));
+  const output = (n: number) => ({
+    title: rendered.title,
+    summary: rendered.summary,
+    text: rendered.text,
+    ...(batches[n] ? { annotations: batches[n] } : {}),
+  });
   const common = {
     owner: input.owner,
     repo: input.repo,
@@ -58,7 +69,12 @@ export async function publishSafetyCheck(octokit: ChecksClient, input: PublishSa
   };
   if (input.checkRunId && sameAnnotations) {
     // The run already carries these annotations; send the rest of the output without them.
-    await octokit.rest.checks.update({ ...common, check_run_id: input.checkRunId, name: safetyCheckName, output: { title: rendered.title, summary: rendered.summary, text: rendered.text } });
+    await octokit.rest.checks.update({
+      ...common,
+      check_run_id: input.checkRunId,
+      name: safetyCheckName,
+      output: { title: rendered.title, summary: rendered.summary, text: rendered.text },
+    });
     return { checkRunId: input.checkRunId, digest, written: true };
   }
   const created = await octokit.rest.checks.create({ ...common, name: safetyCheckName, head_sha: input.headSha, output: output(0) });

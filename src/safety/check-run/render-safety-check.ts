@@ -23,8 +23,17 @@ export interface RenderedSafetyCheck {
   annotations: CheckAnnotation[];
 }
 
-const conclusions: Record<SafetyVerdict["decision"], SafetyConclusion> = { allow: "success", escalate: "action_required", block: "failure" };
-const levels: Record<Severity, CheckAnnotation["annotation_level"]> = { critical: "failure", high: "failure", medium: "warning", low: "notice" };
+const conclusions: Record<SafetyVerdict["decision"], SafetyConclusion> = {
+  allow: "success",
+  escalate: "action_required",
+  block: "failure",
+};
+const levels: Record<Severity, CheckAnnotation["annotation_level"]> = {
+  critical: "failure",
+  high: "failure",
+  medium: "warning",
+  low: "notice",
+};
 const words: Record<SafetyVerdict["decision"], string> = { allow: "passed", escalate: "needs a human's approval", block: "blocked" };
 /** GitHub's limits on check-run output. */
 const maxSummary = 65_535;
@@ -96,7 +105,11 @@ function scorerLine(verdict: SafetyVerdict): string {
 
 /** Keeps a value inside a markdown table cell and stops it from opening markup. */
 function cell(text: string): string {
-  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|").replace(/<!--/g, "&lt;!--").replace(/@(?=[A-Za-z0-9-])/g, "@\u200b");
+  return text
+    .replace(/\r?\n/g, " ")
+    .replace(/\|/g, "\\|")
+    .replace(/<!--/g, "&lt;!--")
+    .replace(/@(?=[A-Za-z0-9-])/g, "@\u200b");
 }
 
 function truncate(text: string, max: number): string {

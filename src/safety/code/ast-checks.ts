@@ -4,7 +4,14 @@ import { authFunctionName, enclosingFunction } from "./auth-bypass.js";
 import type { CodeFinding, CodeRule, CodeSource } from "./code-source.js";
 import { mentionsInput, taintedNames } from "./input-flows.js";
 
-const functionKinds = new Set(["function_declaration", "function_expression", "arrow_function", "method_definition", "generator_function_declaration", "function"]);
+const functionKinds = new Set([
+  "function_declaration",
+  "function_expression",
+  "arrow_function",
+  "method_definition",
+  "generator_function_declaration",
+  "function",
+]);
 const sqlMethods = /^(query|execute|raw|exec|prepare|run|all|get|unsafe|\$queryRawUnsafe|\$executeRawUnsafe|queryRaw)$/;
 const sqlText = /\b(select\s.+\sfrom|insert\s+into|update\s+\w+\s+set|delete\s+from)\b/i;
 const tlsKeys = /^["']?(rejectUnauthorized|strictSSL|verifySsl|verifySSL|sslVerify)["']?$/;
@@ -36,7 +43,12 @@ export const jsAstRule: CodeRule = (source) => {
     const index = added(ret);
     if (index === null) continue;
     const verdict = authReturn(ret, source, index);
-    if (verdict) out.push({ ruleId: "auth.bypass", index, message: `Refused: ${verdict.name} now returns true ${verdict.how}, so the check it makes can be bypassed.` });
+    if (verdict)
+      out.push({
+        ruleId: "auth.bypass",
+        index,
+        message: `Refused: ${verdict.name} now returns true ${verdict.how}, so the check it makes can be bypassed.`,
+      });
   }
   const tainted = taintedNames(source);
   for (const call of root.findAll({ rule: { kind: "call_expression" } })) {
@@ -45,18 +57,32 @@ export const jsAstRule: CodeRule = (source) => {
     const callee = call.field("function");
     const name = callee?.kind() === "member_expression" ? (callee.field("property")?.text() ?? "") : (callee?.text() ?? "");
     if (!sqlMethods.test(name)) continue;
-    const first = call.field("arguments")?.children().find((c) => c.isNamed());
+    const first = call
+      .field("arguments")
+      ?.children()
+      .find((c) => c.isNamed());
     if (!first) continue;
-    const built = first.kind() === "binary_expression" || (first.kind() === "template_string" && first.children().some((c) => c.kind() === "template_substitution"));
+    const built =
+      first.kind() === "binary_expression" ||
+      (first.kind() === "template_string" && first.children().some((c) => c.kind() === "template_substitution"));
     if (built && sqlText.test(first.text()) && mentionsInput(first.text(), tainted)) {
-      out.push({ ruleId: "security.sql-from-input", index, message: "Flagged: SQL is built by concatenation or a template from request input (SQL injection); pass the input as a query parameter." });
+      out.push({
+        ruleId: "security.sql-from-input",
+        index,
+        message:
+          "Flagged: SQL is built by concatenation or a template from request input (SQL injection); pass the input as a query parameter.",
+      });
     }
   }
   for (const pair of root.findAll({ rule: { kind: "pair" } })) {
     const index = added(pair);
     if (index === null) continue;
     if (tlsKeys.test(pair.field("key")?.text() ?? "") && pair.field("value")?.text() === "false") {
-      out.push({ ruleId: "security.tls-disabled", index, message: `Flagged: ${pair.text()} switches certificate verification off, which lets anyone on the network impersonate the server.` });
+      out.push({
+        ruleId: "security.tls-disabled",
+        index,
+        message: `Flagged: ${pair.text()} switches certificate verification off, which lets anyone on the network impersonate the server.`,
+      });
     }
   }
   return out;
@@ -85,13 +111,22 @@ function authReturn(ret: SgNode, source: CodeSource, index: number): { name: str
   const name = functionName(fn);
   if (!name || !authFunctionName.test(name)) return null;
   const body = fn.field("body");
-  if (body && ret.parent()?.id() === body.id() && body.children().filter((c) => c.isNamed() && c.kind() !== "comment")[0]?.id() === ret.id()) {
+  if (
+    body &&
+    ret.parent()?.id() === body.id() &&
+    body
+      .children()
+      .filter((c) => c.isNamed() && c.kind() !== "comment")[0]
+      ?.id() === ret.id()
+  ) {
     return { name, how: "before checking anything" };
   }
   const guard = ret.ancestors().find((a) => a.kind() === "if_statement");
   if (guard && guard.ancestors().some((a) => a.id() === fn.id())) {
     const condition = guard.field("condition");
-    const literalCompare = condition?.findAll({ rule: { kind: "binary_expression", has: { kind: "string" } } }).some((b) => /^(===|==)$/.test(b.field("operator")?.text() ?? ""));
+    const literalCompare = condition
+      ?.findAll({ rule: { kind: "binary_expression", has: { kind: "string" } } })
+      .some((b) => /^(===|==)$/.test(b.field("operator")?.text() ?? ""));
     if (literalCompare) return { name, how: "for a hard-coded value" };
   }
   return null;

@@ -41,7 +41,12 @@ export function languageOf(path: string): CodeLanguage | null {
   if (/\.(pl|pm)$/i.test(name)) return "perl";
   if (/\.(c|h|cc|cpp|hpp|cxx)$/i.test(name)) return "c";
   if (/\.(java|kt|kts|scala|groovy|cs)$/i.test(name)) return "java";
-  if (/\.(sh|bash|zsh|ksh|m4|ac|am|mk|ps1)$/i.test(name) || /^(Makefile|GNUmakefile|Dockerfile|Containerfile|Justfile|justfile|configure|Procfile)$/.test(name) || /^Dockerfile\./.test(name)) return "shell";
+  if (
+    /\.(sh|bash|zsh|ksh|m4|ac|am|mk|ps1)$/i.test(name) ||
+    /^(Makefile|GNUmakefile|Dockerfile|Containerfile|Justfile|justfile|configure|Procfile)$/.test(name) ||
+    /^Dockerfile\./.test(name)
+  )
+    return "shell";
   if (/\.(ya?ml|toml|json|cfg|ini|conf|env)$/i.test(name)) return "other";
   return "other";
 }

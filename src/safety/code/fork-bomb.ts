@@ -24,11 +24,19 @@ export const forkBombRule: CodeRule = (source) => {
       const name = m[1] ?? m[3] ?? "";
       const body = m[2] ?? m[4] ?? "";
       if (name === "" || !new RegExp(`(^|[\\s;|&(])${escape(name)}\\s*[|&]|\\|\\s*${escape(name)}\\b`).test(body)) continue;
-      out.push({ ruleId: "destructive.fork-bomb", index, message: `Refused: the function ${name} calls itself into a pipe or the background, a fork bomb that exhausts the machine's processes.` });
+      out.push({
+        ruleId: "destructive.fork-bomb",
+        index,
+        message: `Refused: the function ${name} calls itself into a pipe or the background, a fork bomb that exhausts the machine's processes.`,
+      });
       return;
     }
     if (endlessForks.some((r) => r.test(line) || (r.test(near) && /fork|&\s*done|spawn/.test(line)))) {
-      out.push({ ruleId: "destructive.fork-bomb", index, message: "Refused: an endless loop creates processes, a fork bomb that exhausts the machine's processes." });
+      out.push({
+        ruleId: "destructive.fork-bomb",
+        index,
+        message: "Refused: an endless loop creates processes, a fork bomb that exhausts the machine's processes.",
+      });
     }
   });
   return out;

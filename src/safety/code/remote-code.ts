@@ -6,9 +6,11 @@ import { isCommentLine } from "./code-source.js";
 import { stringLiterals } from "./string-literals.js";
 
 /** Calls that run code given as text. `.exec(` (a regex method) is not one; a bare `exec(` (Python) is. */
-const evalSink = /(?<![\w.$])(eval|exec|execfile|Function|compile|loadstring|Invoke-Expression|iex)\s*\(|new\s+Function\s*\(|\.(instance_eval|class_eval|module_eval|runInThisContext|runInNewContext|runInContext|_compile)\s*\(|\bvm\.(run\w*|Script)\b|new\s+module\.constructor\b|\bKernel\.eval\b|\beval\s+\$|\beval\s+["'`]?\$\(/;
+const evalSink =
+  /(?<![\w.$])(eval|exec|execfile|Function|compile|loadstring|Invoke-Expression|iex)\s*\(|new\s+Function\s*\(|\.(instance_eval|class_eval|module_eval|runInThisContext|runInNewContext|runInContext|_compile)\s*\(|\bvm\.(run\w*|Script)\b|new\s+module\.constructor\b|\bKernel\.eval\b|\beval\s+\$|\beval\s+["'`]?\$\(/;
 /** Ways code reads text from the network, in the common languages. */
-const fetches = /\bfetch\s*\(|\bhttps?\.(get|request)\s*\(|["']https?["']\s*\)\s*\.(get|request)\s*\(|\burlopen\s*\(|\burllib\b|\brequests\.(get|post|request)\s*\(|\baxios\b|\bgot\s*\(|\bURI\.open\b|\bopen-uri\b|Net::HTTP|\bhttp\.Get\s*\(|\breqwest\b|DownloadString|Invoke-WebRequest|XMLHttpRequest|\bcurl\b|\bwget\b|\bLWP::|\bHTTP::Tiny\b|file_get_contents\s*\(\s*["']https?:/;
+const fetches =
+  /\bfetch\s*\(|\bhttps?\.(get|request)\s*\(|["']https?["']\s*\)\s*\.(get|request)\s*\(|\burlopen\s*\(|\burllib\b|\brequests\.(get|post|request)\s*\(|\baxios\b|\bgot\s*\(|\bURI\.open\b|\bopen-uri\b|Net::HTTP|\bhttp\.Get\s*\(|\breqwest\b|DownloadString|Invoke-WebRequest|XMLHttpRequest|\bcurl\b|\bwget\b|\bLWP::|\bHTTP::Tiny\b|file_get_contents\s*\(\s*["']https?:/;
 const downloaders = /\b(curl|wget|iwr|Invoke-WebRequest|aria2c|fetch)\b/;
 
 /**
@@ -26,12 +28,20 @@ export const remoteCodeRule: CodeRule = (source) => {
       if (!/\s/.test(literal) || !downloaders.test(literal)) continue;
       const how = shellVerdict(literal);
       if (how === "executed") {
-        out.push({ ruleId: "network.remote-code", index, message: `Refused: the code runs a shell command that downloads code and executes it (${literal.slice(0, 60)}); vendor it and review it instead.` });
+        out.push({
+          ruleId: "network.remote-code",
+          index,
+          message: `Refused: the code runs a shell command that downloads code and executes it (${literal.slice(0, 60)}); vendor it and review it instead.`,
+        });
         return;
       }
     }
     if (evalSink.test(line) && fetchedNearby(source, index)) {
-      out.push({ ruleId: "network.remote-code", index, message: "Refused: text fetched from the network is executed as code; vendor the code and review it instead." });
+      out.push({
+        ruleId: "network.remote-code",
+        index,
+        message: "Refused: text fetched from the network is executed as code; vendor the code and review it instead.",
+      });
     }
   });
   return out;

@@ -22,7 +22,11 @@ export const tlsDisabledRule: CodeRule = (source) => {
   source.lines.forEach((line, index) => {
     if (!source.added[index] || isCommentLine(line)) return;
     if (disablers.some((r) => r.test(line))) {
-      out.push({ ruleId: "security.tls-disabled", index, message: `Flagged: certificate verification is switched off (${line.trim().slice(0, 60)}), which lets anyone on the network impersonate the server.` });
+      out.push({
+        ruleId: "security.tls-disabled",
+        index,
+        message: `Flagged: certificate verification is switched off (${line.trim().slice(0, 60)}), which lets anyone on the network impersonate the server.`,
+      });
     }
   });
   return out;

@@ -29,7 +29,16 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
   const lines = diff.replace(/\r\n/g, "\n").split("\n");
   let file: DiffFile | null = null;
   const start = (oldPath: string | null, newPath: string | null): DiffFile => {
-    const f: DiffFile = { path: newPath ?? oldPath ?? "", oldPath, newPath, status: "modified", oldMode: null, newMode: null, binary: false, lines: [] };
+    const f: DiffFile = {
+      path: newPath ?? oldPath ?? "",
+      oldPath,
+      newPath,
+      status: "modified",
+      oldMode: null,
+      newMode: null,
+      binary: false,
+      lines: [],
+    };
     files.push(f);
     return f;
   };
@@ -45,7 +54,12 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
     if (line.startsWith("--- ") && (lines[i + 1] ?? "").startsWith("+++ ")) {
       const oldPath = headerPath(line.slice(4));
       const newPath = headerPath((lines[i + 1] as string).slice(4));
-      if (!file || file.lines.length > 0 || (file.newPath !== null && newPath !== null && file.newPath !== newPath && file.oldPath !== oldPath)) file = start(oldPath, newPath);
+      if (
+        !file ||
+        file.lines.length > 0 ||
+        (file.newPath !== null && newPath !== null && file.newPath !== newPath && file.oldPath !== oldPath)
+      )
+        file = start(oldPath, newPath);
       file.oldPath = oldPath;
       file.newPath = newPath;
       file.path = newPath ?? oldPath ?? file.path;

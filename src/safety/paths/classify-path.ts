@@ -12,7 +12,18 @@ export type PathPlace =
 
 /** Scratch areas an agent may freely use and clear. */
 const scratch = ["/tmp", "/var/tmp", "/dev/shm"];
-const harmlessDevices = new Set(["/dev/null", "/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/zero", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/fd/1", "/dev/fd/2"]);
+const harmlessDevices = new Set([
+  "/dev/null",
+  "/dev/stdout",
+  "/dev/stderr",
+  "/dev/stdin",
+  "/dev/zero",
+  "/dev/random",
+  "/dev/urandom",
+  "/dev/tty",
+  "/dev/fd/1",
+  "/dev/fd/2",
+]);
 
 /**
  * Classifies `target` as written in a command run from `cwd`. Globs are
@@ -27,7 +38,8 @@ export function classifyPath(target: string, cwd: string | null, workspaceRoot: 
   if (isUnknown(t)) {
     // A variable under a fixed absolute prefix is still judged by that prefix: `/etc/$X` is outside.
     const fixed = t.split(/\$|__WAVE_/)[0] ?? "";
-    if (fixed.startsWith("/") && fixed.lastIndexOf("/") > 0) return classifyPath(fixed.slice(0, fixed.lastIndexOf("/")) + "/x", cwd, workspaceRoot);
+    if (fixed.startsWith("/") && fixed.lastIndexOf("/") > 0)
+      return classifyPath(fixed.slice(0, fixed.lastIndexOf("/")) + "/x", cwd, workspaceRoot);
     return { kind: "unknown", path: t };
   }
   // A glob is judged by the directory it expands in: `/*` is outside, `build/*` is not, `*` is the whole workspace.

@@ -48,8 +48,53 @@ export function manifestsFor(path: string): string[] | null {
   return manifests.map((m) => dir + m);
 }
 
-const ciGlobs = [".gitlab-ci.yml", ".gitlab/ci/**", ".circleci/**", ".travis.yml", "Jenkinsfile", "**/Jenkinsfile", "azure-pipelines.yml", ".azure-pipelines/**", "bitbucket-pipelines.yml", ".buildkite/**", ".drone.yml", "appveyor.yml", ".github/actions/**", ".husky/**", ".pre-commit-config.yaml", "lefthook.yml", ".woodpecker.yml", ".woodpecker/**"];
-const lintGlobs = ["**/.eslintrc", "**/.eslintrc.*", "**/eslint.config.*", "**/.eslintignore", "**/.prettierrc*", "**/.prettierignore", "**/.stylelintrc*", "**/tslint.json", "**/biome.json", "**/biome.jsonc", "**/.flake8", "**/ruff.toml", "**/.ruff.toml", "**/.pylintrc", "**/pylintrc", "**/mypy.ini", "**/.golangci.y*ml", "**/.rubocop.yml", "**/clippy.toml", "**/.editorconfig", "**/.markdownlint*", "**/tsconfig*.json", "**/lint-staged.config.*", "**/.lintstagedrc*", "**/commitlint.config.*"];
+const ciGlobs = [
+  ".gitlab-ci.yml",
+  ".gitlab/ci/**",
+  ".circleci/**",
+  ".travis.yml",
+  "Jenkinsfile",
+  "**/Jenkinsfile",
+  "azure-pipelines.yml",
+  ".azure-pipelines/**",
+  "bitbucket-pipelines.yml",
+  ".buildkite/**",
+  ".drone.yml",
+  "appveyor.yml",
+  ".github/actions/**",
+  ".husky/**",
+  ".pre-commit-config.yaml",
+  "lefthook.yml",
+  ".woodpecker.yml",
+  ".woodpecker/**",
+];
+const lintGlobs = [
+  "**/.eslintrc",
+  "**/.eslintrc.*",
+  "**/eslint.config.*",
+  "**/.eslintignore",
+  "**/.prettierrc*",
+  "**/.prettierignore",
+  "**/.stylelintrc*",
+  "**/tslint.json",
+  "**/biome.json",
+  "**/biome.jsonc",
+  "**/.flake8",
+  "**/ruff.toml",
+  "**/.ruff.toml",
+  "**/.pylintrc",
+  "**/pylintrc",
+  "**/mypy.ini",
+  "**/.golangci.y*ml",
+  "**/.rubocop.yml",
+  "**/clippy.toml",
+  "**/.editorconfig",
+  "**/.markdownlint*",
+  "**/tsconfig*.json",
+  "**/lint-staged.config.*",
+  "**/.lintstagedrc*",
+  "**/commitlint.config.*",
+];
 const isCi = picomatch(ciGlobs, { dot: true });
 const isLint = picomatch(lintGlobs, { dot: true });
 
@@ -64,7 +109,12 @@ export function isLintConfigPath(path: string): boolean {
 /** Files whose lines are shell commands: scripts, Makefiles, Dockerfiles, CI steps, package.json scripts. */
 export function isShellLikePath(path: string): boolean {
   const name = path.split("/").pop() ?? path;
-  return /\.(sh|bash|zsh|ksh)$/.test(name) || /^(Makefile|GNUmakefile|Dockerfile|Containerfile|Justfile|justfile|Taskfile\.ya?ml|Procfile)$/.test(name) || /^Dockerfile\./.test(name) || /\.(mk|dockerfile)$/.test(name);
+  return (
+    /\.(sh|bash|zsh|ksh)$/.test(name) ||
+    /^(Makefile|GNUmakefile|Dockerfile|Containerfile|Justfile|justfile|Taskfile\.ya?ml|Procfile)$/.test(name) ||
+    /^Dockerfile\./.test(name) ||
+    /\.(mk|dockerfile)$/.test(name)
+  );
 }
 
 /** A path (or glob) matcher that also treats a plain directory entry as covering what is inside it. */

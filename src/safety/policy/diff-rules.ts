@@ -11,4 +11,16 @@ import { sqlDiffRule } from "../rules/diff-sql.js";
 import { testsDiffRule } from "../rules/diff-tests.js";
 
 /** Every rule that reads a change, in the order findings are reported. */
-export const diffRules: DiffRule[] = [secretsDiffRule, pathsDiffRule, scopeDiffRule, testsDiffRule, lintersDiffRule, sqlDiffRule, scriptsDiffRule, lifecycleDiffRule, dependencySourcesDiffRule, codeDiffRule, dependenciesDiffRule];
+export const diffRules: DiffRule[] = [
+  secretsDiffRule,
+  pathsDiffRule,
+  scopeDiffRule,
+  testsDiffRule,
+  lintersDiffRule,
+  sqlDiffRule,
+  scriptsDiffRule,
+  lifecycleDiffRule,
+  dependencySourcesDiffRule,
+  codeDiffRule,
+  dependenciesDiffRule,
+];

@@ -15,5 +15,14 @@ export function editAsDiff(call: EditCall, repoPath: string): DiffFile {
     (call.oldStr ?? "").split("\n").forEach((t, i) => lines.push({ kind: "del", text: t, oldLine: i + 1, newLine: null }));
     add(call.newStr);
   }
-  return { path: repoPath, oldPath: call.command === "create" ? null : repoPath, newPath: repoPath, status: call.command === "create" ? "added" : "modified", oldMode: null, newMode: null, binary: false, lines };
+  return {
+    path: repoPath,
+    oldPath: call.command === "create" ? null : repoPath,
+    newPath: repoPath,
+    status: call.command === "create" ? "added" : "modified",
+    oldMode: null,
+    newMode: null,
+    binary: false,
+    lines,
+  };
 }

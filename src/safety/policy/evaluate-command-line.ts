@@ -13,10 +13,22 @@ import { writesCommandRule } from "../rules/command-writes.js";
 import { checkCommandCode, undisguised } from "../rules/command-code.js";
 import { violation } from "../rules/violation.js";
 
-export const commandRules: CommandRule[] = [destructiveCommandRule, gitCommandRule, networkCommandRule, privilegeCommandRule, secretsCommandRule, writesCommandRule, systemCommandRule];
+export const commandRules: CommandRule[] = [
+  destructiveCommandRule,
+  gitCommandRule,
+  networkCommandRule,
+  privilegeCommandRule,
+  secretsCommandRule,
+  writesCommandRule,
+  systemCommandRule,
+];
 
 /** Findings for one command line, and the programs it runs (for the "plainly safe" test). */
-export function evaluateCommandLine(commandLine: string, context: CommandRuleContext, rules: CommandRule[] = commandRules): Findings & { commands: SimpleCommand[] } {
+export function evaluateCommandLine(
+  commandLine: string,
+  context: CommandRuleContext,
+  rules: CommandRule[] = commandRules,
+): Findings & { commands: SimpleCommand[] } {
   const parsed = parseCommandLine(commandLine, { cwd: context.workspaceRoot });
   const out: Findings = { violations: [], uncertainties: [...parsed.uncertainties] };
   for (const command of parsed.commands) for (const rule of rules) rule(command, context, out);
@@ -29,14 +41,24 @@ export function evaluateCommandLine(commandLine: string, context: CommandRuleCon
     parsed.commands.push(...seen.commands);
   }
   // Secrets are looked for in the text as written and in everything decoded from it.
-  const texts = [commandLine, ...parsed.commands.map((c) => [...Object.entries(c.assignments).map(([k, v]) => `${k}=${v}`), c.name, ...c.args, c.stdin ?? ""].join(" "))];
+  const texts = [
+    commandLine,
+    ...parsed.commands.map((c) =>
+      [...Object.entries(c.assignments).map(([k, v]) => `${k}=${v}`), c.name, ...c.args, c.stdin ?? ""].join(" "),
+    ),
+  ];
   const seen = new Set<string>();
   for (const text of texts) {
     for (const hit of [...findSecrets(text), ...(text === commandLine ? secretlintScan(text) : [])]) {
       if (seen.has(hit.preview)) continue;
       seen.add(hit.preview);
       const what = hit.ruleId === "secrets.token" ? `a ${hit.kind}` : `a secret-looking ${hit.kind}`;
-      out.violations.push(violation(hit.ruleId, `Refused: the command line contains ${what} (${hit.preview}); credentials never pass through agent commands.`));
+      out.violations.push(
+        violation(
+          hit.ruleId,
+          `Refused: the command line contains ${what} (${hit.preview}); credentials never pass through agent commands.`,
+        ),
+      );
     }
   }
   return { ...out, commands: parsed.commands };

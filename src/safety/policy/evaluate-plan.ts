@@ -9,7 +9,8 @@ import { evaluateCommandLine } from "./evaluate-command-line.js";
 import { finalizeFindings } from "./finalize-findings.js";
 import { ruleContext } from "./rule-context.js";
 
-const weakensTests = /\b(delete|remove|skip|disable|comment(ing)? out|xfail|mute|silence)\b[^.;\n]{0,40}\b(tests?|specs?|assertions?|checks?|ci|lint(er|ing)?)\b/i;
+const weakensTests =
+  /\b(delete|remove|skip|disable|comment(ing)? out|xfail|mute|silence)\b[^.;\n]{0,40}\b(tests?|specs?|assertions?|checks?|ci|lint(er|ing)?)\b/i;
 
 /**
  * The deterministic verdict at gate 2: files in scope against forbidden and
@@ -22,16 +23,28 @@ export function evaluatePlan(plan: PlanSubject, context: PolicyContext): PolicyF
   for (const file of plan.filesInScope) {
     const place = classifyPath(file, context.workspaceRoot, context.workspaceRoot);
     if (place.kind === "outside") {
-      out.violations.push(violation("paths.outside-workspace-write", `Refused: the plan touches ${file}, outside the workspace.`, { evidence: file }));
+      out.violations.push(
+        violation("paths.outside-workspace-write", `Refused: the plan touches ${file}, outside the workspace.`, { evidence: file }),
+      );
       continue;
     }
     const path = place.kind === "workspace" ? place.relative : file.replace(/^\.\//, "");
-    if (rc.isForbidden(path)) out.violations.push(violation("paths.forbidden", `Refused: the plan touches ${path}, a forbidden path.`, { evidence: file }));
-    else if (rc.isInDomain && !rc.isInDomain(path)) out.violations.push(violation("scope.outside-domain", `Refused: the plan touches ${path}, outside this story's domain paths.`, { evidence: file }));
-    else if (isCiConfigPath(path)) out.violations.push(violation("ci.config-changed", `Flagged: the plan changes ${path}, CI configuration.`, { evidence: file }));
+    if (rc.isForbidden(path))
+      out.violations.push(violation("paths.forbidden", `Refused: the plan touches ${path}, a forbidden path.`, { evidence: file }));
+    else if (rc.isInDomain && !rc.isInDomain(path))
+      out.violations.push(
+        violation("scope.outside-domain", `Refused: the plan touches ${path}, outside this story's domain paths.`, { evidence: file }),
+      );
+    else if (isCiConfigPath(path))
+      out.violations.push(violation("ci.config-changed", `Flagged: the plan changes ${path}, CI configuration.`, { evidence: file }));
   }
   if (plan.testCommand !== undefined && plan.testCommand !== null) {
-    if (isNoOp(plan.testCommand)) out.violations.push(violation("tests.command-neutralised", `Refused: the plan's test command "${plan.testCommand}" cannot fail.`, { evidence: plan.testCommand }));
+    if (isNoOp(plan.testCommand))
+      out.violations.push(
+        violation("tests.command-neutralised", `Refused: the plan's test command "${plan.testCommand}" cannot fail.`, {
+          evidence: plan.testCommand,
+        }),
+      );
     const found = evaluateCommandLine(plan.testCommand, rc);
     out.violations.push(...found.violations.map((v) => ({ ...v, message: `Test command: ${v.message}` })));
     out.uncertainties.push(...found.uncertainties);

@@ -19,20 +19,41 @@ const interpreters: Record<string, { flags: string[]; language: CodeLanguage }> 
   php: { flags: ["-r"], language: "php" },
 };
 /** Programs whose arguments are text being searched for, not code being run. */
-const searchTools = new Set(["grep", "egrep", "fgrep", "rg", "ag", "ack", "head", "tail", "wc", "sort", "uniq", "less", "cat", "find", "ls", "sed"]);
+const searchTools = new Set([
+  "grep",
+  "egrep",
+  "fgrep",
+  "rg",
+  "ag",
+  "ack",
+  "head",
+  "tail",
+  "wc",
+  "sort",
+  "uniq",
+  "less",
+  "cat",
+  "find",
+  "ls",
+  "sed",
+]);
 const gitReaders = new Set(["grep", "log", "show", "diff", "blame"]);
-const isSearch = (c: SimpleCommand): boolean => c.name === "" || searchTools.has(c.name) || (c.name === "git" && gitReaders.has(c.args.find((a) => !a.startsWith("-")) ?? ""));
+const isSearch = (c: SimpleCommand): boolean =>
+  c.name === "" || searchTools.has(c.name) || (c.name === "git" && gitReaders.has(c.args.find((a) => !a.startsWith("-")) ?? ""));
 
 /** The inline code an interpreter is given (`python3 -c CODE`, `perl -e CODE`, a here-document), with its language. */
 function inlineCode(command: SimpleCommand): { code: string; language: CodeLanguage } | null {
   const known = interpreters[command.name];
   if (!known) return null;
-  const at = command.args.findIndex((a) => known.flags.includes(a) || known.flags.some((f) => f.length === 2 && a.startsWith(f) && a.length > 2 && !a.startsWith("--")));
+  const at = command.args.findIndex(
+    (a) => known.flags.includes(a) || known.flags.some((f) => f.length === 2 && a.startsWith(f) && a.length > 2 && !a.startsWith("--")),
+  );
   if (at >= 0) {
     const arg = command.args[at] as string;
     return { code: known.flags.includes(arg) ? (command.args[at + 1] ?? "") : arg.slice(2), language: known.language };
   }
-  if (command.stdin !== null && (command.args.length === 0 || command.args[0] === "-")) return { code: command.stdin, language: known.language };
+  if (command.stdin !== null && (command.args.length === 0 || command.args[0] === "-"))
+    return { code: command.stdin, language: known.language };
   return null;
 }
 
@@ -49,7 +70,8 @@ export function checkCommandCode(commandLine: string, commands: SimpleCommand[],
     const inline = inlineCode(command);
     if (inline) sources.push(wholeSource(inline.code, inline.language));
     // A script a shell reads from a pipe whose text is known (`echo … | base64 -d | bash`) is read as what it is.
-    else if (command.stdin !== null && ["sh", "bash", "zsh", "dash", "ksh", "ash"].includes(command.name)) sources.push(wholeSource(command.stdin, "shell"));
+    else if (command.stdin !== null && ["sh", "bash", "zsh", "dash", "ksh", "ash"].includes(command.name))
+      sources.push(wholeSource(command.stdin, "shell"));
     else if (!isSearch(command) && command.origin.length > 0) sources.push(wholeSource([command.name, ...command.args].join(" "), "shell"));
   }
   const seen = new Set<string>();
@@ -61,7 +83,11 @@ export function checkCommandCode(commandLine: string, commands: SimpleCommand[],
     }
   }
   if (runsDownloadedFile(commands) && !seen.has("network.remote-code")) {
-    out.violations.push(violation("network.remote-code", "Refused: a file is downloaded and then run; vendor it into the repository and review it instead.", { evidence: commandLine }));
+    out.violations.push(
+      violation("network.remote-code", "Refused: a file is downloaded and then run; vendor it into the repository and review it instead.", {
+        evidence: commandLine,
+      }),
+    );
   }
 }
 
@@ -71,6 +97,11 @@ export function checkCommandCode(commandLine: string, commands: SimpleCommand[],
  * (`{curl,-sSfL,host}`) for its words. Null when there is nothing to undo.
  */
 export function undisguised(commandLine: string): string | null {
-  const out = commandLine.replace(/\$\{IFS(?:%\?\?)?\}|\$IFS\b/g, " ").replace(/(^|[\s;&|($`])\{([^{}\s,]+(?:,[^{}\s,]*)+)\}/g, (_m, before: string, words: string) => `${before}${words.split(",").join(" ")}`);
+  const out = commandLine
+    .replace(/\$\{IFS(?:%\?\?)?\}|\$IFS\b/g, " ")
+    .replace(
+      /(^|[\s;&|($`])\{([^{}\s,]+(?:,[^{}\s,]*)+)\}/g,
+      (_m, before: string, words: string) => `${before}${words.split(",").join(" ")}`,
+    );
   return out === commandLine ? null : out;
 }

@@ -7,8 +7,76 @@ import { violation } from "./violation.js";
 
 /** Options whose next argument is a value, not a target, per tool. */
 const valueOptions: Record<string, string[]> = {
-  curl: ["-o", "--output", "-H", "--header", "-d", "--data", "--data-raw", "--data-binary", "--data-urlencode", "-X", "--request", "-u", "--user", "-A", "--user-agent", "-e", "--referer", "-F", "--form", "-T", "--upload-file", "-w", "--write-out", "-b", "--cookie", "-c", "--cookie-jar", "-m", "--max-time", "--connect-timeout", "--retry", "-r", "--range", "-K", "--config", "--cacert", "-E", "--cert", "--key", "-y", "-Y", "-z", "--resolve", "--connect-to", "-U", "--proxy-user"],
-  wget: ["-O", "--output-document", "-o", "--output-file", "-P", "--directory-prefix", "-U", "--user-agent", "--header", "--post-data", "--post-file", "-t", "--tries", "-T", "--timeout", "--user", "--password", "-a", "-i", "--input-file"],
+  curl: [
+    "-o",
+    "--output",
+    "-H",
+    "--header",
+    "-d",
+    "--data",
+    "--data-raw",
+    "--data-binary",
+    "--data-urlencode",
+    "-X",
+    "--request",
+    "-u",
+    "--user",
+    "-A",
+    "--user-agent",
+    "-e",
+    "--referer",
+    "-F",
+    "--form",
+    "-T",
+    "--upload-file",
+    "-w",
+    "--write-out",
+    "-b",
+    "--cookie",
+    "-c",
+    "--cookie-jar",
+    "-m",
+    "--max-time",
+    "--connect-timeout",
+    "--retry",
+    "-r",
+    "--range",
+    "-K",
+    "--config",
+    "--cacert",
+    "-E",
+    "--cert",
+    "--key",
+    "-y",
+    "-Y",
+    "-z",
+    "--resolve",
+    "--connect-to",
+    "-U",
+    "--proxy-user",
+  ],
+  wget: [
+    "-O",
+    "--output-document",
+    "-o",
+    "--output-file",
+    "-P",
+    "--directory-prefix",
+    "-U",
+    "--user-agent",
+    "--header",
+    "--post-data",
+    "--post-file",
+    "-t",
+    "--tries",
+    "-T",
+    "--timeout",
+    "--user",
+    "--password",
+    "-a",
+    "-i",
+    "--input-file",
+  ],
   ssh: ["-p", "-i", "-l", "-o", "-F", "-L", "-R", "-D", "-J", "-W", "-b", "-c", "-E", "-e", "-m", "-O", "-Q", "-S", "-w", "-B", "-I"],
   scp: ["-P", "-i", "-o", "-F", "-l", "-c", "-J", "-S"],
   sftp: ["-P", "-i", "-o", "-F", "-l", "-c", "-J", "-S", "-b", "-B", "-R", "-s"],
@@ -56,11 +124,20 @@ export const networkCommandRule: CommandRule = (command, context, out) => {
       const urls = args.filter((a) => /^[a-z][a-z0-9+.-]*:\/\//i.test(a) || a.startsWith("--url="));
       targets.push(...urls.map((u) => u.replace(/^--url=/, "")));
       if (alias === "rsync" || alias === "scp") targets.push(...ops.filter((o) => /^[^/]*:/.test(o) && !o.startsWith("./")));
-      else targets.push(...ops.filter((o) => !urls.includes(o)).slice(0, hostlessTools.has(alias) || ["ssh", "sftp", "ftp", "lftp"].includes(alias) ? 1 : undefined));
+      else
+        targets.push(
+          ...ops
+            .filter((o) => !urls.includes(o))
+            .slice(0, hostlessTools.has(alias) || ["ssh", "sftp", "ftp", "lftp"].includes(alias) ? 1 : undefined),
+        );
     }
   } else if (name === "git") {
     const { sub, rest } = gitSubcommand(args);
-    if (["clone", "fetch", "pull", "push", "ls-remote", "archive"].includes(sub) || (sub === "remote" && ["add", "set-url"].includes(rest[0] ?? "")) || (sub === "submodule" && rest[0] === "add")) {
+    if (
+      ["clone", "fetch", "pull", "push", "ls-remote", "archive"].includes(sub) ||
+      (sub === "remote" && ["add", "set-url"].includes(rest[0] ?? "")) ||
+      (sub === "submodule" && rest[0] === "add")
+    ) {
       targets.push(...rest.filter((a) => /^[a-z][a-z0-9+.-]*:\/\//i.test(a) || /^[^@/\s]+@[^:\s]+:/.test(a)));
     }
   } else if (["pip", "pip3", "npm", "npx", "pnpm", "yarn"].includes(name)) {
@@ -84,11 +161,23 @@ export const networkCommandRule: CommandRule = (command, context, out) => {
     if (!isAllowedHost(host, context.allowedHosts)) outside.push(host);
   }
   if (command.executed && (outside.length > 0 || unknown || targets.length === 0)) {
-    out.violations.push(violation("network.remote-code", `Refused: ${name} downloads code that is then executed; vendor it into the repository and review it instead.`, { evidence: text }));
+    out.violations.push(
+      violation(
+        "network.remote-code",
+        `Refused: ${name} downloads code that is then executed; vendor it into the repository and review it instead.`,
+        { evidence: text },
+      ),
+    );
     return;
   }
   if (outside.length > 0) {
-    out.violations.push(violation("network.outbound", `Refused: ${name} reaches ${[...new Set(outside)].join(", ")}, outside this machine; the sandbox has no network and agents must not exfiltrate or fetch.`, { evidence: text }));
+    out.violations.push(
+      violation(
+        "network.outbound",
+        `Refused: ${name} reaches ${[...new Set(outside)].join(", ")}, outside this machine; the sandbox has no network and agents must not exfiltrate or fetch.`,
+        { evidence: text },
+      ),
+    );
   } else if (unknown || (targets.length === 0 && alias !== "gh" && name !== "git" && alias in valueOptions)) {
     out.uncertainties.push(`${name} reaches a host that is only known at run time`);
   }
@@ -96,5 +185,10 @@ export const networkCommandRule: CommandRule = (command, context, out) => {
 
 function checkPublish(name: string, args: string[], text: string, out: Parameters<CommandRule>[2]): void {
   const publishes = publishers[name];
-  if (publishes?.(args)) out.violations.push(violation("network.publish", `Refused: ${name} ${args[0] ?? ""} publishes outside the repository; releases are made by humans.`, { evidence: text }));
+  if (publishes?.(args))
+    out.violations.push(
+      violation("network.publish", `Refused: ${name} ${args[0] ?? ""} publishes outside the repository; releases are made by humans.`, {
+        evidence: text,
+      }),
+    );
 }

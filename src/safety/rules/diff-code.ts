@@ -10,7 +10,13 @@ export function visibleSource(file: DiffFile): CodeSource | null {
   const language = languageOf(file.path);
   if (language === null || file.binary) return null;
   const shown = file.lines.filter((l) => l.kind !== "del");
-  return { path: file.path, language, lines: shown.map((l) => l.text), added: shown.map((l) => l.kind === "add"), lineNumbers: shown.map((l) => l.newLine ?? 1) };
+  return {
+    path: file.path,
+    language,
+    lines: shown.map((l) => l.text),
+    added: shown.map((l) => l.kind === "add"),
+    lineNumbers: shown.map((l) => l.newLine ?? 1),
+  };
 }
 
 /**
@@ -25,7 +31,13 @@ export const codeDiffRule: DiffRule = (files, _context, out) => {
     if (!source || !source.added.some(Boolean)) continue;
     for (const finding of scanCode(source)) {
       const line = source.lineNumbers[finding.index] ?? 1;
-      out.violations.push(violation(finding.ruleId, `${file.path}:${line}: ${finding.message}`, { path: file.path, line, evidence: source.lines[finding.index] ?? "" }));
+      out.violations.push(
+        violation(finding.ruleId, `${file.path}:${line}: ${finding.message}`, {
+          path: file.path,
+          line,
+          evidence: source.lines[finding.index] ?? "",
+        }),
+      );
     }
   }
 };

@@ -13,10 +13,14 @@ export const dependenciesDiffRule: DiffRule = (files, _context, out) => {
     const names = [file.newPath, file.oldPath].filter((p): p is string => p !== null).map((p) => p.split("/").at(-1) ?? p);
     if (!names.some((n) => DEPENDENCY_FILES.has(n))) continue;
     out.violations.push(
-      violation("dependencies.changed", `Noted: ${file.path} changes the dependencies; the setup phase re-installs them from the registries before verify.`, {
-        path: file.path,
-        line: firstLine(file),
-      }),
+      violation(
+        "dependencies.changed",
+        `Noted: ${file.path} changes the dependencies; the setup phase re-installs them from the registries before verify.`,
+        {
+          path: file.path,
+          line: firstLine(file),
+        },
+      ),
     );
   }
 };

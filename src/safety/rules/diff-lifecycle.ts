@@ -6,10 +6,12 @@ import { violation } from "./violation.js";
 const installHooks = new Set(["preinstall", "install", "postinstall", "preuninstall", "postuninstall", "prepublish"]);
 /** Hooks that run on install from git and on pack; a plain build or git-hook installer there is ordinary. */
 const packHooks = new Set(["prepare", "prepack", "postpack"]);
-const ordinaryBuild = /^(husky( install)?|is-ci \|\| husky( install)?|(npm|pnpm|yarn|bun)( run)? [\w:-]+|tsc( -[\w.-]+( [\w./-]+)?)*|tsup|rollup -c|vite build|webpack|node-gyp rebuild|patch-package|lefthook install|simple-git-hooks)$/;
+const ordinaryBuild =
+  /^(husky( install)?|is-ci \|\| husky( install)?|(npm|pnpm|yarn|bun)( run)? [\w:-]+|tsc( -[\w.-]+( [\w./-]+)?)*|tsup|rollup -c|vite build|webpack|node-gyp rebuild|patch-package|lefthook install|simple-git-hooks)$/;
 /** composer.json event scripts that run on install/update. */
 const composerHooks = /^(pre|post)-(install|update|autoload-dump|package-install|package-update|root-package-install|create-project)-cmd$/;
-const setupHooks = /\bcmdclass\s*[=:]|\bclass\s+\w+\s*\(\s*(setuptools\.command\.\w+\.)?(install|develop|egg_info|build_py|build_ext|sdist|bdist_wheel|build)\s*\)|^\s*\[tool\.setuptools\.cmdclass\]/;
+const setupHooks =
+  /\bcmdclass\s*[=:]|\bclass\s+\w+\s*\(\s*(setuptools\.command\.\w+\.)?(install|develop|egg_info|build_py|build_ext|sdist|bdist_wheel|build)\s*\)|^\s*\[tool\.setuptools\.cmdclass\]/;
 const networkInRecipe = /\b(curl|wget|nc|ncat|scp|rsync|ssh|git\s+clone|iwr|Invoke-WebRequest)\b|https?:\/\//;
 
 /**
@@ -31,19 +33,49 @@ export const lifecycleDiffRule: DiffRule = (files, _context, out) => {
         const m = /^\s*"([^"]+)"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(l.text);
         if (!m) continue;
         const [, key = "", value = ""] = m;
-        const hook = (name === "package.json" && (installHooks.has(key) || (packHooks.has(key) && !ordinaryBuild.test(value.trim())))) || (name === "composer.json" && composerHooks.test(key));
-        if (hook) out.violations.push(violation("supply-chain.lifecycle-script", `Flagged: ${file.path}:${line} adds the install-time hook "${key}": "${value.slice(0, 60)}", which runs on every machine that installs the package.`, where));
+        const hook =
+          (name === "package.json" && (installHooks.has(key) || (packHooks.has(key) && !ordinaryBuild.test(value.trim())))) ||
+          (name === "composer.json" && composerHooks.test(key));
+        if (hook)
+          out.violations.push(
+            violation(
+              "supply-chain.lifecycle-script",
+              `Flagged: ${file.path}:${line} adds the install-time hook "${key}": "${value.slice(0, 60)}", which runs on every machine that installs the package.`,
+              where,
+            ),
+          );
       } else if (/^(setup\.py|setup\.cfg|pyproject\.toml)$/.test(name) && setupHooks.test(l.text)) {
-        out.violations.push(violation("supply-chain.lifecycle-script", `Flagged: ${file.path}:${line} hooks a setuptools command (${l.text.trim().slice(0, 60)}), code that runs when the package is installed.`, where));
+        out.violations.push(
+          violation(
+            "supply-chain.lifecycle-script",
+            `Flagged: ${file.path}:${line} hooks a setuptools command (${l.text.trim().slice(0, 60)}), code that runs when the package is installed.`,
+            where,
+          ),
+        );
       }
     }
     if (/^(Makefile|GNUmakefile|makefile)$/.test(name)) checkDefaultTarget(file, out);
     // Editors and dev environments that run commands on their own: VS Code tasks on folder open, dev container hooks, direnv, Python start-up files.
-    const autorun = file.lines.find((l) => l.kind === "add" && ((/(^|\/)\.vscode\/tasks\.json$/.test(file.path) && /folderOpen/.test(l.text)) || (/devcontainer(\.\w+)?\.json$/.test(file.path) && /"(postCreateCommand|postStartCommand|postAttachCommand|initializeCommand|onCreateCommand|updateContentCommand)"/.test(l.text)) || (/\.pth$/.test(file.path) && /^\s*import\b/.test(l.text))));
+    const autorun = file.lines.find(
+      (l) =>
+        l.kind === "add" &&
+        ((/(^|\/)\.vscode\/tasks\.json$/.test(file.path) && /folderOpen/.test(l.text)) ||
+          (/devcontainer(\.\w+)?\.json$/.test(file.path) &&
+            /"(postCreateCommand|postStartCommand|postAttachCommand|initializeCommand|onCreateCommand|updateContentCommand)"/.test(
+              l.text,
+            )) ||
+          (/\.pth$/.test(file.path) && /^\s*import\b/.test(l.text))),
+    );
     const autorunFile = file.status === "added" && /(^|\/)(\.envrc|sitecustomize\.py|usercustomize\.py)$/.test(file.path);
     if (autorun || autorunFile) {
       const line = autorun?.newLine ?? file.lines.find((l) => l.kind === "add")?.newLine ?? 1;
-      out.violations.push(violation("supply-chain.lifecycle-script", `Flagged: ${file.path}:${line} runs commands automatically when the project is opened or the interpreter starts.`, { path: file.path, line, evidence: autorun?.text ?? file.path }));
+      out.violations.push(
+        violation(
+          "supply-chain.lifecycle-script",
+          `Flagged: ${file.path}:${line} runs commands automatically when the project is opened or the interpreter starts.`,
+          { path: file.path, line, evidence: autorun?.text ?? file.path },
+        ),
+      );
     }
   }
 };
@@ -63,7 +95,13 @@ function checkDefaultTarget(file: DiffFile, out: Parameters<DiffRule>[2]): void 
     }
     const isDefault = current !== null && current === (goal ?? first);
     if (isDefault && l.kind === "add" && l.text.startsWith("\t") && networkInRecipe.test(l.text)) {
-      out.violations.push(violation("supply-chain.lifecycle-script", `Flagged: ${file.path}:${l.newLine ?? 1} makes the default target "${current ?? ""}" reach the network, which runs on a plain \`make\`.`, { path: file.path, line: l.newLine ?? 1, evidence: l.text }));
+      out.violations.push(
+        violation(
+          "supply-chain.lifecycle-script",
+          `Flagged: ${file.path}:${l.newLine ?? 1} makes the default target "${current ?? ""}" reach the network, which runs on a plain \`make\`.`,
+          { path: file.path, line: l.newLine ?? 1, evidence: l.text },
+        ),
+      );
       return;
     }
   }

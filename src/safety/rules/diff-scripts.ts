@@ -6,7 +6,34 @@ import { privilegeCommandRule } from "./command-privilege.js";
 import type { DiffRule } from "./diff-context.js";
 import { violation } from "./violation.js";
 
-const packageMetadataKeys = new Set(["name", "version", "description", "main", "module", "types", "typings", "license", "author", "homepage", "url", "type", "repository", "bugs", "email", "node", "npm", "funding", "exports", "import", "require", "default", "browser", "bin", "packageManager", "keywords"]);
+const packageMetadataKeys = new Set([
+  "name",
+  "version",
+  "description",
+  "main",
+  "module",
+  "types",
+  "typings",
+  "license",
+  "author",
+  "homepage",
+  "url",
+  "type",
+  "repository",
+  "bugs",
+  "email",
+  "node",
+  "npm",
+  "funding",
+  "exports",
+  "import",
+  "require",
+  "default",
+  "browser",
+  "bin",
+  "packageManager",
+  "keywords",
+]);
 
 /**
  * Commands written into scripts (shell files, Makefiles, Dockerfiles, CI
@@ -15,7 +42,13 @@ const packageMetadataKeys = new Set(["name", "version", "description", "main", "
  */
 export const scriptsDiffRule: DiffRule = (files, context, out) => {
   for (const file of files) {
-    const kind = file.path.endsWith("package.json") ? "package" : isShellLikePath(file.path) ? "shell" : isCiConfigPath(file.path) && /\.ya?ml$/.test(file.path) ? "ci" : null;
+    const kind = file.path.endsWith("package.json")
+      ? "package"
+      : isShellLikePath(file.path)
+        ? "shell"
+        : isCiConfigPath(file.path) && /\.ya?ml$/.test(file.path)
+          ? "ci"
+          : null;
     if (!kind || file.binary) continue;
     const added = file.lines.filter((l) => l.kind === "add");
     for (let i = 0; i < added.length; i++) {
@@ -27,8 +60,15 @@ export const scriptsDiffRule: DiffRule = (files, context, out) => {
       const found = evaluateCommandLine(command, context, [destructiveCommandRule, networkCommandRule, privilegeCommandRule]);
       for (const v of found.violations) {
         if (v.ruleId.startsWith("secrets.")) continue;
-        const moved = v.ruleId === "network.outbound" ? violation("network.in-change", v.message.replace(/^Refused:/, "Flagged:"), {}) : { ...v };
-        out.violations.push({ ...moved, message: `${file.path}:${line}: ${moved.message}`, path: file.path, line, evidence: v.evidence ?? command.slice(0, 120) });
+        const moved =
+          v.ruleId === "network.outbound" ? violation("network.in-change", v.message.replace(/^Refused:/, "Flagged:"), {}) : { ...v };
+        out.violations.push({
+          ...moved,
+          message: `${file.path}:${line}: ${moved.message}`,
+          path: file.path,
+          line,
+          evidence: v.evidence ?? command.slice(0, 120),
+        });
       }
     }
   }

@@ -28,7 +28,13 @@ export const secretsDiffRule: DiffRule = (files, _context, out) => {
       reported.add(hit.preview);
       const line = lines[index]?.newLine ?? 1;
       const what = hit.ruleId === "secrets.token" ? `a ${hit.kind}` : `a secret-looking ${hit.kind}`;
-      out.violations.push(violation(hit.ruleId, `Refused: ${file.path} would commit ${what} (${hit.preview}); use a secret store or an environment variable.`, { path: file.path, line }));
+      out.violations.push(
+        violation(
+          hit.ruleId,
+          `Refused: ${file.path} would commit ${what} (${hit.preview}); use a secret store or an environment variable.`,
+          { path: file.path, line },
+        ),
+      );
     };
     lines.forEach((l, index) => {
       if (l.kind !== "add") return;
@@ -45,7 +51,12 @@ export const secretsDiffRule: DiffRule = (files, _context, out) => {
       report(hit, addedIndexes[n] as number);
     }
     const shown = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.kind !== "del");
-    for (const { hit, index } of findConcatenatedSecrets(shown.map(({ l }) => l.text), (n) => shown[n]?.l.kind === "add", file.path)) report(hit, (shown[index] as { i: number }).i);
+    for (const { hit, index } of findConcatenatedSecrets(
+      shown.map(({ l }) => l.text),
+      (n) => shown[n]?.l.kind === "add",
+      file.path,
+    ))
+      report(hit, (shown[index] as { i: number }).i);
     // Runs of added lines, joined as a reader would: string literals concatenated, continuations removed.
     let run: number[] = [];
     const flush = (): void => {
@@ -54,7 +65,8 @@ export const secretsDiffRule: DiffRule = (files, _context, out) => {
         const literals = texts.flatMap((t) => [...t.matchAll(literal)].map((m) => m[1] ?? m[2] ?? m[3] ?? ""));
         // Neighbouring literals joined in windows, so unrelated strings around a split secret do not hide it.
         const windows: string[] = [];
-        for (let size = 2; size <= 6; size++) for (let at = 0; at + size <= literals.length; at++) windows.push(literals.slice(at, at + size).join(""));
+        for (let size = 2; size <= 6; size++)
+          for (let at = 0; at + size <= literals.length; at++) windows.push(literals.slice(at, at + size).join(""));
         const joined = texts.map((t) => t.replace(/\\$/, "").trim()).join("");
         for (const text of [...windows, joined]) for (const hit of findSecrets(text)) report(hit, run[0] as number);
         for (const hit of secretlintScan(joined, file.path)) report(hit, run[0] as number);

@@ -1,7 +1,8 @@
 import type { DiffRule } from "./diff-context.js";
 import { violation } from "./violation.js";
 
-const sqlDrop = /\b(drop\s+(table|database|schema|view|materialized\s+view|column|index|user|role)\b|truncate\s+(table\s+)?[\w".`]+|delete\s+from\s+[\w".`]+\s*;)/i;
+const sqlDrop =
+  /\b(drop\s+(table|database|schema|view|materialized\s+view|column|index|user|role)\b|truncate\s+(table\s+)?[\w".`]+|delete\s+from\s+[\w".`]+\s*;)/i;
 const downMarker = /(--|#|\/\/)\s*(\+migrate\s+)?down\b|--\s*rollback|exports\.down|def\s+down\b|async\s+down\s*\(/i;
 const upMarker = /(--|#|\/\/)\s*(\+migrate\s+)?up\b|exports\.up|def\s+up\b|async\s+up\s*\(/i;
 
@@ -15,8 +16,20 @@ export const sqlDiffRule: DiffRule = (files, _context, out) => {
       if (l.kind === "del") continue;
       if (downMarker.test(l.text)) down = true;
       else if (upMarker.test(l.text)) down = false;
-      if (l.kind === "add" && !down && sqlDrop.test(l.text) && !/^\s*(--|#|\/\/)/.test(l.text) && !/\bif\s+exists\b.*\btemp/i.test(l.text)) {
-        out.violations.push(violation("destructive.sql-drop-in-change", `Flagged: ${file.path}:${l.newLine ?? 1} drops or empties data (${l.text.trim().slice(0, 60)}); a human approves destructive migrations.`, { path: file.path, line: l.newLine ?? 1 }));
+      if (
+        l.kind === "add" &&
+        !down &&
+        sqlDrop.test(l.text) &&
+        !/^\s*(--|#|\/\/)/.test(l.text) &&
+        !/\bif\s+exists\b.*\btemp/i.test(l.text)
+      ) {
+        out.violations.push(
+          violation(
+            "destructive.sql-drop-in-change",
+            `Flagged: ${file.path}:${l.newLine ?? 1} drops or empties data (${l.text.trim().slice(0, 60)}); a human approves destructive migrations.`,
+            { path: file.path, line: l.newLine ?? 1 },
+          ),
+        );
       }
     }
   }

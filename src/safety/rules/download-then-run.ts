@@ -1,7 +1,29 @@
 import type { SimpleCommand } from "../shell/simple-command.js";
 
 const downloaders = new Set(["curl", "wget", "aria2c", "axel", "fetch", "iwr"]);
-const runners = new Set(["sh", "bash", "zsh", "dash", "python", "python3", "node", "perl", "ruby", "php", "regsvr32", "regsvr32.exe", "rundll32", "rundll32.exe", "msiexec", "start", "cmd", "powershell", "pwsh", "source", "."]);
+const runners = new Set([
+  "sh",
+  "bash",
+  "zsh",
+  "dash",
+  "python",
+  "python3",
+  "node",
+  "perl",
+  "ruby",
+  "php",
+  "regsvr32",
+  "regsvr32.exe",
+  "rundll32",
+  "rundll32.exe",
+  "msiexec",
+  "start",
+  "cmd",
+  "powershell",
+  "pwsh",
+  "source",
+  ".",
+]);
 
 /** Files a download command writes: `curl -o F`, `wget -O F`, `> F`. */
 function downloadedFiles(command: SimpleCommand): string[] {
@@ -26,7 +48,8 @@ export function runsDownloadedFile(commands: SimpleCommand[]): boolean {
     const base = command.name.split("/").pop() ?? command.name;
     if (fetched.has(base) && command.name !== "") return true;
     // `rundll32 file.dll,entry` names the file before the comma.
-    if (runners.has(command.name) && command.args.some((a) => fetched.has((a.split("/").pop() ?? a).split(",")[0]?.toLowerCase() ?? ""))) return true;
+    if (runners.has(command.name) && command.args.some((a) => fetched.has((a.split("/").pop() ?? a).split(",")[0]?.toLowerCase() ?? "")))
+      return true;
     for (const f of downloadedFiles(command)) fetched.add(f.toLowerCase());
   }
   return false;

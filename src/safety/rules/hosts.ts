@@ -6,7 +6,14 @@ const loopback = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|0\.0\.0\.0|::1|\[:
 export function isAllowedHost(host: string, allowed: string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, "");
   if (loopback.test(h)) return true;
-  return allowed.length > 0 && picomatch.isMatch(h, allowed.map((a) => a.toLowerCase()), { dot: true });
+  return (
+    allowed.length > 0 &&
+    picomatch.isMatch(
+      h,
+      allowed.map((a) => a.toLowerCase()),
+      { dot: true },
+    )
+  );
 }
 
 /** The host a URL, `user@host:path`, `host:port` or bare host names; null when it names none. */
@@ -18,6 +25,7 @@ export function hostOf(target: string): string | null {
   const userHost = /^[^@/\s]+@([A-Za-z0-9.-]+)$/.exec(target);
   if (userHost) return userHost[1] as string;
   const bare = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+|localhost|\[?::1\]?)(:\d+)?(\/.*)?$/.exec(target);
-  if (bare && !/\.(json|txt|sh|js|ts|py|md|html|tar|gz|zip|log|yml|yaml|xml|csv)$/i.test(bare[1] as string)) return (bare[1] as string).replace(/^\[|\]$/g, "");
+  if (bare && !/\.(json|txt|sh|js|ts|py|md|html|tar|gz|zip|log|yml|yaml|xml|csv)$/i.test(bare[1] as string))
+    return (bare[1] as string).replace(/^\[|\]$/g, "");
   return null;
 }

@@ -46,22 +46,52 @@ export async function scoreWithModel(model: ModelDeps, input: ScorerPromptInput,
     const cause = error instanceof ModelUnavailable ? error.cause : error;
     if (cause instanceof APIError) {
       const status = cause.status === undefined ? "no answer" : `HTTP ${cause.status}`;
-      const hint = cause.status === 401 || cause.status === 403 ? " Check ANTHROPIC_API_KEY." : " The gate fails closed; retry when the API answers.";
-      return { status: "unavailable", score: 0, model: settings.model, error: `The safety scorer could not be reached (${status}: ${cause.message}).${hint}` };
+      const hint =
+        cause.status === 401 || cause.status === 403 ? " Check ANTHROPIC_API_KEY." : " The gate fails closed; retry when the API answers.";
+      return {
+        status: "unavailable",
+        score: 0,
+        model: settings.model,
+        error: `The safety scorer could not be reached (${status}: ${cause.message}).${hint}`,
+      };
     }
     if (!(error instanceof ModelUnavailable)) throw error;
     // The API answered, but with something that is not a message (broken JSON): an answer that does not parse.
     const message = cause instanceof Error ? cause.message : String(cause);
-    return { status: "unparsed", score: 0.5, model: settings.model, raw: null, error: `The scorer's answer could not be read: ${message}`, usage: noUsage, costUsd: 0 };
+    return {
+      status: "unparsed",
+      score: 0.5,
+      model: settings.model,
+      raw: null,
+      error: `The scorer's answer could not be read: ${message}`,
+      usage: noUsage,
+      costUsd: 0,
+    };
   }
   const { message, usage, costUsd } = result;
   const block = message.content.find((b) => b.type === "tool_use" && b.name === scorerToolName);
   if (!block || block.type !== "tool_use") {
-    return { status: "unparsed", score: 0.5, model: settings.model, raw: message.content, error: "The scorer did not call the verdict tool.", usage, costUsd };
+    return {
+      status: "unparsed",
+      score: 0.5,
+      model: settings.model,
+      raw: message.content,
+      error: "The scorer did not call the verdict tool.",
+      usage,
+      costUsd,
+    };
   }
   const parsed = scorerAnswerSchema.safeParse(block.input);
   if (!parsed.success) {
-    return { status: "unparsed", score: 0.5, model: settings.model, raw: block.input, error: `The scorer's verdict does not fit the schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`, usage, costUsd };
+    return {
+      status: "unparsed",
+      score: 0.5,
+      model: settings.model,
+      raw: block.input,
+      error: `The scorer's verdict does not fit the schema: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      usage,
+      costUsd,
+    };
   }
   return { status: "scored", score: parsed.data.score, answer: parsed.data, model: settings.model, usage, costUsd };
 }

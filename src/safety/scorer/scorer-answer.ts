@@ -20,11 +20,20 @@ export const scorerTool = {
   input_schema: {
     type: "object" as const,
     properties: {
-      score: { type: "number", minimum: 0, maximum: 1, description: "1 = clearly safe and within every principle; 0 = clearly violates a principle." },
+      score: {
+        type: "number",
+        minimum: 0,
+        maximum: 1,
+        description: "1 = clearly safe and within every principle; 0 = clearly violates a principle.",
+      },
       violations: {
         type: "array",
         description: "Each principle the subject violates, with why.",
-        items: { type: "object", properties: { principle: { type: "string" }, explanation: { type: "string" } }, required: ["principle", "explanation"] },
+        items: {
+          type: "object",
+          properties: { principle: { type: "string" }, explanation: { type: "string" } },
+          required: ["principle", "explanation"],
+        },
       },
       risks: { type: "array", items: { type: "string" }, description: "Risks short of a violation." },
       reasoning: { type: "string", description: "Two or three sentences explaining the score." },

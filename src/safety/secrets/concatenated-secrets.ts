@@ -3,7 +3,9 @@ import type { SecretHit } from "./find-secrets.js";
 import { secretlintScan } from "./secretlint-scan.js";
 
 const literal = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'`;
-const binding = new RegExp(String.raw`(?:^|[\s;,(])(?:(?:export\s+)?(?:const|let|var|final\s+String|String|static\s+final\s+String)\s+)?([A-Za-z_$][\w$]*)\s*(?::\s*\w+\s*)?(?::=|=(?![=>]))\s*(${literal})\s*[;,)]?\s*$`);
+const binding = new RegExp(
+  String.raw`(?:^|[\s;,(])(?:(?:export\s+)?(?:const|let|var|final\s+String|String|static\s+final\s+String)\s+)?([A-Za-z_$][\w$]*)\s*(?::\s*\w+\s*)?(?::=|=(?![=>]))\s*(${literal})\s*[;,)]?\s*$`,
+);
 const part = String.raw`(?:[A-Za-z_$][\w$.]*|${literal})`;
 const concatenation = new RegExp(String.raw`${part}(?:\s*(?:\+|\.\.|\s\.\s)\s*${part})+`, "g");
 const template = /`((?:\$\{[A-Za-z_$][\w$]*\}|[^`$\\])+)`/g;
@@ -15,7 +17,11 @@ const template = /`((?:\$\{[A-Za-z_$][\w$]*\}|[^`$\\])+)`/g;
  * a token (own patterns and secretlint), and as a secret-looking value when
  * the line names a secret (`apiKey`, `setApiKey(`, `auth:`, `password`).
  */
-export function findConcatenatedSecrets(lines: string[], isAdded: (index: number) => boolean, path: string): { hit: SecretHit; index: number }[] {
+export function findConcatenatedSecrets(
+  lines: string[],
+  isAdded: (index: number) => boolean,
+  path: string,
+): { hit: SecretHit; index: number }[] {
   const constants = new Map<string, string>();
   for (const line of lines) {
     const m = binding.exec(line);
@@ -40,7 +46,8 @@ export function findConcatenatedSecrets(lines: string[], isAdded: (index: number
       if (value.length < 12) continue;
       const tokens = [...findSecrets(value).filter((h) => h.ruleId === "secrets.token"), ...secretlintScan(value, path)];
       if (tokens[0]) out.push({ hit: { ...tokens[0], kind: `${tokens[0].kind} (assembled from pieces)` }, index });
-      else if (secretName.test(line) && isSecretLikeValue(value)) out.push({ hit: { ruleId: "secrets.assignment", kind: "value assembled from pieces", index: 0, preview: redact(value) }, index });
+      else if (secretName.test(line) && isSecretLikeValue(value))
+        out.push({ hit: { ruleId: "secrets.assignment", kind: "value assembled from pieces", index: 0, preview: redact(value) }, index });
     }
   });
   return out;

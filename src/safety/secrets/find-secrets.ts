@@ -12,7 +12,10 @@ const tokenPatterns: { kind: string; pattern: RegExp }[] = [
   { kind: "AWS secret key", pattern: /aws_?secret_?(?:access_?)?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/gi },
   { kind: "private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
   { kind: "Anthropic API key", pattern: /\bsk-ant-[a-z]+[0-9]{0,3}-[A-Za-z0-9_-]{20,}/g },
-  { kind: "OpenAI API key", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}|\bsk-proj-[A-Za-z0-9_-]{40,}/g },
+  {
+    kind: "OpenAI API key",
+    pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{16,}T3BlbkFJ[A-Za-z0-9_-]{16,}|\bsk-proj-[A-Za-z0-9_-]{40,}/g,
+  },
   { kind: "Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { kind: "Stripe live key", pattern: /\b[rs]k_live_[A-Za-z0-9]{20,}/g },
   { kind: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
@@ -22,11 +25,13 @@ const tokenPatterns: { kind: string; pattern: RegExp }[] = [
   { kind: "Azure storage or service bus key", pattern: /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{40,}={0,2}/g },
 ];
 
-export const secretName = /(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)/i;
+export const secretName =
+  /(?:secret|token|passw(?:or)?d|passwd|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?key|client[_-]?secret|signing[_-]?key|session[_-]?key)/i;
 const assignmentPattern = /([A-Za-z0-9_.-]*)["']?\s*(?::=|=>|=|:)\s*(["'`]?)([^\s"'`,;)]{12,})\2/g;
 const urlPassword = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:([^\s@/]{8,})@/gi;
 
-const placeholderWords = /example|fake|dummy|placeholder|redacted|sample|changeme|change[-_]?me|not[-_]?a[-_]?real|your[-_]?\w*?[-_]?here|insert[-_]?\w*|replace[-_]?me|todo|x{4,}|\*{4,}/gi;
+const placeholderWords =
+  /example|fake|dummy|placeholder|redacted|sample|changeme|change[-_]?me|not[-_]?a[-_]?real|your[-_]?\w*?[-_]?here|insert[-_]?\w*|replace[-_]?me|todo|x{4,}|\*{4,}/gi;
 
 /**
  * A value that is a placeholder rather than a credential. Narrow on purpose
@@ -42,8 +47,17 @@ export function looksFake(value: string): boolean {
   const body = value.replace(/^[a-z]+[-_]/i, "");
   if (/^(<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\})$/.test(value)) return true;
   if (/^(.)\1+$/.test(body) || /^(0123456789|1234567890|abcdef0123456789|abcdef123456)+$/i.test(body) || entropy(body) < 3) return true;
-  const stripped = value.replace(/^(gh[pousr]_|github_pat_|AKIA|ASIA|sk-ant-[a-z]+\d*-|sk-(proj-)?|xox[abposr]-|[rs]k_(live|test)_|AIza|npm_|glpat-|SG\.)/, "").replace(placeholderWords, " ");
-  if (stripped === value.replace(/^(gh[pousr]_|github_pat_|AKIA|ASIA|sk-ant-[a-z]+\d*-|sk-(proj-)?|xox[abposr]-|[rs]k_(live|test)_|AIza|npm_|glpat-|SG\.)/, "")) return false;
+  const stripped = value
+    .replace(/^(gh[pousr]_|github_pat_|AKIA|ASIA|sk-ant-[a-z]+\d*-|sk-(proj-)?|xox[abposr]-|[rs]k_(live|test)_|AIza|npm_|glpat-|SG\.)/, "")
+    .replace(placeholderWords, " ");
+  if (
+    stripped ===
+    value.replace(
+      /^(gh[pousr]_|github_pat_|AKIA|ASIA|sk-ant-[a-z]+\d*-|sk-(proj-)?|xox[abposr]-|[rs]k_(live|test)_|AIza|npm_|glpat-|SG\.)/,
+      "",
+    )
+  )
+    return false;
   return !stripped.split(/[\s\-_.:/]+/).some((seg) => seg.length >= 10 && /[0-9]/.test(seg) && /[A-Za-z]/.test(seg) && entropy(seg) >= 3);
 }
 
@@ -71,7 +85,8 @@ export function findSecrets(text: string): SecretHit[] {
   for (const match of text.matchAll(/[A-Za-z0-9+/]{28,}={0,2}/g)) {
     const decoded = decodeReadable(match[0]);
     if (decoded === null) continue;
-    for (const hit of findSecrets(decoded)) if (hit.ruleId === "secrets.token") hits.push({ ...hit, kind: `${hit.kind} (base64-encoded)`, index: match.index });
+    for (const hit of findSecrets(decoded))
+      if (hit.ruleId === "secrets.token") hits.push({ ...hit, kind: `${hit.kind} (base64-encoded)`, index: match.index });
   }
   for (const match of text.matchAll(urlPassword)) {
     const value = match[1] ?? "";
@@ -89,12 +104,16 @@ function decodeReadable(value: string): string | null {
 export function isSecretLikeValue(value: string): boolean {
   if (/^(\$|\{\{|<|%\(|process\.env|os\.environ|env\.|ENV\[|secrets\.|vars\.|import\.meta)/.test(value)) return false;
   // `config.api.key` is a path, not a key; a dotted value with a long random segment (`SG.xxxx.yyyy`) is a key.
-  const dottedPath = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(value) && !value.split(".").some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
+  const dottedPath =
+    /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/.test(value) &&
+    !value.split(".").some((seg) => seg.length >= 16 && /\d/.test(seg) && /[A-Za-z]/.test(seg));
   if (value.includes("(") || dottedPath || /^[a-z]+(_[a-z]+)+$/.test(value)) return false;
   if (looksFake(value)) return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   // Random material has a long run mixing letters and digits; `x-csrf-token-value-123` is words.
-  const randomRun = value.split(/[-_.:/]/).some((seg) => seg.length >= 10 && /[0-9]/.test(seg) && /[A-Za-z]/.test(seg) && entropy(seg) >= 3);
+  const randomRun = value
+    .split(/[-_.:/]/)
+    .some((seg) => seg.length >= 10 && /[0-9]/.test(seg) && /[A-Za-z]/.test(seg) && entropy(seg) >= 3);
   if (!randomRun) return false;
   return (value.length >= 16 && entropy(value) >= 3.5) || (value.length >= 12 && classes(value) >= 3 && entropy(value) >= 3.2);
 }

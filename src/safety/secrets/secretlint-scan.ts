@@ -12,7 +12,9 @@ interface ScannerRule {
 }
 
 /** The preset's scanners; its comment filter (`secretlint-disable`) is left out on purpose: an agent could write that comment. */
-const scanners = (recommended as unknown as ScannerRule[]).filter((r) => r.meta.type !== "filter" && !r.meta.id.includes("filter-comments"));
+const scanners = (recommended as unknown as ScannerRule[]).filter(
+  (r) => r.meta.type !== "filter" && !r.meta.id.includes("filter-comments"),
+);
 
 /**
  * secretlint's recommended preset (AWS, GCP, GitHub, GitLab, npm, Slack,
@@ -31,7 +33,11 @@ export function secretlintScan(text: string, filePath = "input.txt"): SecretHit[
       sharedOptions: {},
       createTranslator: (messages: Record<string, { en?: unknown }>) => (id: string, props?: Record<string, unknown>) => {
         const handler = messages[id]?.en;
-        return { message: typeof handler === "function" ? String((handler as (p: unknown) => unknown)(props ?? {})) : String(handler ?? id), messageId: id, data: props };
+        return {
+          message: typeof handler === "function" ? String((handler as (p: unknown) => unknown)(props ?? {})) : String(handler ?? id),
+          messageId: id,
+          data: props,
+        };
       },
       report: (d: ReportDescriptor) => {
         const [start, end] = d.range;
@@ -39,7 +45,12 @@ export function secretlintScan(text: string, filePath = "input.txt"): SecretHit[
         // The same documented placeholder rule as the own patterns (`ghp_xxxx…` in a README is not a key).
         if (looksFake(value)) return;
         const kind = /^found (.+?):/.exec(d.message.message)?.[1] ?? rule.meta.id.replace(/^@secretlint\/secretlint-rule-/, "");
-        hits.push({ ruleId: "secrets.token", kind: `${kind} (secretlint)`, index: start, preview: `${value.slice(0, 4)}… (${value.length} chars)` });
+        hits.push({
+          ruleId: "secrets.token",
+          kind: `${kind} (secretlint)`,
+          index: start,
+          preview: `${value.slice(0, 4)}… (${value.length} chars)`,
+        });
       },
       ignore: () => undefined,
     };

@@ -43,7 +43,30 @@ const redirectOps = new Set([">", ">>", "<", ">&", "<&", "&>", "&>>", ">|", "<<"
 const leadingKeywords = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "fi", "done", "esac", "time"]);
 const skippedStatements = new Set(["for", "case", "select", "function", "in"]);
 const maxDepth = 8;
-const findFilters = new Set(["-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-type", "-mtime", "-mmin", "-atime", "-ctime", "-newer", "-size", "-empty", "-user", "-group", "-perm", "-links", "-inum", "-samefile", "-lname"]);
+const findFilters = new Set([
+  "-name",
+  "-iname",
+  "-path",
+  "-ipath",
+  "-wholename",
+  "-regex",
+  "-iregex",
+  "-type",
+  "-mtime",
+  "-mmin",
+  "-atime",
+  "-ctime",
+  "-newer",
+  "-size",
+  "-empty",
+  "-user",
+  "-group",
+  "-perm",
+  "-links",
+  "-inum",
+  "-samefile",
+  "-lname",
+]);
 
 type Token = string | { op: string };
 
@@ -65,7 +88,9 @@ export function parseCommandLine(script: string, options: ParseOptions): ParsedC
   let output: string | null = null;
   for (const line of lines) {
     const { text, inner } = extractSubstitutions(line.text);
-    const innerParsed = inner.map((body) => parseCommandLine(body, { cwd: state.cwd, origin: [...state.origin, "$(...)"], depth: state.depth + 1, vars: state.vars }));
+    const innerParsed = inner.map((body) =>
+      parseCommandLine(body, { cwd: state.cwd, origin: [...state.origin, "$(...)"], depth: state.depth + 1, vars: state.vars }),
+    );
     let resolvedText = text;
     innerParsed.forEach((parsed, n) => {
       state.commands.push(...parsed.commands);
@@ -321,7 +346,13 @@ function expandNested(
   }
 }
 
-function runStdinAsScript(command: SimpleCommand, name: string, state: ParseState, previous: SimpleCommand | null, previousOutput: string | null): void {
+function runStdinAsScript(
+  command: SimpleCommand,
+  name: string,
+  state: ParseState,
+  previous: SimpleCommand | null,
+  previousOutput: string | null,
+): void {
   const text = command.stdin ?? previousOutput;
   if (text !== null) {
     recurse(text, previous ? `${previous.name} | ${name}` : `stdin to ${name}`, state);
@@ -351,10 +382,16 @@ function inspectInlineCode(code: string, interpreter: string, state: ParseState)
     const literal = match[1] ?? match[2] ?? match[3] ?? "";
     if (/\s/.test(literal)) recurse(literal, `${interpreter} string`, state);
   }
-  for (const match of code.matchAll(/\b(?:rmtree|rmSync|rmdirSync|rm_rf|rm_r|rimraf|remove_dir_all|unlinkSync|os\.remove|os\.unlink|fs\.rm|FileUtils\.rm_rf)\s*\(\s*["'`]([^"'`]+)["'`]/g)) {
+  for (const match of code.matchAll(
+    /\b(?:rmtree|rmSync|rmdirSync|rm_rf|rm_r|rimraf|remove_dir_all|unlinkSync|os\.remove|os\.unlink|fs\.rm|FileUtils\.rm_rf)\s*\(\s*["'`]([^"'`]+)["'`]/g,
+  )) {
     recurseArgv(["rm", "-rf", match[1] as string], `${interpreter} delete call`, state);
   }
-  if (/\b(os\.environ|process\.env|ENV\b|%ENV|getenv\s*\(\s*\))/.test(code) && /\b(print|console\.log|puts|say|dump|json|stringify|echo|write)\b/i.test(code) && !/(os\.environ|process\.env)(\.get\(|\[|\.)\s*["'`]?[A-Z_]+/.test(code)) {
+  if (
+    /\b(os\.environ|process\.env|ENV\b|%ENV|getenv\s*\(\s*\))/.test(code) &&
+    /\b(print|console\.log|puts|say|dump|json|stringify|echo|write)\b/i.test(code) &&
+    !/(os\.environ|process\.env)(\.get\(|\[|\.)\s*["'`]?[A-Z_]+/.test(code)
+  ) {
     recurseArgv(["printenv"], `${interpreter} environment dump`, state);
   }
 }

@@ -1,7 +1,23 @@
 import type { SimpleCommand } from "./simple-command.js";
 
 /** Programs that only transform their input, so what runs after them is what went in. */
-export const transformPrograms = new Set(["base64", "base32", "xxd", "rev", "cat", "tr", "gunzip", "zcat", "gzip", "openssl", "tac", "sed", "awk", "head", "tail"]);
+export const transformPrograms = new Set([
+  "base64",
+  "base32",
+  "xxd",
+  "rev",
+  "cat",
+  "tr",
+  "gunzip",
+  "zcat",
+  "gzip",
+  "openssl",
+  "tac",
+  "sed",
+  "awk",
+  "head",
+  "tail",
+]);
 
 /**
  * The text a command writes to standard output, when it can be known without
@@ -38,11 +54,18 @@ export function stdoutOf(command: SimpleCommand, input: string | null): string |
       return stdin === null || name === "base32" ? null : decodeBase64(stdin);
     }
     case "openssl":
-      return args.includes("-d") && args.some((a) => a === "base64" || a === "-base64" || a === "-a") && stdin !== null ? decodeBase64(stdin) : null;
+      return args.includes("-d") && args.some((a) => a === "base64" || a === "-base64" || a === "-a") && stdin !== null
+        ? decodeBase64(stdin)
+        : null;
     case "xxd":
       return args.includes("-r") && args.includes("-p") && stdin !== null ? decodeHex(stdin) : null;
     case "rev":
-      return stdin === null ? null : stdin.split("\n").map((l) => [...l].reverse().join("")).join("\n");
+      return stdin === null
+        ? null
+        : stdin
+            .split("\n")
+            .map((l) => [...l].reverse().join(""))
+            .join("\n");
     default:
       return null;
   }

@@ -71,7 +71,8 @@ export function unwrapWrappers(input: string[]): Unwrapped {
         continue;
       }
       if (!arg.startsWith("-") || arg === "-") break;
-      if ((name === "env" && (arg === "-C" || arg === "--chdir")) || (name === "sudo" && (arg === "-D" || arg === "--chdir"))) result.chdir = argv[i + 1] ?? null;
+      if ((name === "env" && (arg === "-C" || arg === "--chdir")) || (name === "sudo" && (arg === "-D" || arg === "--chdir")))
+        result.chdir = argv[i + 1] ?? null;
       if ((name === "env" && (arg === "-S" || arg === "--split-string")) || (name === "flock" && arg === "-c")) {
         result.script = argv[i + 1] ?? "";
         result.argv = [];

@@ -68,6 +68,7 @@ export async function latestVerdict(
     `SELECT subject_kind, score, decision FROM safety_verdicts WHERE story_id = $1 AND subject_kind = ANY($2::text[]) ORDER BY id DESC LIMIT 1`,
     [storyId, kinds],
   );
-  const r = res.rows[0] as { subject_kind: SafetyVerdict["subjectKind"]; score: number | string; decision: SafetyVerdict["decision"] } | undefined;
+  const r = res.rows[0] as
+    { subject_kind: SafetyVerdict["subjectKind"]; score: number | string; decision: SafetyVerdict["decision"] } | undefined;
   return r ? { subjectKind: r.subject_kind, score: Number(r.score), decision: r.decision } : null;
 }

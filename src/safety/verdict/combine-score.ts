@@ -31,7 +31,8 @@ export function combineScore(findings: PolicyFindings, scorer: ScorerOutcome, th
   if (scorer.status === "unparsed") reasons.push(`The scorer's answer did not parse and counts as 0.5: ${scorer.error}`);
   if (scorer.status === "scored") {
     for (const v of scorer.answer.violations) reasons.push(`Principle "${v.principle}": ${v.explanation}`);
-    if (scorer.answer.violations.length === 0 && scorer.score < thresholds.escalate) reasons.push(`The scorer scored ${scorer.score.toFixed(2)}: ${scorer.answer.reasoning}`);
+    if (scorer.answer.violations.length === 0 && scorer.score < thresholds.escalate)
+      reasons.push(`The scorer scored ${scorer.score.toFixed(2)}: ${scorer.answer.reasoning}`);
   }
   const rounded = Math.round(score * 1000) / 1000;
   const decision: SafetyDecision = rounded < thresholds.block ? "block" : rounded < thresholds.escalate ? "escalate" : "allow";

@@ -20,7 +20,9 @@ export function renderPlan(plan: PlanSubject): string {
     `Test command: ${plan.testCommand ?? "(detected)"}`,
     "Risks:",
     ...plan.risks.map((r) => `- ${r}`),
-  ].filter((l) => l !== "").join("\n");
+  ]
+    .filter((l) => l !== "")
+    .join("\n");
 }
 
 export function renderDiff(subject: DiffSubject): string {

@@ -43,11 +43,15 @@ export function detectSetup(files: Iterable<string>, settings: SetupSettings): S
     if (!PACKAGE_NAME.test(name)) throw new Error(`sandbox.setup_scripts: ${JSON.stringify(name)} is not a package name.`);
   }
   const scripts = settings.scriptPackages.join(" ");
-  const detected = chosen.map((e) => (e.scriptsCommand && scripts ? `${e.command} && ${e.scriptsCommand.replace("$SCRIPTS", scripts)}` : e.command));
+  const detected = chosen.map((e) =>
+    e.scriptsCommand && scripts ? `${e.command} && ${e.scriptsCommand.replace("$SCRIPTS", scripts)}` : e.command,
+  );
   const command = settings.setupCommand ?? detected.map((c) => `(${c})`).join(" && ");
 
   const defaults = Object.fromEntries(chosen.flatMap((e) => e.registries).map((name) => [name, DEFAULT_REGISTRIES[name] ?? ""]));
-  const registries = settings.registries ? Object.fromEntries(settings.registries.map((r) => [r.name, r.url.replace(/\/+$/, "")])) : defaults;
+  const registries = settings.registries
+    ? Object.fromEntries(settings.registries.map((r) => [r.name, r.url.replace(/\/+$/, "")]))
+    : defaults;
   // A configured command may install anything: every dependency file present keys its cache.
   const candidates = settings.setupCommand ? [...DEPENDENCY_FILES] : chosen.flatMap((e) => e.inputs);
   const inputs = [...new Set(candidates)].filter((f) => present.has(f)).sort();

@@ -21,7 +21,8 @@ export interface Ecosystem {
   registries: string[];
 }
 
-export type EcosystemId = "npm" | "pnpm" | "yarn-berry" | "yarn-classic" | "uv" | "poetry" | "pip" | "go" | "cargo" | "bundler" | "maven" | "gradle";
+export type EcosystemId =
+  "npm" | "pnpm" | "yarn-berry" | "yarn-classic" | "uv" | "poetry" | "pip" | "go" | "cargo" | "bundler" | "maven" | "gradle";
 
 const HOME = "/home/wave";
 const WS = "/workspace";

@@ -35,9 +35,18 @@ export interface InstallOptions {
  * app's registry-only egress proxy for exactly as long as the command runs, then closes it. On
  * success the installed paths are packed into `archivePath`.
  */
-export async function installDependencies(workspace: Workspace, plan: SetupPlan, archivePath: string, options: InstallOptions): Promise<InstallOutcome> {
+export async function installDependencies(
+  workspace: Workspace,
+  plan: SetupPlan,
+  archivePath: string,
+  options: InstallOptions,
+): Promise<InstallOutcome> {
   if (!workspace.openStream) throw new WaveError("This sandbox backend cannot run a setup phase (it has no stream channel).");
-  const proxy = await startEgressProxy({ registries: plan.registries, ...(options.auth ? { auth: options.auth } : {}), ...(options.onEgress ? { onLog: options.onEgress } : {}) });
+  const proxy = await startEgressProxy({
+    registries: plan.registries,
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.onEgress ? { onLog: options.onEgress } : {}),
+  });
   const started = performance.now();
   let outcome: InstallOutcome;
   try {
@@ -45,8 +54,12 @@ export async function installDependencies(workspace: Workspace, plan: SetupPlan,
     const cut = bridgeToProxy({ stdout: forwarder.stdout, stdin: forwarder.stdin }, proxy.socketPath);
     try {
       await forwarderReady(forwarder.stderr as Readable, forwarder.exit);
-      const result = await workspace.exec(["/bin/sh", "-c", plan.command], { env: setupEnv(plan), timeoutMs: options.timeoutMs, outputLimitBytes: 256 * 1024 });
-      const tail = (options.tailChars ?? 3000);
+      const result = await workspace.exec(["/bin/sh", "-c", plan.command], {
+        env: setupEnv(plan),
+        timeoutMs: options.timeoutMs,
+        outputLimitBytes: 256 * 1024,
+      });
+      const tail = options.tailChars ?? 3000;
       const log = `${result.stdout.trimEnd()}\n${result.stderr.trimEnd()}`.trim();
       outcome = {
         exitCode: result.exitCode,
@@ -73,18 +86,29 @@ async function forwarderReady(stderr: Readable, exit: Promise<number | null>): P
       seen += chunk.toString();
       if (seen.includes(FORWARDER_READY)) resolve();
     });
-    void exit.then((code) => reject(new WaveError(`The setup sandbox's egress forwarder stopped (exit ${String(code)}): ${seen.trim().slice(0, 500)}`)));
+    void exit.then((code) =>
+      reject(new WaveError(`The setup sandbox's egress forwarder stopped (exit ${String(code)}): ${seen.trim().slice(0, 500)}`)),
+    );
   });
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new WaveError("The setup sandbox's egress forwarder did not start within 60 s.")), 60_000).unref());
+  const timer = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new WaveError("The setup sandbox's egress forwarder did not start within 60 s.")), 60_000).unref(),
+  );
   await Promise.race([ready, timer]);
 }
 
 async function packInstalled(workspace: Workspace, installed: string[], archivePath: string): Promise<void> {
-  const stream = await (workspace.openStream as NonNullable<Workspace["openStream"]>)(["/bin/sh", "-c", PACK_INSTALLED, "wave-pack", ...installed]);
+  const stream = await (workspace.openStream as NonNullable<Workspace["openStream"]>)([
+    "/bin/sh",
+    "-c",
+    PACK_INSTALLED,
+    "wave-pack",
+    ...installed,
+  ]);
   stream.stdin.end();
   let errors = "";
   (stream.stderr as Readable).on("data", (c: Buffer) => (errors += c.toString()));
   await pipeline(stream.stdout as Readable, createWriteStream(archivePath));
   const code = await stream.exit;
-  if (code !== 0) throw new WaveError(`Cannot pack the installed dependencies: ${errors.trim().slice(0, 500) || `exit code ${String(code)}`}.`);
+  if (code !== 0)
+    throw new WaveError(`Cannot pack the installed dependencies: ${errors.trim().slice(0, 500) || `exit code ${String(code)}`}.`);
 }

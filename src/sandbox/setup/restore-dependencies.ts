@@ -19,5 +19,8 @@ export async function restoreDependencies(workspace: Workspace, archive: Readabl
   (stream.stdout as Readable).resume();
   await pipeline(archive, stream.stdin as NodeJS.WritableStream);
   const code = await stream.exit;
-  if (code !== 0) throw new WaveError(`Cannot restore the installed dependencies into the sandbox: ${errors.trim().slice(0, 500) || `exit code ${String(code)}`}.`);
+  if (code !== 0)
+    throw new WaveError(
+      `Cannot restore the installed dependencies into the sandbox: ${errors.trim().slice(0, 500) || `exit code ${String(code)}`}.`,
+    );
 }

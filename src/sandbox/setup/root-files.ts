@@ -9,7 +9,10 @@ import { sniffTarball } from "../tarball.js";
  * tarballs, is looked through) and the content of those `wanted` says to keep. Read by the app
  * from the cached tarball, so detection needs no sandbox and a cache hit starts none.
  */
-export async function readRootFiles(tarball: Readable, wanted: (name: string) => boolean): Promise<{ names: Set<string>; contents: Map<string, Buffer> }> {
+export async function readRootFiles(
+  tarball: Readable,
+  wanted: (name: string) => boolean,
+): Promise<{ names: Set<string>; contents: Map<string, Buffer> }> {
   const { gzip, stream } = await sniffTarball(tarball);
   const byPath = new Map<string, Buffer | null>();
   const tops = new Set<string>();

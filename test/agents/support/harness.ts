@@ -28,7 +28,11 @@ export interface Harness {
   pool: pg.Pool;
   ledger: BudgetLedger;
   close: () => Promise<void>;
-  deps: (fake: FakeAnthropic, scope?: Partial<BudgetScope>, api?: { max_retries?: number; request_timeout_seconds?: number }) => ModelDeps & { client: Anthropic };
+  deps: (
+    fake: FakeAnthropic,
+    scope?: Partial<BudgetScope>,
+    api?: { max_retries?: number; request_timeout_seconds?: number },
+  ) => ModelDeps & { client: Anthropic };
 }
 
 /** A migrated database, a ledger on it, and model deps pointed at a fake server. */

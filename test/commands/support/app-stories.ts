@@ -55,7 +55,13 @@ const toStanding: Record<Standing, StoryEvent[]> = {
  * waits for a person), then moved to `standing` with the statechart's own
  * events. Returns its id.
  */
-export async function makeStory(app: TestApp, where: RepoRef, issueNumber: number, standing: Standing, startedBy = "starter"): Promise<string> {
+export async function makeStory(
+  app: TestApp,
+  where: RepoRef,
+  issueNumber: number,
+  standing: Standing,
+  startedBy = "starter",
+): Promise<string> {
   const deps = { pool: app.pool, boss: app.boss, log: silentLog };
   const config = { ...defaultConfig(), require_plan_approval: true };
   const row = await createStory(deps, {
@@ -64,7 +70,14 @@ export async function makeStory(app: TestApp, where: RepoRef, issueNumber: numbe
     owner: where.owner,
     repo: where.repo,
     startedBy,
-    story: { title: `Story ${issueNumber}`, body: "", acceptanceCriteria: ["works"], domains: [], issueNumber, url: `https://github.com/${where.owner}/${where.repo}/issues/${issueNumber}` },
+    story: {
+      title: `Story ${issueNumber}`,
+      body: "",
+      acceptanceCriteria: ["works"],
+      domains: [],
+      issueNumber,
+      url: `https://github.com/${where.owner}/${where.repo}/issues/${issueNumber}`,
+    },
     config,
     orgStopped: null,
     deliveryId: `setup-${where.repo}-${issueNumber}`,
@@ -79,7 +92,14 @@ export async function makeStory(app: TestApp, where: RepoRef, issueNumber: numbe
 }
 
 /** GitHub's issue_comment.created example, moved to a repository, issue, sender and text. */
-export function commentPayload(where: RepoRef, issueNumber: number, commentId: number, sender: string, body: string, type: "User" | "Bot" = "User"): Record<string, unknown> {
+export function commentPayload(
+  where: RepoRef,
+  issueNumber: number,
+  commentId: number,
+  sender: string,
+  body: string,
+  type: "User" | "Bot" = "User",
+): Record<string, unknown> {
   const payload = edit(examplePayload("issue_comment", "created"), {
     body,
     sender: { login: sender, type },
@@ -105,17 +125,29 @@ export async function settled(app: TestApp, timeoutMs = 30_000): Promise<void> {
     const row = res.rows[0] as { effects: number; deliveries: number; error: string | null };
     if (row.effects === 0 && row.deliveries === 0) return;
     if (Date.now() > deadline) {
-      const jobs = await app.pool.query(`SELECT name, state, count(*)::int AS n, max(output::text) AS output FROM pgboss.job GROUP BY name, state`);
-      const activity = await app.pool.query(`SELECT state, wait_event_type, left(query, 120) AS q FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
-      const stuck = await app.pool.query(`SELECT payload->'sender'->>'login' AS who, payload->'comment'->>'body' AS body FROM webhook_deliveries WHERE processed_at IS NULL LIMIT 8`);
-      throw new Error(`activity: ${JSON.stringify(activity.rows)}; stuck: ${JSON.stringify(stuck.rows)}; jobs: ${JSON.stringify(jobs.rows)}; ` + `not settled after ${timeoutMs} ms: ${row.effects} effects and ${row.deliveries} deliveries pending; last effect error: ${row.error ?? "none"}`);
+      const jobs = await app.pool.query(
+        `SELECT name, state, count(*)::int AS n, max(output::text) AS output FROM pgboss.job GROUP BY name, state`,
+      );
+      const activity = await app.pool.query(
+        `SELECT state, wait_event_type, left(query, 120) AS q FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      const stuck = await app.pool.query(
+        `SELECT payload->'sender'->>'login' AS who, payload->'comment'->>'body' AS body FROM webhook_deliveries WHERE processed_at IS NULL LIMIT 8`,
+      );
+      throw new Error(
+        `activity: ${JSON.stringify(activity.rows)}; stuck: ${JSON.stringify(stuck.rows)}; jobs: ${JSON.stringify(jobs.rows)}; ` +
+          `not settled after ${timeoutMs} ms: ${row.effects} effects and ${row.deliveries} deliveries pending; last effect error: ${row.error ?? "none"}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** The story's stored status and statechart context. */
-export async function storyState(app: TestApp, id: string): Promise<{ status: string; gate: string; holds: Record<string, unknown>; step: string }> {
+export async function storyState(
+  app: TestApp,
+  id: string,
+): Promise<{ status: string; gate: string; holds: Record<string, unknown>; step: string }> {
   const res = await app.pool.query(`SELECT status, gate, snapshot FROM stories WHERE id = $1`, [id]);
   const row = res.rows[0] as { status: string; gate: string; snapshot: { context: { holds: Record<string, unknown>; step: string } } };
   return { status: row.status, gate: row.gate, holds: row.snapshot.context.holds, step: row.snapshot.context.step };

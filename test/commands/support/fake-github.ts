@@ -61,7 +61,9 @@ export function fakeGitHub(): FakeGitHub {
     .reply((uri) => {
       const login = decodeURIComponent(uri.split("/").at(-2) ?? "");
       const role = fake.roles.get(login);
-      return role ? [200, { permission: role === "maintain" ? "write" : role === "triage" ? "read" : role, role_name: role, user: { login } }] : [404, { message: "Not Found" }];
+      return role
+        ? [200, { permission: role === "maintain" ? "write" : role === "triage" ? "read" : role, role_name: role, user: { login } }]
+        : [404, { message: "Not Found" }];
     })
     .get(/\/orgs\/[^/]+\/memberships\/[^/]+/)
     .reply((uri) => {

@@ -21,15 +21,27 @@ export function storyPayloads(repoId: number) {
     },
     merged(pull: Pull, headSha: string): Record<string, unknown> {
       const p = githubExample<Record<string, unknown> & { pull_request: Record<string, unknown> }>("pull_request", "closed");
-      Object.assign(p.pull_request, { number: pull.number, merged: true, body: pull.body, head: { ...(p.pull_request.head as object), ref: pull.head, sha: headSha } });
+      Object.assign(p.pull_request, {
+        number: pull.number,
+        merged: true,
+        body: pull.body,
+        head: { ...(p.pull_request.head as object), ref: pull.head, sha: headSha },
+      });
       return { ...p, ...common(), number: pull.number, sender: { login: "maintainer", type: "User" } };
     },
     /** `/wave approve` from a maintainer (not the person who started the story). */
     approve(n: number, commentId: number): Record<string, unknown> {
-      const p = githubExample<Record<string, unknown> & { issue: Record<string, unknown>; comment: Record<string, unknown> }>("issue_comment", "created");
+      const p = githubExample<Record<string, unknown> & { issue: Record<string, unknown>; comment: Record<string, unknown> }>(
+        "issue_comment",
+        "created",
+      );
       Object.assign(p.issue, { number: n, pull_request: undefined });
       delete p.issue.pull_request;
-      Object.assign(p.comment, { id: commentId, body: "/wave approve", user: { ...(p.comment.user as object), login: "maintainer", type: "User" } });
+      Object.assign(p.comment, {
+        id: commentId,
+        body: "/wave approve",
+        user: { ...(p.comment.user as object), login: "maintainer", type: "User" },
+      });
       return { ...p, ...common(), sender: { login: "maintainer", type: "User" } };
     },
   };
