@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { allowedActions, ownedAccounts } from "./actions/allowed-actions.js";
 import { PORTAL_ACTIONS, runPortalCommand, type PortalActionName } from "./actions/portal-command.js";
 import { loadOverview } from "./api/overview.js";
@@ -42,6 +42,34 @@ function refused(res: ServerResponse, who: Principal, why: string): void {
 }
 
 /** The server-rendered pages: overview, story, and the forms that act on them. */
+/**
+ * The signed-in person and their form, for every page POST: a body that cannot be read is a 400,
+ * and a form without this session's CSRF token is refused before anything is done.
+ */
+async function signedInForm(
+  ctx: PortalContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<{ who: Principal; body: Record<string, unknown> } | undefined> {
+  const who = await requirePrincipal(ctx, req, res, "page");
+  if (!who) return undefined;
+  let body: Record<string, unknown>;
+  try {
+    body = await readBody(req);
+  } catch (error) {
+    if (error instanceof BadRequest) {
+      sendHtml(res, 400, error.message);
+      return undefined;
+    }
+    throw error;
+  }
+  if (!who.session || !csrfMatches(who.session, body.csrf)) {
+    refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
+    return undefined;
+  }
+  return { who, body };
+}
+
 export function addPageRoutes(router: Router, ctx: PortalContext): void {
   router.add("GET", "/wave/assets/portal.css", (_req, res) =>
     sendText(res, 200, PORTAL_CSS, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" }),
@@ -121,17 +149,9 @@ export function addPageRoutes(router: Router, ctx: PortalContext): void {
   });
 
   router.add("POST", "/wave/stories/:id/:action", async (req, res, params) => {
-    const who = await requirePrincipal(ctx, req, res, "page");
-    if (!who) return;
-    let body: Record<string, unknown>;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (error instanceof BadRequest) return sendHtml(res, 400, error.message);
-      throw error;
-    }
-    if (!who.session || !csrfMatches(who.session, body.csrf))
-      return refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
+    const form = await signedInForm(ctx, req, res);
+    if (!form) return;
+    const { who, body } = form;
     const action = params.action as PortalActionName;
     if (!PORTAL_ACTIONS.includes(action) || action === "stop-all" || action === "resume-all") return sendHtml(res, 404, "no such action");
     const story = await visibleStory(ctx, who, params.id ?? "");
@@ -147,17 +167,9 @@ export function addPageRoutes(router: Router, ctx: PortalContext): void {
   });
 
   router.add("POST", "/wave/orgs/:owner/:action", async (req, res, params) => {
-    const who = await requirePrincipal(ctx, req, res, "page");
-    if (!who) return;
-    let body: Record<string, unknown>;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (error instanceof BadRequest) return sendHtml(res, 400, error.message);
-      throw error;
-    }
-    if (!who.session || !csrfMatches(who.session, body.csrf))
-      return refused(res, who, "The form was not sent from this portal (CSRF token missing or wrong). Nothing was done.");
+    const form = await signedInForm(ctx, req, res);
+    if (!form) return;
+    const { who, body } = form;
     const action = params.action;
     if (action !== "stop-all" && action !== "resume-all") return sendHtml(res, 404, "no such action");
     const installation = who.visibility.installations.find((i) => i.account.toLowerCase() === (params.owner ?? "").toLowerCase());
