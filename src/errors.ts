@@ -44,6 +44,12 @@ export class SandboxTimeout extends WaveError {}
 /** The sandbox could not be used at all (Docker down, runtime missing, image missing). */
 export class SandboxUnavailable extends WaveError {}
 
+/**
+ * A sandbox failure another try cannot fix (no Actions runner picked up the job, or runners were lost
+ * more often than `sandbox.actions_retries` allows): the gate holds at once with this message.
+ */
+export class SandboxHold extends WaveError {}
+
 /** A file tool's path leads out of the workspace (through a symbolic link); refused, the agent is told why. */
 export class PathOutsideWorkspace extends WaveError {}
 

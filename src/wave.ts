@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction, Probot } from "probot";
 import { createSenderDirectory } from "./commands/github/sender-directory.js";
 import type { EngineDeps } from "./engine/deps.js";
@@ -28,6 +29,8 @@ export interface WaveOptions {
   portal?: { options: PortalOptions; databaseUrl: string };
   /** Send Slack notifications from this replica (off in tests that do not need it). */
   notifier?: NotifierOptions;
+  /** More request handlers on the app's server (the Actions runners' protocol, `/wave/runner/`), tried before the portal. */
+  routes?: ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>)[];
   /** Called with the running workers (and the portal, when there is one) once the app is loaded. */
   onStarted?: (workers: Workers, portal?: Portal) => void;
 }
@@ -90,6 +93,7 @@ export function waveApp(options: WaveOptions): ApplicationFunction {
       if (fresh) dispatcher.poke();
       else app.log.debug({ deliveryId: context.id }, "redelivery ignored");
     });
+    for (const route of options.routes ?? []) addHandler(route);
     const portal = options.portal
       ? createPortal(deps, { boss: deps.boss, github, directory, metrics, databaseUrl: options.portal.databaseUrl }, options.portal.options)
       : undefined;

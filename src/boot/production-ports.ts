@@ -19,8 +19,14 @@ import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import { setupDepsFromEnv } from "./setup-deps.js";
 import type { SandboxCounter } from "../portal/ops/metrics.js";
 import type { SandboxProbe } from "../portal/ops/readiness.js";
+import type { WaveOptions } from "../wave.js";
+import { actionsBackendFromEnv } from "../runner-actions/actions-backend.js";
+import { createActionsRunner } from "../runner-actions/actions-runner.js";
+import { backendRunner, defaultBackendFromEnv } from "../runner-actions/backend-runner.js";
 
 export interface ProductionPorts {
+  /** The Actions runners' protocol routes, when the actions backend is enabled (WAVE_APP_URL set). */
+  routes: NonNullable<WaveOptions["routes"]>;
   sandbox: SandboxControl;
   facts: StatusFacts;
   gates: (github: GitHubAuth) => GateWorkers;
@@ -40,12 +46,19 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
   const instance = `${hostname()}-${process.pid}`;
   const deployment = (await deps.pool.query(`SELECT id FROM wave_deployment`)).rows[0]?.id as string;
   const runner = createDockerRunner({ instance, deployment, policy });
+  const backend = defaultBackendFromEnv(env);
+  // The actions backend is on when the app knows its public URL; it needs no Docker on this host.
+  const actions = env.WAVE_APP_URL || backend === "actions" ? actionsBackendFromEnv(env, deps) : undefined;
   const readiness = await checkSandboxReady(runner.docker, policy);
   if (readiness.ok) {
     deps.log.info({ image: policy.image, runtime: policy.runtime, imageVersion: readiness.imageVersion }, "sandbox ready");
   } else {
-    for (const p of readiness.problems) deps.log.error({ check: p.check, fix: p.fix }, `${p.message} Fix: ${p.fix}`);
+    // With actions as the default, a host without Docker is expected; only docker-backed repositories hold.
+    const level = backend === "actions" ? "info" : "error";
+    for (const p of readiness.problems) deps.log[level]({ check: p.check, fix: p.fix }, `${p.message} Fix: ${p.fix}`);
   }
+  if (actions)
+    deps.log.info({ appUrl: actions.appUrl, issuer: actions.issuer, audience: actions.audience, backend }, "actions runner backend on");
   startReaper(runner.docker, {
     deployment,
     intervalSeconds: policy.reapIntervalSeconds,
@@ -63,7 +76,25 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
   return {
     sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
     facts: gateStatusFacts(deps.pool),
-    gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir, setup }),
+    gates: (github) => {
+      const backends = {
+        docker: runner,
+        ...(actions
+          ? {
+              actions: createActionsRunner({
+                pool: deps.pool,
+                github,
+                hub: actions.hub,
+                appUrl: () => actions.appUrl,
+                webUrl: env.GHE_HOST ? `${env.GHE_PROTOCOL ?? "https"}://${env.GHE_HOST}` : "https://github.com",
+                log: deps.log,
+              }),
+            }
+          : {}),
+      };
+      return gateWorkers({ ...deps, github, runner: backendRunner(backends, backend), env, cacheDir, setup });
+    },
+    routes: actions ? [actions.routes] : [],
     handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env), ...onboardingHandlers(), "push.": handleConfigPush }),
     sandboxProbes: {
       sandboxReady: async () => {

@@ -5,7 +5,7 @@ import { isWorkStep, type Gate } from "../story/machine.js";
 import { readSnapshot, type StoredSnapshot } from "../story/snapshot.js";
 import { gateOf, statusOf } from "../story/transition.js";
 import { CacheEntryTooLarge } from "../cache/index.js";
-import { ConfigError, RepositoryTooLarge, userMessage } from "../errors.js";
+import { ConfigError, RepositoryTooLarge, SandboxHold, userMessage } from "../errors.js";
 import { applyEvent } from "./apply-event.js";
 import type { EngineDeps } from "./deps.js";
 
@@ -54,7 +54,12 @@ export async function runGateJob(
   } catch (error) {
     // Retrying cannot shrink a repository over its cap, grow the host's cache or fix the story's
     // config (it was read at intake): hold now, with the message naming the size or the key.
-    const retryable = !(error instanceof RepositoryTooLarge || error instanceof CacheEntryTooLarge || error instanceof ConfigError);
+    const retryable = !(
+      error instanceof RepositoryTooLarge ||
+      error instanceof CacheEntryTooLarge ||
+      error instanceof ConfigError ||
+      error instanceof SandboxHold
+    );
     if (!attempt.isLast && retryable) throw error;
     await applyEvent(deps, story.id, { type: "GATE_FAILED", by: "wave", reason: userMessage(error) }, { gate: job.gate });
     return `${job.gate}: failed for good: ${userMessage(error)}`;

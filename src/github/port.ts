@@ -3,6 +3,7 @@ import type { StoryRow } from "../store/stories.js";
 import { syncChecks } from "../publish/sync-checks.js";
 import type { GitHubClient } from "./client.js";
 import { syncIssue, type StatusExtras } from "./ensure-status-comment.js";
+import { dispatchRepositoryEvent } from "./dispatch-runner.js";
 import { reactToComment, type Reaction } from "./react.js";
 import { postReplyOnce } from "./reply.js";
 
@@ -22,6 +23,8 @@ export interface GitHubPort {
   reply(where: { owner: string; repo: string; issueNumber: number }, key: string, body: string): Promise<void>;
   /** A reaction on a comment; GitHub answers a repeated one with the existing reaction. */
   react(where: { owner: string; repo: string; commentId: number }, content: Reaction): Promise<void>;
+  /** A `repository_dispatch` of `eventType` (the Actions runner backend's job); idempotent on the app's side by the payload's job id. */
+  dispatch(where: { owner: string; repo: string }, eventType: string, payload: Record<string, unknown>): Promise<void>;
 }
 
 /** The port over one installation's client. */
@@ -31,5 +34,6 @@ export function gitHubPort(octokit: GitHubClient, pool: Pool): GitHubPort {
     ensureCheckRuns: async (story) => void (await syncChecks(octokit, pool, story)),
     reply: (where, key, body) => postReplyOnce(octokit, where, key, body),
     react: (where, content) => reactToComment(octokit, where, content),
+    dispatch: (where, eventType, payload) => dispatchRepositoryEvent(octokit, where, eventType, payload),
   };
 }

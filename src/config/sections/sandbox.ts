@@ -16,6 +16,36 @@ export const sandboxSection = z
       .describe(
         "The sandbox image by name, from those the host offers (`WAVE_SANDBOX_IMAGES`; WAVE's variants are go, rust, java with Maven and Gradle, ruby with Bundler, and polyglot); null is the host's default image (Node, npm, Python, C).",
       ),
+    backend: z
+      .enum(["docker", "actions"])
+      .nullable()
+      .default(null)
+      .describe(
+        "Where the sandbox runs: `docker` on the app's own Docker + gVisor host, `actions` on a GitHub Actions runner of this repository (docs/runner.md); null is the app's default (`WAVE_SANDBOX_BACKEND`, docker unless set). Set it for every repository in the organisation's .github repository.",
+      ),
+    actions_workflow: z
+      .string()
+      .regex(/^[^@\s]+\.ya?ml$/, "a workflow file such as .github/workflows/wave-runner.yml, or owner/repo/.github/workflows/x.yml")
+      .default(".github/workflows/wave-runner.yml")
+      .describe(
+        "With `backend: actions`, the workflow whose runs may serve this repository's sandboxes (its OIDC token must name it): a path in the repository, or `owner/repo/path` of a reusable workflow the organisation keeps in one place.",
+      ),
+    actions_connect_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .default(300)
+      .describe("With `backend: actions`, seconds to wait for a runner to pick up a dispatched job before the story holds saying so."),
+    actions_retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe(
+        "With `backend: actions`, how many times one gate is retried on a fresh runner (with the change kept so far) after its runner was lost; then the story holds with the reason.",
+      ),
     memory_mb: z
       .number()
       .int()
