@@ -49,8 +49,8 @@ async function main(): Promise<void> {
   });
 
   const audience = core.getInput("audience").trim() || appUrl;
+  // getIDToken masks the token in the job's log itself.
   const token = await core.getIDToken(audience);
-  core.setSecret(token);
   for (const name of RUNNER_SECRETS) delete process.env[name];
 
   const runner = createDockerRunner({ instance: `actions-${process.env.GITHUB_RUN_ID ?? "local"}`, policy: { image, runtime } });

@@ -60,7 +60,7 @@ export async function serve(options: ServeOptions): Promise<{ operations: number
     fetch(`${at}/streams/${sid}`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/octet-stream" },
-      body: Readable.toWeb(Readable.from(stream as AsyncIterable<Uint8Array>)) as unknown as BodyInit,
+      body: Readable.toWeb(Readable.from(stream as AsyncIterable<Uint8Array>)) as unknown as RequestInit["body"],
       duplex: "half",
     } as RequestInit).then((r) => r.body?.cancel());
 
@@ -69,6 +69,12 @@ export async function serve(options: ServeOptions): Promise<{ operations: number
       if (workspace) throw new Error("this runner already holds its workspace");
       workspace = await options.runner.createWorkspace(op.spec, await download(op.tarball));
       return workspace.id;
+    }
+    if (op.op === "destroy") {
+      done = true;
+      await workspace?.destroy();
+      workspace = undefined;
+      return null;
     }
     const ws = workspace;
     if (!ws) throw new Error(`no workspace yet for ${op.op}`);
@@ -102,11 +108,6 @@ export async function serve(options: ServeOptions): Promise<{ operations: number
         void stream.exit.then((code) => post({ id: exitId, ok: true, value: { code } }).catch(() => undefined));
         return { exitId };
       }
-      case "destroy":
-        done = true;
-        await ws.destroy();
-        workspace = undefined;
-        return null;
     }
   };
 
