@@ -17,7 +17,7 @@ export async function dockerRuntimes(): Promise<Record<string, { path?: string; 
 }
 
 /** Whether `runsc` is registered with Docker, and with `--network=none` (the sandbox must have no network, whatever the container asks). */
-export function runscState(runtimes: Record<string, { runtimeArgs?: string[] }>): "ready" | "missing" | "no-network-flag" {
+export function runscState(runtimes: Record<string, { path?: string; runtimeArgs?: string[] }>): "ready" | "missing" | "no-network-flag" {
   const r = runtimes.runsc;
   if (!r) return "missing";
   return (r.runtimeArgs ?? []).includes("--network=none") ? "ready" : "no-network-flag";
