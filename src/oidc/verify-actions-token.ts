@@ -36,21 +36,29 @@ export interface ActionsTokenVerifier {
  * (`repository_dispatch`, the only trigger the app uses) and the workflow — `workflow_ref` for a workflow in
  * the repository, `job_workflow_ref` for a reusable one kept in one place by the organisation.
  */
-export function actionsTokenVerifier(options: { issuer: string; audience: string; jwksUrl?: string }): ActionsTokenVerifier {
+export function actionsTokenVerifier(options: {
+  issuer: string;
+  /** The app's URL or the configured audience; a function when it is known only once the server listens (tests). */
+  audience: string | (() => string);
+  jwksUrl?: string;
+}): ActionsTokenVerifier {
   const jwks = createRemoteJWKSet(new URL(options.jwksUrl ?? `${options.issuer}/.well-known/jwks`));
   return {
     verify: async (token, expected) => {
+      const audience = typeof options.audience === "function" ? options.audience() : options.audience;
       let payload: ActionsClaims;
       try {
         ({ payload } = await jwtVerify<ActionsClaims>(token, jwks, {
           issuer: options.issuer,
-          audience: options.audience,
+          audience,
           algorithms: ["RS256"],
           clockTolerance: 60,
           requiredClaims: ["exp", "iat"],
         }));
       } catch (error) {
-        throw new RunnerTokenRefused(`The runner's OIDC token was refused: ${joseReason(error, options)}.`, { cause: error });
+        throw new RunnerTokenRefused(`The runner's OIDC token was refused: ${joseReason(error, { issuer: options.issuer, audience })}.`, {
+          cause: error,
+        });
       }
       const refuse = (why: string) => new RunnerTokenRefused(`The runner's OIDC token was refused: ${why}.`);
       if (payload.repository_id !== String(expected.repositoryId))

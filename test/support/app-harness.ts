@@ -43,6 +43,8 @@ export interface TestAppOptions {
   workers?: WaveOptions["workers"];
   /** GitHub's API base URL; a local fake GitHub server instead of nock (tests that also drive Docker need this). */
   githubBaseUrl?: string;
+  /** More handlers on the app's server (the Actions runners' protocol). */
+  routes?: WaveOptions["routes"];
   /** Serve the portal too; GitHub (OAuth, users) is `githubBaseUrl`. */
   portal?: Partial<PortalOptions>;
 }
@@ -82,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       gates: (github) => options.gates?.(github, deps) ?? {},
       handlers: (github) => options.handlers?.(github, deps) ?? {},
       workers: { pollingIntervalSeconds: 0.5, ...options.workers },
+      ...(options.routes ? { routes: options.routes } : {}),
       onStarted: (w, p) => {
         workers = w;
         portal = p;

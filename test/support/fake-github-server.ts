@@ -54,6 +54,10 @@ export interface FakeGitHub {
   fault: ((request: { method: string; path: string }) => GitHubFault | undefined) | undefined;
   /** Every fault answered, "STATUS METHOD /path" ("applied+502 POST /…" for applied ones). */
   faulted: string[];
+  /** `repository_dispatch` events created (POST /repos/{o}/{r}/dispatches), in order. */
+  dispatches: { repository: string; event_type: string; client_payload: Record<string, unknown> }[];
+  /** Called for each dispatch after it is recorded, as GitHub would start the workflow runs it triggers. */
+  onDispatch: ((dispatch: { repository: string; event_type: string; client_payload: Record<string, unknown> }) => void) | undefined;
   close(): Promise<void>;
 }
 
@@ -106,6 +110,8 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
     userInstallations: new Map(),
     fault: undefined,
     faulted: [],
+    dispatches: [],
+    onDispatch: undefined,
   };
   const codes = new Map<string, string>();
   const json = (res: ServerResponse, status: number, body: unknown) => {
@@ -295,6 +301,14 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       if ((m = path.match(/^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/))) {
         const role = fake.roles.get(m[1] ?? "") ?? "admin";
         return json(res, 200, { permission: role, role_name: role, user: { login: m[1] } });
+      }
+      if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/dispatches$/)) && method === "POST") {
+        const d = body as { event_type: string; client_payload?: Record<string, unknown> };
+        const dispatch = { repository: `${m[1]}/${m[2]}`, event_type: d.event_type, client_payload: d.client_payload ?? {} };
+        fake.dispatches.push(dispatch);
+        res.writeHead(204).end();
+        fake.onDispatch?.(dispatch);
+        return;
       }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/reactions$/)) && method === "POST") {
         return json(res, 201, { id: nextId++, content: (body as { content: string }).content });
