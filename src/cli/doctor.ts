@@ -19,6 +19,7 @@ import { checkSandboxReady } from "../sandbox/readiness.js";
 import { appGitHubFromEnv } from "../onboarding/app-github-from-env.js";
 import { installationChecks } from "../onboarding/installation-doctor.js";
 import { buildCommand, renderImageTable, type ImageRow } from "./image-table.js";
+import { actionsDoctor } from "./actions-doctor.js";
 
 interface Check {
   name: string;
@@ -214,8 +215,13 @@ export async function doctorInstallations(env: NodeJS.ProcessEnv = process.env):
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const checks = [...(await doctor()), ...(await doctorInstallations())];
+  const actions = actionsDoctor(process.env);
+  const checks = [...(await doctor()), ...actions.checks, ...(await doctorInstallations())];
   console.log(render(checks));
+  if (actions.template)
+    console.log(
+      `\nRepositories with sandbox.backend: actions need this workflow as .github/workflows/wave-runner.yml:\n\n${actions.template}`,
+    );
   const rows = await imageRows(process.env).catch(() => null);
   if (rows) console.log(renderImageTable(rows));
   const failed = checks.filter((c) => !c.ok).length;

@@ -14,20 +14,24 @@ import { runnerRoutes } from "./runner-routes.js";
  * a runner is lost after three missed heartbeats, so within 30 s).
  */
 export function actionsBackendFromEnv(env: NodeJS.ProcessEnv, deps: { pool: Pool; log: Log }) {
+  const settings = actionsSettingsFromEnv(env);
+  const hub = new RunnerHub({
+    verifier: actionsTokenVerifier({ issuer: settings.issuer, audience: settings.audience }),
+    heartbeatMs: settings.heartbeatMs,
+    onEvent: hubAuditor(deps),
+  });
+  return { ...settings, hub, routes: runnerRoutes(hub, deps.log) };
+}
+
+/** The actions backend's settings from the environment, checked (each bad value a WaveError saying which variable). */
+export function actionsSettingsFromEnv(env: NodeJS.ProcessEnv): { appUrl: string; issuer: string; audience: string; heartbeatMs: number } {
   const appUrl = checkedAppUrl(env.WAVE_APP_URL);
   const heartbeat = Number(env.WAVE_RUNNER_HEARTBEAT_SECONDS ?? 10);
   if (!Number.isFinite(heartbeat) || heartbeat <= 0 || heartbeat > 20)
     throw new WaveError(
       `WAVE_RUNNER_HEARTBEAT_SECONDS must be a number of seconds above 0 and at most 20 (got ${env.WAVE_RUNNER_HEARTBEAT_SECONDS}).`,
     );
-  const issuer = actionsIssuer(env);
-  const audience = env.WAVE_ACTIONS_OIDC_AUDIENCE?.trim() || appUrl;
-  const hub = new RunnerHub({
-    verifier: actionsTokenVerifier({ issuer, audience }),
-    heartbeatMs: heartbeat * 1000,
-    onEvent: hubAuditor(deps),
-  });
-  return { hub, appUrl, issuer, audience, routes: runnerRoutes(hub, deps.log) };
+  return { appUrl, issuer: actionsIssuer(env), audience: env.WAVE_ACTIONS_OIDC_AUDIENCE?.trim() || appUrl, heartbeatMs: heartbeat * 1000 };
 }
 
 /** Refused and lost sessions go to the story's audit trail and the app's log (dispatches and connections are audited by the runner). */
