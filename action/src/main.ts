@@ -54,6 +54,9 @@ async function main(): Promise<void> {
   for (const name of RUNNER_SECRETS) delete process.env[name];
 
   const runner = createDockerRunner({ instance: `actions-${process.env.GITHUB_RUN_ID ?? "local"}`, policy: { image, runtime } });
+  // Warm the Docker client (its connection and code paths) before the app starts the clock on the first operation.
+  await runner.docker.ping();
+  await runner.docker.getImage(image).inspect();
   const stop = () => core.warning("The job is being cancelled; the sandbox goes with it.");
   process.once("SIGTERM", stop);
   const result = await serve({
