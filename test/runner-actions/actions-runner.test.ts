@@ -152,6 +152,22 @@ describe("the actions backend of the Runner port", () => {
         ]);
         expect(change.files.find((f) => f.path === "src/calc.js")?.content?.toString()).toBe("export const add = (a, b) => a + b;\n");
         expect(change.patch).toContain("+export const add = (a, b) => a + b;");
+        // The setup phase's stream channel: stdin in, stdout and stderr out as streams, the exit code after.
+        const stream = await ws.openStream?.(["sh", "-c", "tr a-z A-Z; echo done >&2; exit 3"]);
+        if (!stream) throw new Error("the actions workspace has no stream channel");
+        const read = (s: NodeJS.ReadableStream) =>
+          new Promise<string>((resolve, reject) => {
+            let text = "";
+            s.on("data", (d: Buffer) => (text += d.toString()));
+            s.on("end", () => resolve(text));
+            s.on("error", reject);
+          });
+        const [out, err] = [read(stream.stdout), read(stream.stderr)];
+        stream.stdin.write("through the runner\n");
+        stream.stdin.end();
+        expect(await out).toBe("THROUGH THE RUNNER\n");
+        expect(await err).toBe("done\n");
+        expect(await stream.exit).toBe(3);
       } finally {
         await ws.destroy();
       }
