@@ -30,9 +30,10 @@ export type HubEvent =
 export class RunnerHub {
   private readonly expected = new Map<string, { job: ExpectedJob; connected: (s: RunnerSession) => void }>();
   /** Job ids that had their session (or were cancelled): a second session for one is refused by name. */
-  private readonly served = new Map<string, string>();
+  private readonly served = new Map<string, { what: string; at: number }>();
   private readonly sessions = new Map<string, { session: RunnerSession; job: ExpectedJob }>();
-  private readonly usedTokens = new Set<string>();
+  /** Fingerprints of tokens that opened a session, until the token's own expiry (a replay after that fails on `exp`). */
+  private readonly usedTokens = new Map<string, number>();
   private readonly monitor: NodeJS.Timeout;
 
   constructor(private readonly options: RunnerHubOptions) {
@@ -57,7 +58,7 @@ export class RunnerHub {
     return {
       connected,
       cancel: () => {
-        if (this.expected.delete(job.jobId)) this.served.set(job.jobId, "the app stopped waiting for it");
+        if (this.expected.delete(job.jobId)) this.served.set(job.jobId, { what: "the app stopped waiting for it", at: Date.now() });
       },
     };
   }
@@ -70,7 +71,7 @@ export class RunnerHub {
         const before = this.served.get(jobId);
         throw new RunnerTokenRefused(
           before
-            ? `Job ${jobId} already had its runner (${before}); one runner per job, a second session is refused.`
+            ? `Job ${jobId} already had its runner (${before.what}); one runner per job, a second session is refused.`
             : `No job ${jobId} was dispatched by this app; a token for it is refused.`,
         );
       }
@@ -81,11 +82,12 @@ export class RunnerHub {
       // Checked again after the await: two racing sessions for one job, only the first wins.
       if (this.expected.get(jobId) !== waiting || this.usedTokens.has(fingerprint))
         throw new RunnerTokenRefused(`Job ${jobId} already had its runner; one runner per job, a second session is refused.`);
-      this.usedTokens.add(fingerprint);
-      if (claims.jti) this.usedTokens.add(`jti:${claims.jti}`);
+      // Kept a minute past expiry: the verifier allows that much clock skew.
+      const until = ((claims.exp ?? 0) + 60) * 1000;
+      this.usedTokens.set(fingerprint, until);
       const runId = String(claims.run_id);
       this.expected.delete(jobId);
-      this.served.set(jobId, `run ${runId}`);
+      this.served.set(jobId, { what: `run ${runId}`, at: Date.now() });
       const session = new RunnerSession(jobId, runId, waiting.job.repository);
       this.sessions.set(session.id, { session, job: waiting.job });
       session.onLost(() => this.sessions.delete(session.id));
@@ -114,6 +116,9 @@ export class RunnerHub {
 
   private checkHeartbeats(): void {
     const now = Date.now();
+    for (const [fingerprint, until] of this.usedTokens) if (until < now) this.usedTokens.delete(fingerprint);
+    // A spent job id is remembered for a day, to name it when a late runner arrives; then it is just unknown.
+    for (const [jobId, spent] of this.served) if (now - spent.at > 24 * 3600_000) this.served.delete(jobId);
     for (const { session, job } of [...this.sessions.values()]) {
       const silent = now - session.lastSeen;
       if (silent <= 3 * this.options.heartbeatMs) continue;
