@@ -111,14 +111,13 @@ export async function serve(options: ServeOptions): Promise<{ operations: number
     }
   };
 
+  let endedBy: string | undefined;
   try {
     while (!done) {
       const r = await fetch(`${at}/next`, { headers: auth });
       if (r.status === 204) continue;
       if (r.status !== 200) {
-        const why = (await r.text()).trim();
-        if (r.status === 410) options.log.info(why);
-        else options.log.warning(`The app ended the session (${r.status}): ${why}`);
+        endedBy = `The app ended the session before destroying its workspace (${r.status}): ${(await r.text()).trim()}`;
         break;
       }
       const op = (await r.json()) as Operation;
@@ -136,6 +135,8 @@ export async function serve(options: ServeOptions): Promise<{ operations: number
     clearInterval(heartbeat);
     await workspace?.destroy().catch(() => undefined);
   }
+  // The app gave up on this runner (it missed heartbeats, or the app restarted): the job fails, visibly.
+  if (endedBy) throw new Error(endedBy);
   return { operations };
 }
 

@@ -5,7 +5,9 @@ import { RunnerTokenRefused } from "../oidc/verify-actions-token.js";
 import { RUNNER_PATH, type OpenSessionResponse, type Result } from "./protocol.js";
 import type { RunnerHub } from "./runner-hub.js";
 
-const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/** A result carries a file or a change export (base64); opening a session carries only a job id, before any check. */
+const MAX_RESULT_BYTES = 64 * 1024 * 1024;
+const MAX_OPEN_BYTES = 16 * 1024;
 
 /**
  * The protocol's HTTP routes on the app's own server (a Probot `addHandler`): answers paths under
@@ -22,7 +24,7 @@ export function runnerRoutes(hub: RunnerHub, log: Log, options: { pollMs?: numbe
     try {
       if (rest === "/sessions" && method === "POST") {
         const token = bearer(req);
-        const body = (await readJson(req)) as { job_id?: unknown };
+        const body = (await readJson(req, MAX_OPEN_BYTES)) as { job_id?: unknown };
         if (!token) return text(res, 401, "No OIDC token: send the job's token as Authorization: Bearer <token>.");
         if (typeof body.job_id !== "string") return text(res, 400, 'The body must be {"job_id": "…"}.');
         try {
@@ -60,7 +62,7 @@ export function runnerRoutes(hub: RunnerHub, log: Log, options: { pollMs?: numbe
         return true;
       }
       if (what === "results" && method === "POST") {
-        const result = (await readJson(req)) as Result;
+        const result = (await readJson(req, MAX_RESULT_BYTES)) as Result;
         session.settle(result);
         res.writeHead(204).end();
         return true;
@@ -96,12 +98,12 @@ function bearer(req: IncomingMessage): string | undefined {
   return h?.startsWith("Bearer ") ? h.slice(7).trim() : undefined;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new Error("runner request body too large");
+    if (size > limit) throw new Error(`runner request body over ${limit} bytes`);
     chunks.push(c as Buffer);
   }
   const raw = Buffer.concat(chunks).toString("utf8");
