@@ -68,6 +68,10 @@ describe("sandbox policy and config", () => {
     const config = waveConfigSchema.parse({});
     expect(config.sandbox).toEqual({
       image: null,
+      backend: null,
+      actions_workflow: ".github/workflows/wave-runner.yml",
+      actions_connect_seconds: 300,
+      actions_retries: 2,
       memory_mb: 4096,
       cpus: 1,
       pids_limit: 512,
