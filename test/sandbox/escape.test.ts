@@ -251,6 +251,8 @@ describe("escape suite", () => {
         bombing = false;
         await pinger;
         expect(r.killed).toBe("process limit");
+        // The launcher's watch inside the sandbox stopped it, not the runner's slower one from outside.
+        expect(r.stderr).toContain("wave-exec: killed: process limit");
         expect(r.exitCode).toBe(137);
         expect(r.timedOut).toBe(false);
         expect(r.durationMs).toBeLessThan(60_000);
