@@ -144,7 +144,7 @@ async function sealBaseline(container: Docker.Container, baseline: string, stopp
   if (sealed.exitCode !== 0 || sealed.stdout.text().trim() !== "sealed") {
     const why = sealed.stderr.text().trim() || (sealed.containerStopped ? "the container stopped" : `exit code ${String(sealed.exitCode)}`);
     throw new WaveError(`Cannot keep the baseline commit out of the workspace's reach: ${why}.`, {
-      hint: "Check that sandbox.workspace_mb fits the repository twice over (the workspace and its sealed baseline).",
+      hint: "The sealed copy is as large as the repository's packed objects and counts against sandbox.memory_mb; raise it for a large repository.",
     });
   }
 }
