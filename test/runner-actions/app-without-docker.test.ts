@@ -4,6 +4,7 @@ import { spawnApp, type AppProcess } from "../support/app-process.js";
 import { freshDatabase } from "../support/db.js";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github-server.js";
 import { startFakeOidcIssuer, type FakeOidcIssuer } from "../support/fake-oidc-issuer.js";
+import { waitFor } from "../support/test-keys.js";
 
 let db: { url: string; drop: () => Promise<void> };
 let github: FakeGitHub;
@@ -54,8 +55,10 @@ it("npm start with WAVE_SANDBOX_BACKEND=actions and no Docker serves the runner 
   });
   expect(refused.status).toBe(403);
   expect(await refused.text()).toBe(`No job ${job} was dispatched by this app; a token for it is refused.\n`);
+  // The app's log lines reach its stdout a moment after the answer.
+  const running = app;
+  await waitFor(async () => running.output().includes(`No job ${job} was dispatched`), 20_000, "the refusal in the app's log");
   expect(app.output()).toContain("actions runner backend on");
-  expect(app.output()).toContain(`No job ${job} was dispatched`);
   // The webhook endpoint and the rest of the app are unaffected by the extra routes.
   expect((await fetch(`http://127.0.0.1:${app.port}/ping`)).ok).toBe(true);
 });
