@@ -4,6 +4,7 @@ import { BudgetExceeded, ModelOutputInvalid, ModelUnavailable, userMessage } fro
 import { modelDeps, storyBase, type GateDeps } from "../gates/gate-context.js";
 import { loadChange } from "../gates/story-change.js";
 import { storedPlan } from "../gates/stored-plan.js";
+import { claimFirstCreate } from "../store/create-claims.js";
 import { postReview } from "../github/post-review.js";
 import { storyBranch } from "../publish/branch-name.js";
 import { BranchTakenOver, EmptyChange, PublishConflict } from "../publish/errors.js";
@@ -12,7 +13,6 @@ import { loadPullRequestFacts, savePublished, saveReviewed } from "../publish/pr
 import { publishStory } from "../publish/publish-story.js";
 import { storySpendRows } from "../publish/story-spend.js";
 import { statusUrl } from "../publish/story-urls.js";
-import { addStoryEffects } from "../engine/apply-event.js";
 import { latestVerdict } from "../safety/index.js";
 import { gateView } from "../story/gate-view.js";
 import { diffAnchors } from "./diff-anchors.js";
@@ -77,6 +77,7 @@ export function reviewGate(deps: GateDeps): GateWorker {
         title: pullRequestTitle(story.story.title),
         body,
         draft: story.config.draft_pr,
+        opened: story.pullRequest !== null,
       });
     } catch (error) {
       if (error instanceof PublishConflict || error instanceof BranchTakenOver || error instanceof EmptyChange) {
@@ -87,9 +88,9 @@ export function reviewGate(deps: GateDeps): GateWorker {
     const pr = published.pullRequest.pullRequest;
     const headSha = published.change.commitSha;
     await savePublished(deps.pool, story.id, { pullRequest: pr.number, branch, headSha, nodeId: pr.nodeId, draft: pr.draft, url: pr.url });
-    // The runs go on the new head now, while the story is still at review (wave/gates in progress), through
-    // the outbox: its one effects job per story is what keeps two writers from creating the same run.
-    await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
+    // No check runs yet: REVIEW_DONE's sync-checks effect creates them, on this head, a model call later.
+    // Writing them here as well cost two or four more requests per story (in progress, then rewritten),
+    // while the PR, a draft or not yet approved, cannot be merged through WAVE's gates meanwhile.
 
     const facts = await loadPullRequestFacts(deps.pool, story.id);
     if (facts.reviewedSha === headSha && facts.reviewVerdict)
@@ -112,6 +113,7 @@ export function reviewGate(deps: GateDeps): GateWorker {
         commitId: headSha,
         marker: `<!-- wave:review=${story.id}:${headSha} -->`,
         ...rendered,
+        firstAttempt: await claimFirstCreate(deps.pool, story.id, `review:${headSha}`),
       });
       verdictLine = reviewVerdictLine(review);
     } catch (error) {
