@@ -4,7 +4,7 @@
  * loopback fake that checks every request against GitHub's REST description. Printed per route
  * (method and path template) and in total, reads and writes apart, the approval command's own
  * requests apart, with the ratio to the target (30) and to the story's writes measured in the same
- * run (the floor no cut can go under). Exits 1 when the story's own requests pass the target.
+ * run (the floor no cut can go under). Printed, not asserted: `test/e2e/story.test.ts` holds the ceiling.
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -115,7 +115,6 @@ try {
       `ratio of the story's to the target ${TARGET}: ${(own / TARGET).toFixed(2)}; ratio to the story's writes: ${(requests.length / writes).toFixed(2)}; ` +
       `undocumented requests: ${github.server.undocumented.length}`,
   );
-  if (own > TARGET || github.server.undocumented.length > 0) process.exitCode = 1;
 } finally {
   await app?.stop().catch(() => undefined);
   await client.end().catch(() => undefined);
