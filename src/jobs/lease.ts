@@ -41,13 +41,17 @@ export async function withLease<T>(
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const lost = new AbortController();
+  // The owner is this run, not this process: a job taken over from a stalled run can be picked up
+  // again by the same process, and then the old run must neither keep renewing the new run's lease
+  // nor delete it when it ends.
+  const owner = `${WORKER_ID}/${randomUUID().slice(0, 8)}`;
   // The first write claims the lease (a retried job's new worker replaces the old one's row); later ones only renew our own.
   await pool.query(
     `INSERT INTO job_leases (job_id, queue, worker) VALUES ($1, $2, $3) ON CONFLICT (job_id) DO UPDATE SET renewed_at = now(), worker = EXCLUDED.worker`,
-    [job.id, job.queue, WORKER_ID],
+    [job.id, job.queue, owner],
   );
   const renew = async () => {
-    const res = await pool.query(`UPDATE job_leases SET renewed_at = now() WHERE job_id = $1 AND worker = $2`, [job.id, WORKER_ID]);
+    const res = await pool.query(`UPDATE job_leases SET renewed_at = now() WHERE job_id = $1 AND worker = $2`, [job.id, owner]);
     if (res.rowCount === 0 && !lost.signal.aborted) lost.abort(new LeaseLost(job.id));
   };
   const timer = setInterval(() => void renew().catch(() => undefined), tuning.renewSeconds * 1000);
@@ -55,6 +59,6 @@ export async function withLease<T>(
     return await work(lost.signal);
   } finally {
     clearInterval(timer);
-    await pool.query(`DELETE FROM job_leases WHERE job_id = $1 AND worker = $2`, [job.id, WORKER_ID]).catch(() => undefined);
+    await pool.query(`DELETE FROM job_leases WHERE job_id = $1 AND worker = $2`, [job.id, owner]).catch(() => undefined);
   }
 }

@@ -146,4 +146,43 @@ describe("job leases", () => {
       expect(applied.rows.map((r: { actor: string }) => r.actor)).toEqual(["worker-b"]);
     },
   );
+  it("a job taken over and picked up again by the same process: the old run neither renews nor deletes the new run's lease", async () => {
+    const id = await activeGateJob("00000000-0000-4000-8000-000000000004");
+    const tuning = { leaseSeconds: 2, renewSeconds: 0.2 };
+    let oldSignal: AbortSignal | undefined;
+    let endOld: () => void = () => undefined;
+    const oldRun = withLease(pool, { id, queue: QUEUES.gate }, tuning, async (signal) => {
+      oldSignal = signal;
+      await new Promise<void>((r) => (endOld = r));
+    });
+    await waitFor(async () => oldSignal !== undefined, 10_000, "the first run to start");
+    let newSignal: AbortSignal | undefined;
+    let endNew: () => void = () => undefined;
+    // The same process (same WORKER_ID) starts the job again, as after a takeover of a stalled run.
+    const newRun = withLease(pool, { id, queue: QUEUES.gate }, tuning, async (signal) => {
+      newSignal = signal;
+      await new Promise<void>((r) => (endNew = r));
+    });
+    await waitFor(async () => oldSignal?.aborted === true, 10_000, "the old run to learn it lost its lease");
+    expect(oldSignal?.reason).toBeInstanceOf(LeaseLost);
+    endOld();
+    await oldRun;
+    // The new run's lease survives the old run's end, and the new run keeps renewing it.
+    const before = (await pool.query(`SELECT renewed_at FROM job_leases WHERE job_id = $1`, [id])).rows[0] as
+      { renewed_at: Date } | undefined;
+    expect(before).toBeDefined();
+    await waitFor(
+      async () => {
+        const row = (await pool.query(`SELECT renewed_at FROM job_leases WHERE job_id = $1`, [id])).rows[0] as
+          { renewed_at: Date } | undefined;
+        return row !== undefined && row.renewed_at.getTime() > before!.renewed_at.getTime();
+      },
+      10_000,
+      "the new run to renew its lease",
+    );
+    expect(newSignal?.aborted).toBe(false);
+    endNew();
+    await newRun;
+    expect((await pool.query(`SELECT 1 FROM job_leases WHERE job_id = $1`, [id])).rowCount).toBe(0);
+  });
 });
