@@ -13,6 +13,7 @@ import { publishStory } from "../publish/publish-story.js";
 import { storySpendRows } from "../publish/story-spend.js";
 import { statusUrl } from "../publish/story-urls.js";
 import { addStoryEffects } from "../engine/apply-event.js";
+import { afterPublish } from "../iterate/after-publish.js";
 import { latestVerdict } from "../safety/index.js";
 import { gateView } from "../story/gate-view.js";
 import { diffAnchors } from "./diff-anchors.js";
@@ -90,6 +91,9 @@ export function reviewGate(deps: GateDeps): GateWorker {
     // The runs go on the new head now, while the story is still at review (wave/gates in progress), through
     // the outbox: its one effects job per story is what keeps two writers from creating the same run.
     await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
+    // An iteration on the PR (a review's feedback) is answered, or held as unchanged, or the next one starts.
+    const iterated = await afterPublish(deps, story.id, pr.number, headSha);
+    if (iterated) return iterated;
 
     const facts = await loadPullRequestFacts(deps.pool, story.id);
     if (facts.reviewedSha === headSha && facts.reviewVerdict)

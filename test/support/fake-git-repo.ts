@@ -62,6 +62,10 @@ export class GitRepoFake {
   readonly pulls: Pull[] = [];
   readonly checkRuns = new Map<number, Record<string, unknown>[]>();
   readonly reviews = new Map<number, { id: number; body: string; comments?: unknown }[]>();
+  /** Line comments of reviews people submitted, by review id (what `GET …/reviews/{id}/comments` answers). */
+  readonly reviewComments = new Map<number, Record<string, unknown>[]>();
+  /** Replies WAVE posted in review threads: the thread's comment id, the reply's body. */
+  readonly threadReplies: { pullNumber: number; commentId: number; id: number; body: string }[] = [];
   readonly requests: RecordedRequest[] = [];
   private readonly faults: Fault[] = [];
   private counter = 0;
@@ -267,6 +271,22 @@ export class GitRepoFake {
       if (!writes) return notFound;
       writes.push(b);
       return [200, { id: Number(m[1]) }];
+    }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)\/reviews\/(\d+)\/comments$/.exec(route))) {
+      return [200, this.reviewComments.get(Number(m[2])) ?? []];
+    }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)\/comments$/.exec(route))) {
+      const pullNumber = Number(m[1]);
+      const own = this.threadReplies
+        .filter((r) => r.pullNumber === pullNumber)
+        .map((r) => ({ id: r.id, body: r.body, in_reply_to_id: r.commentId }));
+      const theirs = [...this.reviewComments.values()].flat();
+      return [200, [...[...own].reverse(), ...theirs]];
+    }
+    if (method === "POST" && (m = /^\/pulls\/(\d+)\/comments\/(\d+)\/replies$/.exec(route))) {
+      const reply = { pullNumber: Number(m[1]), commentId: Number(m[2]), id: 90_000 + this.threadReplies.length, body: String(b.body) };
+      this.threadReplies.push(reply);
+      return [201, { id: reply.id, body: reply.body, in_reply_to_id: reply.commentId }];
     }
     if ((m = /^\/pulls\/(\d+)\/reviews$/.exec(route))) {
       const list = this.reviews.get(Number(m[1])) ?? [];

@@ -1,0 +1,11 @@
+import type { DeliveryHandler } from "../webhooks/route-delivery.js";
+import { handleReviewSubmitted } from "./handle-review.js";
+
+/**
+ * The handlers for events that send a story back to work on its open PR, to register in
+ * `RouterPorts.handlers` after the commands' (a review replaces the commands' handler and
+ * hands reviews that carry `/wave` commands back to it).
+ */
+export function iterateHandlers(): Record<string, DeliveryHandler> {
+  return { "pull_request_review.submitted": handleReviewSubmitted };
+}
