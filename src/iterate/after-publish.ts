@@ -2,6 +2,7 @@ import type { Effect } from "../effects/effect.js";
 import type { EngineDeps } from "../engine/deps.js";
 import { addStoryEffects } from "../engine/apply-event.js";
 import type { StoryEvent } from "../story/events.js";
+import { withIterationLock } from "./iteration-lock.js";
 import { iterationsIn, markIterations } from "./iterations.js";
 import { mergeFeedback, threadReplyBody } from "./review-feedback.js";
 
@@ -19,6 +20,10 @@ export const SAME_CHANGE_REASON =
  * iterations at once. Null when the gate goes on as usual.
  */
 export async function afterPublish(deps: EngineDeps, storyId: string, pullNumber: number, headSha: string): Promise<StoryEvent | null> {
+  return withIterationLock(deps.pool, storyId, () => settleIterations(deps, storyId, pullNumber, headSha));
+}
+
+async function settleIterations(deps: EngineDeps, storyId: string, pullNumber: number, headSha: string): Promise<StoryEvent | null> {
   const running = await iterationsIn(deps.pool, storyId, "running");
   if (running.length > 0) {
     if (running.every((iteration) => iteration.headSha === headSha)) {

@@ -2,15 +2,19 @@ import { handleCommandDelivery } from "../commands/handle-command-event.js";
 import { grantedAuthority } from "../commands/granted-authority.js";
 import { authorizeSender } from "../commands/github/authorize-sender.js";
 import { isBot } from "../commands/is-bot.js";
+import { earlierAttempt } from "../commands/command-audit.js";
+import type { PermissionLevel } from "../config/sections/commands.js";
 import { loadConfig } from "../config/load.js";
 import { addStoryEffects, applyEvent } from "../engine/apply-event.js";
+import type { EngineDeps } from "../engine/deps.js";
 import { postReplyOnce } from "../github/reply.js";
-import { listReviewComments } from "../github/review-comments.js";
-import { findLatestStory, type StoryRow } from "../store/stories.js";
+import { listReviewComments, type ReviewLineComment } from "../github/review-comments.js";
+import { findLatestStory, loadStory, type StoryRow } from "../store/stories.js";
 import { readSnapshot } from "../story/snapshot.js";
 import { statusOf } from "../story/transition.js";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import { iterateSettings } from "./iterate-settings.js";
+import { withIterationLock } from "./iteration-lock.js";
 import { iterationsIn, recordIteration, startedIterations } from "./iterations.js";
 import { renderReviewFeedback } from "./review-feedback.js";
 import { readReviewSubmitted, type ReviewSubmitted } from "./review-event.js";
@@ -84,6 +88,26 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
   if (!authorized.decision.allowed) return refuse(deps, story, review, config.permissions.recycle.role);
   const role = grantedAuthority(authorized.decision, "recycle");
 
+  return withIterationLock(deps.pool, story.id, () =>
+    startOrQueue(deps, story, review, { deliveryId: delivery.id, role, feedback, comments }),
+  );
+};
+
+interface Ask {
+  deliveryId: string;
+  role: PermissionLevel;
+  feedback: string;
+  comments: readonly ReviewLineComment[];
+}
+
+/** Under the story's iteration lock: queue the review behind the iteration in flight, hold at the bound, or start it. */
+async function startOrQueue(deps: EngineDeps, found: StoryRow, review: ReviewSubmitted, ask: Ask): Promise<string> {
+  const { deliveryId, role, feedback, comments } = ask;
+  // Re-read under the lock: the story may have moved since the review was read.
+  const story = (await loadStory(deps.pool, found.id)) ?? found;
+  const snapshot = readSnapshot(story.snapshot, story.machineVersion);
+  const status = statusOf(snapshot);
+  const settings = iterateSettings(story.config);
   const running = await iterationsIn(deps.pool, story.id, "running");
   const inFlight = status === "active" && workingSteps.has(snapshot.context.step) && running.length > 0;
   if (inFlight && review.commitId && story.headSha && review.commitId !== story.headSha) {
@@ -91,7 +115,7 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
   }
   const base = {
     storyId: story.id,
-    deliveryId: delivery.id,
+    deliveryId,
     source: "review" as const,
     sender: review.reviewer.login,
     role,
@@ -101,7 +125,12 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
     comments: comments.map((c) => ({ id: c.inReplyTo ?? c.id, path: c.path, line: c.line })),
   };
   const { iteration, created } = await recordIteration(deps.pool, { ...base, state: "queued" });
-  if (!created && iteration.state !== "queued") return `story ${story.id}: iteration ${iteration.id} already ${iteration.state}`;
+  if (!created && iteration.state !== "queued") {
+    // Marked running and then cut off before its RECYCLE (a crash, a lost race): send it now, once.
+    const resume = iteration.state === "running" && !(await earlierAttempt(deps.pool, story.id, "RECYCLE", deliveryId));
+    if (!resume) return `story ${story.id}: iteration ${iteration.id} already ${iteration.state}`;
+    return recycle(deps, story, review, iteration.id, { deliveryId, role, feedback, comments });
+  }
   if (inFlight) return `story ${story.id}: review queued behind the iteration in flight (iteration ${iteration.id})`;
 
   const started = await startedIterations(deps.pool, story.id);
@@ -115,24 +144,26 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
         by: "wave",
         reason: `${started} iterations already ran on this pull request (iterate.max_iterations: ${settings.max_iterations}); a person decides the next step: \`/wave retry\` lifts this hold`,
       },
-      { deliveryId: delivery.id },
+      { deliveryId },
     );
     return `story ${story.id}: ${r.applied ? "held" : "not held"} after ${started} iterations`;
   }
   // Marked running before the event, so the review gate that the RECYCLE leads to finds it.
   await deps.pool.query(`UPDATE story_iterations SET state = 'running' WHERE id = $1`, [iteration.id]);
-  const result = await applyEvent(
-    deps,
-    story.id,
-    { type: "RECYCLE", by: review.reviewer.login, feedback, role },
-    { deliveryId: delivery.id },
-  );
+  return recycle(deps, story, review, iteration.id, ask);
+}
+
+/** Sends the running iteration to build; an event the statechart does not take leaves no iteration behind. */
+async function recycle(deps: EngineDeps, story: StoryRow, review: ReviewSubmitted, iterationId: number, ask: Ask): Promise<string> {
+  const { deliveryId, role, feedback, comments } = ask;
+  const result = await applyEvent(deps, story.id, { type: "RECYCLE", by: review.reviewer.login, feedback, role }, { deliveryId });
   if (!result.applied) {
-    await deps.pool.query(`DELETE FROM story_iterations WHERE id = $1`, [iteration.id]);
-    return `story ${story.id}: the review could not send the story back (at ${snapshot.context.step}, ${status})`;
+    await deps.pool.query(`DELETE FROM story_iterations WHERE id = $1`, [iterationId]);
+    const snapshot = readSnapshot(result.story.snapshot, result.story.machineVersion);
+    return `story ${story.id}: the review could not send the story back (at ${snapshot.context.step}, ${statusOf(snapshot)})`;
   }
   return `story ${story.id}: review ${review.reviewId} sent the story back to build with ${comments.length} line comment(s)`;
-};
+}
 
 async function refuse(
   deps: Parameters<typeof addStoryEffects>[0],

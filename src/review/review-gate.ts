@@ -66,6 +66,8 @@ export function reviewGate(deps: GateDeps): GateWorker {
       statusUrl: statusUrl(story),
     });
 
+    // An iteration stacks its commit on the head WAVE published last (publish-commit.ts `onTopOf`).
+    const before = await loadPullRequestFacts(deps.pool, story.id);
     let published;
     try {
       published = await publishStory(ctx, {
@@ -78,6 +80,7 @@ export function reviewGate(deps: GateDeps): GateWorker {
         title: pullRequestTitle(story.story.title),
         body,
         draft: story.config.draft_pr,
+        onTopOf: before.publishedSha,
       });
     } catch (error) {
       if (error instanceof PublishConflict || error instanceof BranchTakenOver || error instanceof EmptyChange) {

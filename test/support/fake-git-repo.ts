@@ -106,6 +106,20 @@ export class GitRepoFake {
     return out;
   }
 
+  /** Whether `sha` is `ancestor` or has it among its ancestors. */
+  descends(sha: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const walk = [sha];
+    while (walk.length > 0) {
+      const next = walk.pop() ?? "";
+      if (next === ancestor) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      walk.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return false;
+  }
+
   count(method: string, path: RegExp): number {
     return this.requests.filter((r) => r.method === method && path.test(r.path)).length;
   }
@@ -182,6 +196,9 @@ export class GitRepoFake {
     if (method === "PATCH" && (m = /^\/git\/refs\/(.+)$/.exec(route))) {
       const ref = `refs/${m[1]}`;
       if (!this.refs.has(ref)) return [422, { message: "Reference does not exist" }];
+      // Like GitHub, an unforced update must be a fast-forward: the new commit descends from the current head.
+      if (b.force !== true && !this.descends(String(b.sha), this.refs.get(ref) ?? ""))
+        return [422, { message: "Update is not a fast forward" }];
       this.refs.set(ref, String(b.sha));
       return [200, { ref, object: { sha: b.sha } }];
     }
