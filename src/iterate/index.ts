@@ -1,4 +1,5 @@
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
+import { handleCheckSuiteCompleted } from "./handle-check-suite.js";
 import { handleReviewSubmitted } from "./handle-review.js";
 
 /**
@@ -7,5 +8,5 @@ import { handleReviewSubmitted } from "./handle-review.js";
  * hands reviews that carry `/wave` commands back to it).
  */
 export function iterateHandlers(): Record<string, DeliveryHandler> {
-  return { "pull_request_review.submitted": handleReviewSubmitted };
+  return { "pull_request_review.submitted": handleReviewSubmitted, "check_suite.completed": handleCheckSuiteCompleted };
 }

@@ -17,7 +17,7 @@ export interface Iteration {
   id: number;
   storyId: string;
   deliveryId: string;
-  source: "review";
+  source: "review" | "ci";
   sender: string;
   role: PermissionLevel;
   reviewId: number | null;
@@ -35,7 +35,7 @@ function toIteration(r: Record<string, unknown>): Iteration {
     id: Number(r.id),
     storyId: r.story_id as string,
     deliveryId: r.delivery_id as string,
-    source: r.source as "review",
+    source: r.source as "review" | "ci",
     sender: r.sender as string,
     role: r.role as PermissionLevel,
     reviewId: r.review_id === null ? null : Number(r.review_id),
@@ -80,9 +80,12 @@ export async function iterationsIn(db: Queryable, storyId: string, state: Iterat
   return res.rows.map(toIteration);
 }
 
-/** How many iterations were sent to build for the story (running or finished), for `iterate.max_iterations`. */
-export async function startedIterations(db: Queryable, storyId: string): Promise<number> {
-  const res = await db.query(`SELECT count(*) AS n FROM story_iterations WHERE story_id = $1 AND state <> 'queued'`, [storyId]);
+/** How many iterations from `source` were sent to build for the story (running or finished), for their bound. */
+export async function startedIterations(db: Queryable, storyId: string, source: Iteration["source"] = "review"): Promise<number> {
+  const res = await db.query(`SELECT count(*) AS n FROM story_iterations WHERE story_id = $1 AND source = $2 AND state <> 'queued'`, [
+    storyId,
+    source,
+  ]);
   return Number(res.rows[0].n);
 }
 

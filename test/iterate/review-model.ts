@@ -20,11 +20,15 @@ function allUserText(request: RecordedRequest): string {
     .join("\n");
 }
 
+/** What the developer writes when the repository's CI log says multiply() is undocumented for floats. */
+export const CI_FIXED = "/** Multiplies two numbers, floats included. */";
+
 /**
  * The scripted model for iterations: plans calc-js, scores everything safe, reviews
  * without findings. The developer fixes add() on the first build; sent back by a review
  * whose line comments it can read, it rewrites add() to address them; sent back by a
- * review that says "again", it changes nothing (the runaway case the loop guard holds).
+ * review that says "again", it changes nothing; sent back by a failing CI job whose log it
+ * reads, it fixes what the log names; sent back by a review that says "again", it changes nothing (the runaway case the loop guard holds).
  */
 export function iterationModel(request: RecordedRequest): ReturnType<typeof reply> {
   const body = request.body;
@@ -44,6 +48,16 @@ export function iterationModel(request: RecordedRequest): ReturnType<typeof repl
         command: "create",
         path: "/workspace/src/calc.js",
         file_text: `${ADDRESSED}\n/** Multiplies two numbers. */\nexport function multiply(a, b) {\n  return a * b;\n}\n`,
+      }),
+    ]);
+  }
+  if (prompt.includes("<untrusted_job_log>") && prompt.includes("multiply(0.1, 3)")) {
+    return reply([
+      toolUse("str_replace_based_edit_tool", {
+        command: "str_replace",
+        path: "/workspace/src/calc.js",
+        old_str: "/** Multiplies two numbers. */",
+        new_str: CI_FIXED,
       }),
     ]);
   }

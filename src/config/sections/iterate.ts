@@ -30,3 +30,22 @@ export const iterateSection = z
   .describe("Iterating on the open pull request: review feedback sends the story back to build on the same branch.");
 
 export type IterateConfig = z.infer<typeof iterateSection>;
+
+/** `ci_fix`: the repository's own checks failing on WAVE's PR head send the story back to build (docs/iteration.md). */
+export const ciFixSection = z
+  .object({
+    max_attempts: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe(
+        "How many fix iterations failing checks of other apps (GitHub Actions and the like) on WAVE's PR may start before the story holds naming them; 0 never starts one.",
+      ),
+  })
+  .strict()
+  .prefault({})
+  .describe("Fixing the repository's own CI when it fails on WAVE's pull request.");
+
+export type CiFixConfig = z.infer<typeof ciFixSection>;
