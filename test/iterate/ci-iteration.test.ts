@@ -227,4 +227,56 @@ describe("the repository's own CI on WAVE's PR", () => {
       );
     },
   );
+
+  it(
+    "a person's commit on the branch survives an iteration: WAVE does not write over it and holds saying so",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const r = (await row()) as Row;
+      const files = Object.fromEntries([...github.fake.filesOf(fixed)].map(([p, f]) => [p, { content: f.content, mode: f.mode }]));
+      const theirs = github.fake.commit({ ...files, "NOTES.md": { content: "A person's note.\n" } }, [fixed], "a person's commit");
+      github.fake.refs.set(`refs/heads/${r.branch}`, theirs);
+      const push = githubExample<Record<string, unknown> & { pull_request: Record<string, unknown> }>("pull_request", "synchronize");
+      Object.assign(push, { number: r.pull_request, before: fixed, after: theirs });
+      Object.assign(push.pull_request, {
+        number: r.pull_request,
+        head: { ...(push.pull_request.head as object), ref: r.branch, sha: theirs },
+      });
+      push.repository = storyRepository(REPO_ID);
+      push.installation = { id: 9 };
+      push.sender = { login: "octocat", type: "User" };
+      await app.send("pull_request", push, "person-push");
+      await waitFor(async () => (await row())?.head_sha === theirs, 30_000, "the person's head");
+
+      const review = githubExample<Record<string, unknown> & { review: Record<string, unknown>; pull_request: Record<string, unknown> }>(
+        "pull_request_review",
+        "submitted",
+      );
+      const user = { ...(review.review.user as object), login: "maintainer", type: "User" };
+      Object.assign(review.review, { id: 4_200_001, state: "changes_requested", body: "Tidy it up.", commit_id: theirs, user });
+      Object.assign(review.pull_request, {
+        number: r.pull_request,
+        head: { ...(review.pull_request.head as object), ref: r.branch, sha: theirs },
+      });
+      review.repository = storyRepository(REPO_ID);
+      review.installation = { id: 9 };
+      review.sender = user;
+      await app.send("pull_request_review", review, "review-after-person");
+      const held = await waitFor(
+        async () => {
+          const now = await row();
+          return now?.status === "held" && now.snapshot.context.lastFailure?.includes("did not make") && (await settled(now.id))
+            ? now
+            : undefined;
+        },
+        WAIT,
+        "the hold over the person's commit",
+      );
+      expect(held.snapshot.context.lastFailure).toContain(
+        `has commits WAVE did not make (head ${theirs.slice(0, 7)}), so WAVE did not overwrite it`,
+      );
+      expect(github.fake.refs.get(`refs/heads/${r.branch}`)).toBe(theirs);
+      expect(github.fake.filesOf(theirs).get("NOTES.md")?.content.toString()).toBe("A person's note.\n");
+    },
+  );
 });
