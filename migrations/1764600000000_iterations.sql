@@ -24,5 +24,15 @@ CREATE TABLE story_iterations (
 );
 CREATE INDEX story_iterations_story ON story_iterations (story_id, id);
 
+-- What the repository's own checks (other apps' suites) say on the story's head, for `wave/gates`.
+CREATE TABLE story_head_checks (
+  story_id    uuid PRIMARY KEY REFERENCES stories (id) ON DELETE CASCADE,
+  head_sha    text NOT NULL,
+  state       text NOT NULL CHECK (state IN ('waiting', 'passed', 'failed')),
+  detail      text NOT NULL,
+  updated_at  timestamptz NOT NULL DEFAULT now()
+);
+
 -- Down Migration
+DROP TABLE story_head_checks;
 DROP TABLE story_iterations;

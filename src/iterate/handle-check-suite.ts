@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BUDGET_CHECK_NAME } from "../checks/budget-check.js";
 import { GATES_CHECK_NAME } from "../checks/gates-check.js";
-import { applyEvent } from "../engine/apply-event.js";
+import { addStoryEffects, applyEvent } from "../engine/apply-event.js";
 import { jobLog, listAnnotations, listRuns, listSuites, type RunOnHead } from "../github/ci-results.js";
 import { GitHubNotFound, GitHubPermissionMissing } from "../github/errors.js";
 import { findLatestStory } from "../store/stories.js";
@@ -9,6 +9,7 @@ import { readSnapshot } from "../story/snapshot.js";
 import { statusOf } from "../story/transition.js";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import { renderCiFeedback, type FailingCheck } from "./ci-feedback.js";
+import { saveHeadChecks } from "./head-checks.js";
 import { ciFixSettings } from "./iterate-settings.js";
 import { withIterationLock } from "./iteration-lock.js";
 import { iterationsIn, recordIteration, startedIterations } from "./iterations.js";
@@ -48,7 +49,7 @@ export const handleCheckSuiteCompleted: DeliveryHandler = async (delivery, conte
   if (!story) return `ignored: PR #${number} is not WAVE's`;
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);
   const status = statusOf(snapshot);
-  if (status !== "active" || snapshot.context.step !== "reviewApproval") return `ignored: story ${story.id} is not waiting at its PR`;
+  if (status === "killed" || status === "done") return `ignored: story ${story.id} is ${status}`;
   if (story.headSha !== suite.head_sha) return `ignored: suite of ${suite.head_sha.slice(0, 7)}, not the PR's head`;
 
   const octokit = await context.github.forInstallation(story.installationId);
@@ -59,11 +60,26 @@ export const handleCheckSuiteCompleted: DeliveryHandler = async (delivery, conte
   if (suite.app && suite.app.id === ownApp) return "ignored: WAVE's own suite";
   const suites = (await listSuites(octokit, where, suite.head_sha)).filter((s) => s.appId !== ownApp && s.runs > 0);
   const pending = suites.filter((s) => s.status !== "completed");
-  if (pending.length > 0) return `waiting: ${pending.length} other suite(s) on ${suite.head_sha.slice(0, 7)} still running`;
   const failing = runs.filter((run) => run.appId !== ownApp && run.conclusion !== null && failed.has(run.conclusion));
-  if (failing.length === 0) return `story ${story.id}: the repository's checks passed on ${suite.head_sha.slice(0, 7)}`;
-
   const names = failing.map((run) => `\`${run.name}\``).join(", ");
+  const short = suite.head_sha.slice(0, 7);
+  // wave/gates shows it: "waiting for the repository's checks" until they finish, green only when they passed.
+  const changed = await saveHeadChecks(deps.pool, story.id, {
+    headSha: suite.head_sha,
+    state: pending.length > 0 ? "waiting" : failing.length > 0 ? "failed" : "passed",
+    detail:
+      pending.length > 0
+        ? `waiting for ${pending.map((s) => s.appSlug ?? "an app").join(", ")} on ${short}`
+        : failing.length > 0
+          ? `failing on ${short}: ${names}`
+          : `passed on ${short}`,
+  });
+  if (changed) await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
+  if (pending.length > 0) return `waiting: ${pending.length} other suite(s) on ${short} still running`;
+  if (failing.length === 0) return `story ${story.id}: the repository's checks passed on ${short}`;
+  if (status !== "active" || snapshot.context.step !== "reviewApproval")
+    return `story ${story.id}: checks failing on ${short}; the story is not waiting at its PR`;
+
   return withIterationLock(deps.pool, story.id, async () => {
     const settings = ciFixSettings(story.config);
     const attempts = await startedIterations(deps.pool, story.id, "ci");

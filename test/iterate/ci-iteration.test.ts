@@ -85,6 +85,18 @@ const atRest = (what: string, unlike?: string) =>
     what,
   );
 
+/** The newest `wave/gates` summary on `sha`. */
+function gatesSummary(sha: string): string {
+  let summary = "";
+  for (const writes of github.fake.checkRuns.values()) {
+    const created = writes[0] as { name: string; head_sha: string };
+    if (created.head_sha !== sha || created.name !== "wave/gates") continue;
+    const latest = Object.assign({}, ...writes) as { output?: { summary?: string } };
+    summary = latest.output?.summary ?? summary;
+  }
+  return summary;
+}
+
 let ids = 770_000;
 /** A GitHub Actions suite on `sha` with one job run, shaped like GitHub's `check_run` example. */
 function actionsSuite(sha: string, status: CiSuite["status"], conclusion: CiSuite["conclusion"]): CiSuite {
@@ -178,6 +190,14 @@ describe("the repository's own CI on WAVE's PR", () => {
       await app.send("check_suite", suitePayload(first, failing), "suite-while-other-runs");
       await waitFor(() => outcome("suite-while-other-runs"), 30_000, "the first suite");
       expect(await outcome("suite-while-other-runs")).toMatch(/^waiting: 1 other suite/);
+      // wave/gates says so on the head.
+      await waitFor(
+        async () =>
+          (await settled(first.id)) &&
+          gatesSummary(head).includes(`**The repository's checks:** waiting for other-ci on ${head.slice(0, 7)}`),
+        30_000,
+        "wave/gates waiting for the repository's checks",
+      );
 
       running.status = "completed";
       running.conclusion = "success";
@@ -204,6 +224,12 @@ describe("the repository's own CI on WAVE's PR", () => {
       await app.send("check_suite", suitePayload(after, green), "suite-green");
       await waitFor(() => outcome("suite-green"), 30_000, "the green suite");
       expect(await outcome("suite-green")).toMatch(/the repository's checks passed/);
+      await waitFor(
+        async () =>
+          (await settled(after.id)) && gatesSummary(fixed).includes(`**The repository's checks:** passed on ${fixed.slice(0, 7)}`),
+        30_000,
+        "wave/gates with the passed checks",
+      );
       expect((await row())?.head_sha).toBe(fixed);
     },
   );
