@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { commandHandlers } from "../commands/handle-command-event.js";
+import { iterateHandlers } from "../iterate/index.js";
 import { handleConfigPush } from "../config/config-check-handler.js";
 import { onboardingHandlers } from "../onboarding/onboard-handlers.js";
 import type { EngineDeps } from "../engine/deps.js";
@@ -64,7 +65,13 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
     sandbox: { stopStory: async (storyId) => void (await stopStorySandboxes(runner.docker, storyId)) },
     facts: gateStatusFacts(deps.pool),
     gates: (github) => gateWorkers({ ...deps, github, runner, env, cacheDir, setup }),
-    handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env), ...onboardingHandlers(), "push.": handleConfigPush }),
+    handlers: () => ({
+      ...commandHandlers(),
+      ...iterateHandlers(),
+      ...pullRequestHandlers(env),
+      ...onboardingHandlers(),
+      "push.": handleConfigPush,
+    }),
     sandboxProbes: {
       sandboxReady: async () => {
         const now = await checkSandboxReady(runner.docker, policy);

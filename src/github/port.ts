@@ -5,6 +5,7 @@ import type { GitHubClient } from "./client.js";
 import { syncIssue, type StatusExtras } from "./ensure-status-comment.js";
 import { reactToComment, type Reaction } from "./react.js";
 import { postReplyOnce } from "./reply.js";
+import { replyInThreadOnce, type ThreadReplyTarget } from "./thread-reply.js";
 
 /**
  * The outbox's view of GitHub, in the domain's words (after release-please's `Scm`). Every
@@ -22,6 +23,8 @@ export interface GitHubPort {
   reply(where: { owner: string; repo: string; issueNumber: number }, key: string, body: string): Promise<void>;
   /** A reaction on a comment; GitHub answers a repeated one with the existing reaction. */
   react(where: { owner: string; repo: string; commentId: number }, content: Reaction): Promise<void>;
+  /** A reply in a review comment's thread, posted once per `key` (found by its hidden marker). */
+  replyInThread(where: ThreadReplyTarget, key: string, body: string): Promise<void>;
 }
 
 /** The port over one installation's client. */
@@ -31,5 +34,6 @@ export function gitHubPort(octokit: GitHubClient, pool: Pool): GitHubPort {
     ensureCheckRuns: async (story) => void (await syncChecks(octokit, pool, story)),
     reply: (where, key, body) => postReplyOnce(octokit, where, key, body),
     react: (where, content) => reactToComment(octokit, where, content),
+    replyInThread: (where, key, body) => replyInThreadOnce(octokit, where, key, body),
   };
 }

@@ -25,5 +25,6 @@ export function fakeGitHubPort(
     ensureCheckRuns: method("ensureCheckRuns"),
     reply: method("reply"),
     react: method("react"),
+    replyInThread: method("replyInThread"),
   };
 }
