@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { commandHandlers } from "../commands/handle-command-event.js";
+import { iterateHandlers } from "../iterate/index.js";
 import { handleConfigPush } from "../config/config-check-handler.js";
 import { onboardingHandlers } from "../onboarding/onboard-handlers.js";
 import type { EngineDeps } from "../engine/deps.js";
@@ -95,7 +96,13 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
       return gateWorkers({ ...deps, github, runner: backendRunner(backends, backend), env, cacheDir, setup });
     },
     routes: actions ? [actions.routes] : [],
-    handlers: () => ({ ...commandHandlers(), ...pullRequestHandlers(env), ...onboardingHandlers(), "push.": handleConfigPush }),
+    handlers: () => ({
+      ...commandHandlers(),
+      ...iterateHandlers(),
+      ...pullRequestHandlers(env),
+      ...onboardingHandlers(),
+      "push.": handleConfigPush,
+    }),
     sandboxProbes: {
       sandboxReady: async () => {
         const now = await checkSandboxReady(runner.docker, policy);

@@ -44,6 +44,8 @@ function title(input: GatesCheckInput): string {
     case "killed":
       return `Killed${reason}`;
     case "ready":
+      if (input.repositoryChecks?.state === "waiting") return "All gates passed; waiting for the repository's checks";
+      if (input.repositoryChecks?.state === "failed") return "All gates passed; the repository's checks failed";
       return "All gates passed: ready to merge";
     case "done":
       return "Merged: story done";
@@ -82,6 +84,7 @@ export function renderGatesCheck(input: GatesCheckInput): CheckRunPayload {
     renderGateTable(input.gates),
     "",
     ...problemLines(input.problems),
+    ...(input.repositoryChecks ? [`**The repository's checks:** ${cell(input.repositoryChecks.detail)}`, ""] : []),
     ...(recent.length > 0
       ? ["**Recent decisions**", "", "| when | gate | decision | by | reason |", "|---|---|---|---|---|", ...recent, ""]
       : []),
@@ -106,6 +109,10 @@ export function renderGatesCheck(input: GatesCheckInput): CheckRunPayload {
     case "killed":
       return { ...base, status: "completed", conclusion: "failure" };
     case "ready":
+      // Green only once the repository's own checks on the head have passed too (when any reported).
+      if (input.repositoryChecks?.state === "waiting") return { ...base, status: "in_progress" };
+      if (input.repositoryChecks?.state === "failed") return { ...base, status: "completed", conclusion: "action_required" };
+      return { ...base, status: "completed", conclusion: "success" };
     case "done":
       return { ...base, status: "completed", conclusion: "success" };
   }

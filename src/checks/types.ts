@@ -50,6 +50,8 @@ export interface GatesCheckInput {
   actions: CheckAction[];
   /** Writes GitHub refused for good (dead-lettered effects), newest last: "could not post the status comment: 403 …". */
   problems?: string[];
+  /** What the repository's own checks (other apps' suites) say on the head, once one reported. */
+  repositoryChecks?: { state: "waiting" | "passed" | "failed"; detail: string };
 }
 
 /** Spend of one role on one model. */

@@ -118,7 +118,9 @@ async function evaluate(octokit: GitHubClient, context: HandlerContext, event: A
   const { owner, name } = event.repository;
   try {
     return await evaluateCommandEvent(octokit, context.directory, event, {
-      config: async () => (await loadConfig(octokit as Parameters<typeof loadConfig>[0], owner.login, name)).commands,
+      // A story's commands follow the configuration it started with (read once, at intake); only a comment with no story reads the file.
+      config: async () =>
+        story?.config.commands ?? (await loadConfig(octokit as Parameters<typeof loadConfig>[0], owner.login, name)).commands,
       story: () => storyFacts(story),
     });
   } catch (error) {

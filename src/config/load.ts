@@ -1,5 +1,8 @@
 import type { ProbotOctokit } from "probot";
 import { ConfigError } from "../errors.js";
+import { callGitHub } from "../github/call-github.js";
+import { GitHubError } from "../github/errors.js";
+import { isPermanentRefusal } from "../github/refusal.js";
 import { applyOrgPolicy } from "./org-policy.js";
 import { waveConfigSchema, type WaveConfig } from "./schema.js";
 
@@ -94,17 +97,20 @@ export function validateConfig(files: LoadedFile[]): WaveConfig {
 }
 
 /**
- * Loads `.github/wave.yml` through Probot's config plugin, which follows
+ * Loads `.github/wave.yml` through Probot's config plugin (inside `callGitHub`), which follows
  * `_extends` (e.g. `_extends: .github` for the organisation's defaults) and
  * falls back to the organisation's `.github` repository.
  */
 export async function loadConfig(octokit: Octokit, owner: string, repo: string): Promise<WaveConfig> {
   let files: LoadedFile[];
   try {
-    const result = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
+    // Through the one retry layer, like every other request: a 5xx or rate limit is waited out there.
+    const result = await callGitHub(() => octokit.config.get({ owner, repo, path: CONFIG_PATH }));
     // The plugin lists the repository's file first and what it extends after it.
     files = result.files.map((f) => ({ location: `${f.owner}/${f.repo}:${f.path}`, config: f.config })).reverse();
   } catch (error) {
+    // GitHub failing for now says nothing about the file: the job is retried, nobody is told it is invalid.
+    if (error instanceof GitHubError && !isPermanentRefusal(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new ConfigError(
       `${owner}/${repo}:${CONFIG_PATH} could not be read: ${message}`,

@@ -7,6 +7,7 @@ import { safetySection } from "./sections/safety.js";
 import { commandsSection } from "./sections/commands.js";
 import { orgPolicySection } from "./sections/org-policy.js";
 import { notifySection } from "./sections/notify.js";
+import { ciFixSection, iterateSection } from "./sections/iterate.js";
 
 /**
  * The whole of `.github/wave.yml`. Unknown keys are errors, so a typo is
@@ -22,6 +23,8 @@ export const waveConfigSchema = z
     commands: commandsSection,
     org_policy: orgPolicySection,
     notify: notifySection,
+    iterate: iterateSection,
+    ci_fix: ciFixSection,
   })
   .strict();
 

@@ -11,7 +11,9 @@ export type Effect =
   /** Stop every sandbox the story has running. */
   | { kind: "stop-sandbox" }
   /** A one-off reply on the issue or PR, posted once: `key` is kept in a hidden marker. */
-  | { kind: "reply"; issueNumber: number; key: string; body: string };
+  | { kind: "reply"; issueNumber: number; key: string; body: string }
+  /** A reply in a review comment's thread on the story's PR, posted once: `key` is kept in a hidden marker. */
+  | { kind: "thread-reply"; pullNumber: number; commentId: number; key: string; body: string };
 
 export type EffectKind = Effect["kind"];
 

@@ -19,6 +19,8 @@ export interface CreateStoryInput {
   /** The organisation's emergency stop is on: the story starts held. */
   orgStopped: { by: string } | null;
   deliveryId: string;
+  /** The branch the story starts from, when already known (configured, or the payload's default branch); else the plan gate asks GitHub. */
+  baseBranch?: string | null;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function createStory(deps: EngineDeps, input: CreateStoryInput): Pr
       snapshot: next.snapshot,
     });
     if (!row) return null;
+    if (input.baseBranch) await tx.query(`UPDATE stories SET base_branch = $2 WHERE id = $1`, [row.id, input.baseBranch]);
     await appendAudit(tx, {
       storyId: row.id,
       owner: input.owner,

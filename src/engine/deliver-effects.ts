@@ -23,6 +23,7 @@ const doing: Record<Effect["kind"], string> = {
   "sync-checks": "write the check runs",
   "stop-sandbox": "stop the sandbox",
   reply: "post a reply",
+  "thread-reply": "reply in a review thread",
 };
 
 /**
@@ -123,5 +124,7 @@ async function deliverOne(
       return ports.sandbox.stopStory(row.storyId);
     case "reply":
       return github.reply({ owner, repo, issueNumber: effect.issueNumber }, effect.key, effect.body);
+    case "thread-reply":
+      return github.replyInThread({ owner, repo, pullNumber: effect.pullNumber, commentId: effect.commentId }, effect.key, effect.body);
   }
 }

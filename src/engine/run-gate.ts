@@ -14,7 +14,12 @@ import type { EngineDeps } from "./deps.js";
  * (PLAN_READY, VERIFY_FAILED…), or null when the work itself already sent one.
  * Throwing means "try again"; the last failed try holds the story.
  */
-export type GateWorker = (story: StoryRow, snapshot: StoredSnapshot, job: { id: string }) => Promise<StoryEvent | null>;
+/** `job.signal` aborts when the job was taken over by another worker: stop, and return nothing worth applying. */
+export type GateWorker = (
+  story: StoryRow,
+  snapshot: StoredSnapshot,
+  job: { id: string; signal?: AbortSignal },
+) => Promise<StoryEvent | null>;
 
 export type GateWorkers = Partial<Record<Gate, GateWorker>>;
 
@@ -33,7 +38,7 @@ export async function runGateJob(
   deps: EngineDeps,
   workers: GateWorkers,
   job: GateJob,
-  attempt: { isLast: boolean; jobId: string },
+  attempt: { isLast: boolean; jobId: string; signal?: AbortSignal },
 ): Promise<string> {
   const story = await loadStory(deps.pool, job.storyId);
   if (!story) return "story gone";
@@ -47,11 +52,18 @@ export async function runGateJob(
     deps.log.info({ storyId: story.id, gate: job.gate }, "no worker for this gate in this version of WAVE; the story waits");
     return `waiting: no ${job.gate} worker`;
   }
+  const signal = attempt.signal;
   try {
-    const event = await worker(story, snapshot, { id: attempt.jobId });
+    const event = await worker(story, snapshot, { id: attempt.jobId, ...(signal ? { signal } : {}) });
+    // Taken over while it ran: the new worker's result is the one that counts; this one is dropped.
+    if (signal?.aborted) {
+      deps.log.warn({ storyId: story.id, gate: job.gate, jobId: attempt.jobId }, "gate job taken over; its result is not applied");
+      return `${job.gate}: taken over, result dropped`;
+    }
     if (event) await applyEvent(deps, story.id, event, { gate: job.gate });
     return event ? `${job.gate}: ${event.type}` : `${job.gate}: done`;
   } catch (error) {
+    if (signal?.aborted) return `${job.gate}: taken over, stopped`;
     // Retrying cannot shrink a repository over its cap, grow the host's cache or fix the story's
     // config (it was read at intake): hold now, with the message naming the size or the key.
     const retryable = !(

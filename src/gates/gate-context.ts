@@ -73,7 +73,12 @@ export async function storyBase(deps: GateDeps, story: StoryRow): Promise<{ bran
   const stored = row.rows[0] as { base_sha: string | null; base_branch: string | null } | undefined;
   if (stored?.base_sha && stored.base_branch) return { branch: stored.base_branch, sha: stored.base_sha };
   const octokit = await deps.github.forInstallation(story.installationId);
-  const base = await resolveBase(octokit, { owner: story.owner, repo: story.repo }, story.config.base_branch);
+  // Intake stored the branch when it knew it (configured, or the payload's default branch).
+  const base = await resolveBase(
+    octokit,
+    { owner: story.owner, repo: story.repo },
+    story.config.base_branch ?? stored?.base_branch ?? null,
+  );
   await deps.pool.query(`UPDATE stories SET base_sha = $2, base_branch = $3 WHERE id = $1 AND base_sha IS NULL`, [
     story.id,
     base.sha,

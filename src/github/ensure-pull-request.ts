@@ -11,6 +11,8 @@ export interface EnsurePullRequestInput {
   body: string;
   /** Open as a draft (config `draft_pr`); an existing PR's draft state is left as it is. */
   draft: boolean;
+  /** The PR was opened before (the story stored its number): look for it first, since creating would only be refused. */
+  opened?: boolean;
 }
 
 export interface PullRequestRef {
@@ -34,9 +36,12 @@ function sameText(a: string | null | undefined, b: string): boolean {
 }
 
 /**
- * The story's one open PR from its branch: found first (`head=owner:branch`), created
- * when missing, its title and body updated only when they changed. Publishing twice
- * therefore yields one PR.
+ * The story's one open PR from its branch. Found first when the story opened it before
+ * (`opened`); else created first: GitHub itself refuses a second open PR
+ * from the same head ("A pull request already exists"), so that refusal is the look-up, and the
+ * found PR's title and body are updated only when they changed. After an ambiguous answer it is
+ * looked for by its branch (`head=owner:branch`) before anything is sent again. Publishing twice
+ * therefore yields one PR, and a first publish costs one request, not two.
  */
 export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullRequestInput): Promise<EnsurePullRequestResult> {
   waveRef(input.branch);
@@ -54,28 +59,13 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
     ).data[0];
 
   type Listed = NonNullable<Awaited<ReturnType<typeof find>>>;
-  const found = await find();
-  if (found) {
-    const ref: PullRequestRef = {
-      number: found.number,
-      nodeId: found.node_id,
-      url: found.html_url,
-      draft: found.draft ?? false,
-      headSha: found.head.sha,
-    };
-    if (sameText(found.title, input.title) && sameText(found.body, input.body)) return { pullRequest: ref, action: "unchanged", requests };
-    await call(() =>
-      octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner,
-        repo,
-        pull_number: found.number,
-        title: input.title,
-        body: input.body,
-      }),
-    );
-    return { pullRequest: ref, action: "updated", requests };
-  }
-  // After an ambiguous answer the PR may exist: look for it by its branch before sending again.
+  const toRef = (pr: Listed): PullRequestRef => ({
+    number: pr.number,
+    nodeId: pr.node_id,
+    url: pr.html_url,
+    draft: pr.draft ?? false,
+    headSha: pr.head.sha,
+  });
   const create = (draft: boolean) =>
     createOnce(
       async () =>
@@ -95,8 +85,26 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
         ).data as Listed,
       find,
     );
+  const update = async (found: Listed): Promise<EnsurePullRequestResult> => {
+    if (sameText(found.title, input.title) && sameText(found.body, input.body))
+      return { pullRequest: toRef(found), action: "unchanged", requests };
+    await call(() =>
+      octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner,
+        repo,
+        pull_number: found.number,
+        title: input.title,
+        body: input.body,
+      }),
+    );
+    return { pullRequest: toRef(found), action: "updated", requests };
+  };
+  if (input.opened) {
+    const found = await find();
+    if (found) return update(found);
+  }
+  let created: Listed;
   try {
-    let created;
     try {
       created = await create(input.draft);
     } catch (error) {
@@ -104,32 +112,12 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
       if (!(input.draft && error instanceof GitHubValidationFailed && /draft/i.test(error.message))) throw error;
       created = await create(false);
     }
-    return {
-      pullRequest: {
-        number: created.number,
-        nodeId: created.node_id,
-        url: created.html_url,
-        draft: created.draft ?? false,
-        headSha: created.head.sha,
-      },
-      action: "created",
-      requests,
-    };
   } catch (error) {
-    // Another run opened it between our look-up and our create.
+    // The PR is already open (an earlier publish, or another run): bring its title and body in line.
     if (!(error instanceof GitHubValidationFailed) || !/already exists/i.test(error.message)) throw error;
-    const again = await find();
-    if (!again) throw error;
-    return {
-      pullRequest: {
-        number: again.number,
-        nodeId: again.node_id,
-        url: again.html_url,
-        draft: again.draft ?? false,
-        headSha: again.head.sha,
-      },
-      action: "unchanged",
-      requests,
-    };
+    const found = await find();
+    if (!found) throw error;
+    return update(found);
   }
+  return { pullRequest: toRef(created), action: "created", requests };
 }

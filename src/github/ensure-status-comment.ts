@@ -6,6 +6,7 @@ import { GitHubNotFound } from "./errors.js";
 import { storyMarker } from "./story-marker.js";
 import { findCommentByMarker } from "./find-comment.js";
 import type { Pool } from "../store/db.js";
+import { claimFirstCreate } from "../store/create-claims.js";
 import { updateStoryFacts, type StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
@@ -15,7 +16,8 @@ export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety"
 
 /**
  * Brings the issue in line with the story: the one status comment (found by
- * stored id, else by its hidden marker, else created; skipped when unchanged)
+ * stored id, else by its hidden marker on the app's own comments, else created;
+ * skipped when unchanged)
  * and the status label mirror. Idempotent: safe to run any number of times.
  */
 export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryRow, extras: StatusExtras = {}): Promise<void> {
@@ -46,7 +48,10 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
       }
     }
     if (commentId === null) {
-      commentId = await findCommentByMarker(octokit, { ...repo, issueNumber: story.issueNumber }, storyMarker(story.id));
+      // The story's very first status comment is posted without a look-up (nothing can be there yet);
+      // any later attempt without an id, after a crash or beside another delivery, looks for its own first.
+      const first = await claimFirstCreate(pool, story.id, "status-comment");
+      commentId = first ? null : await findCommentByMarker(octokit, { ...repo, issueNumber: story.issueNumber }, storyMarker(story.id));
       if (commentId !== null) {
         const id = commentId;
         await callGitHub(() =>

@@ -1,9 +1,11 @@
 import { callGitHub } from "./call-github.js";
 import type { GitHubClient } from "./client.js";
+import { isOwnComment } from "./own-comment.js";
 
 /**
- * The id of the issue comment holding `marker` (a hidden HTML comment WAVE
- * wrote), or null. Pages through the comments, newer than `since` when given:
+ * The id of WAVE's own issue comment holding `marker` (a hidden HTML comment WAVE
+ * wrote), or null. Only comments the app itself authored count: anyone can paste the
+ * marker into a comment of their own, and that one must never be edited or trusted. Pages through the comments, newer than `since` when given:
  * find-before-create, so a retried effect edits instead of posting twice.
  */
 export async function findCommentByMarker(
@@ -23,7 +25,7 @@ export async function findCommentByMarker(
         ...(options.since ? { since: options.since } : {}),
       }),
     );
-    const found = res.data.find((c) => c.body?.includes(marker));
+    const found = res.data.find((c) => c.body?.includes(marker) && isOwnComment(c));
     if (found) return Number(found.id);
     if (res.data.length < 100) return null;
   }

@@ -6,6 +6,7 @@ import { syncIssue, type StatusExtras } from "./ensure-status-comment.js";
 import { dispatchRepositoryEvent } from "./dispatch-runner.js";
 import { reactToComment, type Reaction } from "./react.js";
 import { postReplyOnce } from "./reply.js";
+import { replyInThreadOnce, type ThreadReplyTarget } from "./thread-reply.js";
 
 /**
  * The outbox's view of GitHub, in the domain's words (after release-please's `Scm`). Every
@@ -25,6 +26,8 @@ export interface GitHubPort {
   react(where: { owner: string; repo: string; commentId: number }, content: Reaction): Promise<void>;
   /** A `repository_dispatch` of `eventType` (the Actions runner backend's job); idempotent on the app's side by the payload's job id. */
   dispatch(where: { owner: string; repo: string }, eventType: string, payload: Record<string, unknown>): Promise<void>;
+  /** A reply in a review comment's thread, posted once per `key` (found by its hidden marker). */
+  replyInThread(where: ThreadReplyTarget, key: string, body: string): Promise<void>;
 }
 
 /** The port over one installation's client. */
@@ -35,5 +38,6 @@ export function gitHubPort(octokit: GitHubClient, pool: Pool): GitHubPort {
     reply: (where, key, body) => postReplyOnce(octokit, where, key, body),
     react: (where, content) => reactToComment(octokit, where, content),
     dispatch: (where, eventType, payload) => dispatchRepositoryEvent(octokit, where, eventType, payload),
+    replyInThread: (where, key, body) => replyInThreadOnce(octokit, where, key, body),
   };
 }

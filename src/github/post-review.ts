@@ -22,6 +22,12 @@ export interface PostReviewInput {
   marker: string;
   body: string;
   comments: ReviewComment[];
+  /**
+   * True when the caller knows no earlier attempt can have sent this review (it won the
+   * review's create claim): it is posted without listing the reviews first. Otherwise, and
+   * after any ambiguous answer, the reviews are looked through for the marker.
+   */
+  firstAttempt?: boolean;
 }
 
 export interface PostReviewResult {
@@ -69,7 +75,7 @@ export async function postReview(ctx: RepoContext, input: PostReviewInput): Prom
       if (listed.data.length < PAGE) return undefined;
     }
   };
-  const existing = await find();
+  const existing = input.firstAttempt ? undefined : await find();
   if (existing) return existing;
   const body = `${input.body}\n\n${input.marker}`;
   const comments = input.comments.map((c) => ({

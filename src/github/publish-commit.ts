@@ -26,6 +26,13 @@ export interface PublishChangeInput {
    * `Wave-Story:` trailer; an earlier story on the same issue counts as WAVE's). Default false.
    */
   overwriteOthers?: boolean;
+  /**
+   * The head WAVE published last (an iteration on the open PR). When the branch still
+   * stands there and the base has not moved, the new commit goes on top of it, a
+   * fast-forward, so a reviewer sees what changed since their review; otherwise the
+   * change is one commit on the base head as usual.
+   */
+  onTopOf?: string | null;
 }
 
 export interface PublishChangeResult {
@@ -140,15 +147,23 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
   if (existing && existing.tree === tree && existing.parents.length === 1 && existing.parents[0] === baseHead) {
     return done(existing.sha, "unchanged");
   }
+  // The head to stack on, when there is one (see `onTopOf`).
+  const onTop = !rebased && existing?.ours && existing.sha === input.onTopOf ? existing.sha : null;
+  if (onTop && existing?.tree === tree) return done(onTop, "unchanged");
   if (existing && !existing.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, existing.sha);
 
   const message = `${input.message.trimEnd()}\n\n${trailer(input.storyId)}\n`;
   const commit = (
-    await call(() => octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: [baseHead] }))
+    await call(() =>
+      octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: [onTop ?? baseHead] }),
+    )
   ).data.sha;
 
+  // On top of the last head the move is a fast-forward: never forced, so a push that landed meanwhile is not overwritten.
   const update = () =>
-    call(() => octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: true }));
+    call(() =>
+      octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: onTop === null }),
+    );
   if (existing) {
     await update();
     return done(commit, "updated");

@@ -23,7 +23,7 @@ export interface LabeledPayload {
     pull_request?: unknown;
     state?: string;
   };
-  repository: { id: number; name: string; owner: { login: string } };
+  repository: { id: number; name: string; owner: { login: string }; default_branch?: string };
   sender: { login: string; type?: string };
   installation?: { id: number };
 }
@@ -99,6 +99,8 @@ export async function intake(
     config,
     orgStopped: stopped ? { by: stopped.by } : null,
     deliveryId,
+    // The payload names the default branch: the plan gate need not ask GitHub for it again.
+    baseBranch: config.base_branch ?? payload.repository.default_branch ?? null,
   });
   if (!row) {
     const again = await findLiveStory(deps.pool, payload.repository.id, issueNumber);

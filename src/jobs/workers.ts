@@ -59,7 +59,8 @@ export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Work
 export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options: WorkerOptions = {}): Promise<Workers> {
   const boss: PgBoss = deps.boss;
   const lease = options.lease ?? leaseTuningFromEnv();
-  const leased = <T>(queue: string, id: string, work: () => Promise<T>) => withLease(deps.pool, { id, queue }, lease, work);
+  const leased = <T>(queue: string, id: string, work: (signal: AbortSignal) => Promise<T>) =>
+    withLease(deps.pool, { id, queue }, lease, work);
   const poll = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true as const };
   const deliveryIds: string[] = [];
   for (let i = 0; i < (options.deliveryConcurrency ?? 2); i++) {
@@ -77,8 +78,8 @@ export async function startWorkers(deps: EngineDeps, ports: WorkerPorts, options
   for (let i = 0; i < (options.gateConcurrency ?? 2); i++) {
     await boss.work<GateJob>(QUEUES.gate, poll, async ([job]) => {
       if (job)
-        return leased(QUEUES.gate, job.id, () =>
-          runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id }),
+        return leased(QUEUES.gate, job.id, (signal) =>
+          runGateJob(deps, ports.gates, job.data, { isLast: job.retryCount >= job.retryLimit, jobId: job.id, signal }),
         );
     });
   }

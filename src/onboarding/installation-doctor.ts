@@ -5,7 +5,7 @@ import { validateConfigText } from "../config/validate-config-text.js";
 import { callGitHub } from "../github/call-github.js";
 import type { GitHubClient } from "../github/client.js";
 import { userMessage } from "../errors.js";
-import { findLabels } from "./ensure-labels.js";
+import { findLabels } from "../github/ensure-labels.js";
 import { waveLabels } from "./labels.js";
 
 /** One line of `npm run doctor`. */

@@ -4,7 +4,7 @@ import { GitHubRateLimited } from "../github/errors.js";
 import { QUEUES } from "../jobs/queue.js";
 import type { Tx } from "../store/db.js";
 import { peekContentSlot, reserveContentSlot, type PaceWindow } from "./content-pacer.js";
-import { ensureLabels } from "./ensure-labels.js";
+import { ensureLabels } from "../github/ensure-labels.js";
 import { waveLabels } from "./labels.js";
 
 export interface OnboardJob {

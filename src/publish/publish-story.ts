@@ -8,6 +8,8 @@ export interface PublishStoryInput extends PublishChangeInput {
   title: string;
   body: string;
   draft: boolean;
+  /** The story opened its PR before (a stored number): look for it first instead of creating first. */
+  opened?: boolean;
 }
 
 export interface PublishStoryResult {
@@ -30,6 +32,7 @@ export async function publishStory(ctx: RepoContext, input: PublishStoryInput): 
     title: input.title,
     body: input.body,
     draft: input.draft,
+    ...(input.opened ? { opened: true } : {}),
   });
   return { change, pullRequest, requests: change.requests + pullRequest.requests };
 }

@@ -14,6 +14,7 @@ import { loadPullRequestFacts, saveCheckRunRecord, saveDraft } from "./pr-facts.
 import { safetyCheckPayload, storedDiffVerdict } from "./stored-diff-verdict.js";
 import { storySpendRows } from "./story-spend.js";
 import { statusUrl } from "./story-urls.js";
+import { loadHeadChecks } from "../iterate/head-checks.js";
 
 export interface SyncChecksOptions {
   /** Create new runs for these names even when nothing changed: the answer to a re-run request. */
@@ -48,6 +49,7 @@ export async function syncChecks(
   const view = gateView(snapshot);
   const detailsUrl = statusUrl(story);
 
+  const repositoryChecks = await loadHeadChecks(pool, story.id, headSha);
   const payloads: CheckRunPayload[] = [
     renderGatesCheck({
       storyId: story.id,
@@ -59,6 +61,7 @@ export async function syncChecks(
       detailsUrl,
       actions: gateActions(view.standing),
       problems: await deadLetterReasons(pool, story.id),
+      ...(repositoryChecks ? { repositoryChecks: { state: repositoryChecks.state, detail: repositoryChecks.detail } } : {}),
     }),
   ];
   const verdict = await storedDiffVerdict(pool, story.id);

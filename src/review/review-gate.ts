@@ -4,6 +4,7 @@ import { BudgetExceeded, ModelOutputInvalid, ModelUnavailable, userMessage } fro
 import { modelDeps, storyBase, type GateDeps } from "../gates/gate-context.js";
 import { loadChange } from "../gates/story-change.js";
 import { storedPlan } from "../gates/stored-plan.js";
+import { claimFirstCreate } from "../store/create-claims.js";
 import { postReview } from "../github/post-review.js";
 import { storyBranch } from "../publish/branch-name.js";
 import { BranchTakenOver, EmptyChange, PublishConflict } from "../publish/errors.js";
@@ -13,6 +14,7 @@ import { publishStory } from "../publish/publish-story.js";
 import { storySpendRows } from "../publish/story-spend.js";
 import { statusUrl } from "../publish/story-urls.js";
 import { addStoryEffects } from "../engine/apply-event.js";
+import { afterPublish } from "../iterate/after-publish.js";
 import { latestVerdict } from "../safety/index.js";
 import { gateView } from "../story/gate-view.js";
 import { diffAnchors } from "./diff-anchors.js";
@@ -65,6 +67,8 @@ export function reviewGate(deps: GateDeps): GateWorker {
       statusUrl: statusUrl(story),
     });
 
+    // An iteration stacks its commit on the head WAVE published last (publish-commit.ts `onTopOf`).
+    const before = await loadPullRequestFacts(deps.pool, story.id);
     let published;
     try {
       published = await publishStory(ctx, {
@@ -77,6 +81,8 @@ export function reviewGate(deps: GateDeps): GateWorker {
         title: pullRequestTitle(story.story.title),
         body,
         draft: story.config.draft_pr,
+        opened: story.pullRequest !== null,
+        onTopOf: before.publishedSha,
       });
     } catch (error) {
       if (error instanceof PublishConflict || error instanceof BranchTakenOver || error instanceof EmptyChange) {
@@ -87,9 +93,17 @@ export function reviewGate(deps: GateDeps): GateWorker {
     const pr = published.pullRequest.pullRequest;
     const headSha = published.change.commitSha;
     await savePublished(deps.pool, story.id, { pullRequest: pr.number, branch, headSha, nodeId: pr.nodeId, draft: pr.draft, url: pr.url });
-    // The runs go on the new head now, while the story is still at review (wave/gates in progress), through
-    // the outbox: its one effects job per story is what keeps two writers from creating the same run.
-    await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
+    // No check runs yet: REVIEW_DONE's sync-checks effect creates them, on this head, a model call later.
+    // Writing them here as well cost two or four more requests per story (in progress, then rewritten),
+    // while the PR, a draft or not yet approved, cannot be merged through WAVE's gates meanwhile.
+    // An iteration on the PR (a review's feedback) is answered, or held as unchanged, or the next one starts.
+    const iterated = await afterPublish(deps, story.id, pr.number, headSha);
+    if (iterated) {
+      // The story leaves the review gate without a REVIEW_DONE, so the runs follow the new head from here,
+      // through the outbox (its one effects job per story keeps two writers from creating the same run).
+      await addStoryEffects(deps, story.id, [{ kind: "sync-checks" }]);
+      return iterated;
+    }
 
     const facts = await loadPullRequestFacts(deps.pool, story.id);
     if (facts.reviewedSha === headSha && facts.reviewVerdict)
@@ -112,6 +126,7 @@ export function reviewGate(deps: GateDeps): GateWorker {
         commitId: headSha,
         marker: `<!-- wave:review=${story.id}:${headSha} -->`,
         ...rendered,
+        firstAttempt: await claimFirstCreate(deps.pool, story.id, `review:${headSha}`),
       });
       verdictLine = reviewVerdictLine(review);
     } catch (error) {

@@ -9,8 +9,6 @@ export type { JudgeContext, SafetyJudgeDeps } from "./judge.js";
 export { evaluateDiff } from "./policy/evaluate-diff.js";
 export { evaluatePlan } from "./policy/evaluate-plan.js";
 export { evaluateToolCall } from "./policy/evaluate-tool-call.js";
-export { publishSafetyCheck } from "./check-run/publish-safety-check.js";
-export type { ChecksClient, PublishSafetyCheck } from "./check-run/publish-safety-check.js";
 export { renderSafetyCheck, safetyCheckName } from "./check-run/render-safety-check.js";
 export { latestVerdict, postgresVerdictStore, saveVerdict } from "./store/verdict-store.js";
 export type { Queryable, VerdictStore } from "./store/verdict-store.js";

@@ -8,6 +8,8 @@ export const subscribedEvents = [
   "pull_request",
   "pull_request_review",
   "check_run",
+  // The repository's own CI finishing on WAVE's PR head (src/iterate/handle-check-suite.ts).
+  "check_suite",
   "installation",
   "installation_repositories",
   // A change to .github/wave.yml is checked where it was pushed (wave/config).

@@ -61,6 +61,20 @@ describe("renderGatesCheck", () => {
     expect(payload.externalId).toBe("st_6");
   });
 
+  it.each([
+    ["waiting", "in_progress", undefined, "All gates passed; waiting for the repository's checks"],
+    ["failed", "completed", "action_required", "All gates passed; the repository's checks failed"],
+    ["passed", "completed", "success", "All gates passed: ready to merge"],
+  ] as const)("ready with the repository's checks %s → %s %s", (state, status, conclusion, title) => {
+    const detail = `${state} on abc1234: \`test | lint\``;
+    const payload = renderGatesCheck({ ...input("ready"), repositoryChecks: { state, detail } });
+    expect(payload.status).toBe(status);
+    expect(payload.conclusion).toBe(conclusion);
+    expect(payload.title).toBe(title);
+    expect(payload.summary).toContain("**The repository's checks:** ");
+    expect(payload.summary).toContain("abc1234");
+  });
+
   it("never uses neutral or skipped, and every payload fits GitHub's limits", () => {
     for (const standing of standings) {
       const payload = renderGatesCheck(input(standing));

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type PgBoss from "pg-boss";
 import { silentLog, type EngineDeps } from "../../src/engine/deps.js";
-import { withLease } from "../../src/jobs/lease.js";
+import { LeaseLost, withLease } from "../../src/jobs/lease.js";
+import { createStory } from "../../src/engine/create-story.js";
+import { runGateJob } from "../../src/engine/run-gate.js";
+import { defaultConfig } from "../../src/config/schema.js";
 import { QUEUES, startQueue } from "../../src/jobs/queue.js";
 import { takeOverStaleJobs } from "../../src/jobs/takeover.js";
 import { startSweeps } from "../../src/jobs/sweeps.js";
@@ -86,6 +89,100 @@ describe("job leases", () => {
     expect(swept).toBeGreaterThan(3);
     expect(taken).toBe(0);
     expect(await state(id)).toMatchObject({ state: "active" });
+    expect((await pool.query(`SELECT 1 FROM job_leases WHERE job_id = $1`, [id])).rowCount).toBe(0);
+  });
+
+  it(
+    "a taken-over worker that is still alive is told through its signal, stops, and its result is never applied",
+    { timeout: 60_000 },
+    async () => {
+      const story = await createStory(deps, {
+        installationId: 1,
+        repoId: 8801,
+        owner: "octo-org",
+        repo: "hello",
+        startedBy: "octocat",
+        story: { title: "t", body: "", acceptanceCriteria: ["a"], domains: [], issueNumber: 88, url: "" },
+        config: defaultConfig(),
+        orgStopped: null,
+        deliveryId: "takeover-alive",
+      });
+      if (!story) throw new Error("no story");
+      const id = await activeGateJob(story.id);
+      const job = { storyId: story.id, gate: "plan" as const, version: 1 };
+      const planned = (by: string) => ({ type: "PLAN_READY" as const, by, summary: `plan by ${by}` });
+
+      // Worker A runs the gate; its event loop "pauses" (it waits) while the sweep hands the job to worker B.
+      let seenByA: AbortSignal | undefined;
+      let resumeA: () => void = () => undefined;
+      const aPaused = new Promise<void>((r) => (resumeA = r));
+      const a = withLease(pool, { id, queue: QUEUES.gate }, { leaseSeconds: 2, renewSeconds: 0.2 }, (signal) =>
+        runGateJob(
+          deps,
+          {
+            plan: async (_story, _snapshot, j) => {
+              seenByA = j.signal;
+              await aPaused;
+              return planned("worker-a");
+            },
+          },
+          job,
+          { isLast: false, jobId: id, signal },
+        ),
+      );
+      await waitFor(async () => seenByA !== undefined, 10_000, "worker A to start the gate");
+      // The takeover: the lease is now worker B's (the sweep deleted A's row, B claimed it on its start).
+      await pool.query(`UPDATE job_leases SET worker = 'worker-b', renewed_at = now() WHERE job_id = $1`, [id]);
+      const b = await runGateJob(deps, { plan: async () => planned("worker-b") }, job, { isLast: false, jobId: id });
+      expect(b).toBe("plan: PLAN_READY");
+      // A's next renewal finds another owner: its signal aborts with LeaseLost, and it does not take the lease back.
+      await waitFor(async () => seenByA?.aborted === true, 10_000, "worker A's signal to abort");
+      expect(seenByA?.reason).toBeInstanceOf(LeaseLost);
+      resumeA();
+      expect(await a).toBe("plan: taken over, result dropped");
+      const owner = (await pool.query(`SELECT worker FROM job_leases WHERE job_id = $1`, [id])).rows[0] as { worker: string } | undefined;
+      expect(owner?.worker).toBe("worker-b");
+      const applied = await pool.query(`SELECT actor, detail FROM audit_events WHERE story_id = $1 AND event = 'PLAN_READY'`, [story.id]);
+      expect(applied.rows.map((r: { actor: string }) => r.actor)).toEqual(["worker-b"]);
+    },
+  );
+  it("a job taken over and picked up again by the same process: the old run neither renews nor deletes the new run's lease", async () => {
+    const id = await activeGateJob("00000000-0000-4000-8000-000000000004");
+    const tuning = { leaseSeconds: 2, renewSeconds: 0.2 };
+    let oldSignal: AbortSignal | undefined;
+    let endOld: () => void = () => undefined;
+    const oldRun = withLease(pool, { id, queue: QUEUES.gate }, tuning, async (signal) => {
+      oldSignal = signal;
+      await new Promise<void>((r) => (endOld = r));
+    });
+    await waitFor(async () => oldSignal !== undefined, 10_000, "the first run to start");
+    let newSignal: AbortSignal | undefined;
+    let endNew: () => void = () => undefined;
+    // The same process (same WORKER_ID) starts the job again, as after a takeover of a stalled run.
+    const newRun = withLease(pool, { id, queue: QUEUES.gate }, tuning, async (signal) => {
+      newSignal = signal;
+      await new Promise<void>((r) => (endNew = r));
+    });
+    await waitFor(async () => oldSignal?.aborted === true, 10_000, "the old run to learn it lost its lease");
+    expect(oldSignal?.reason).toBeInstanceOf(LeaseLost);
+    endOld();
+    await oldRun;
+    // The new run's lease survives the old run's end, and the new run keeps renewing it.
+    const before = (await pool.query(`SELECT renewed_at FROM job_leases WHERE job_id = $1`, [id])).rows[0] as
+      { renewed_at: Date } | undefined;
+    expect(before).toBeDefined();
+    await waitFor(
+      async () => {
+        const row = (await pool.query(`SELECT renewed_at FROM job_leases WHERE job_id = $1`, [id])).rows[0] as
+          { renewed_at: Date } | undefined;
+        return row !== undefined && row.renewed_at.getTime() > before!.renewed_at.getTime();
+      },
+      10_000,
+      "the new run to renew its lease",
+    );
+    expect(newSignal?.aborted).toBe(false);
+    endNew();
+    await newRun;
     expect((await pool.query(`SELECT 1 FROM job_leases WHERE job_id = $1`, [id])).rowCount).toBe(0);
   });
 });

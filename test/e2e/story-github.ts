@@ -63,5 +63,13 @@ export async function storyGitHub(options: { config: string; repoDir: string; ta
 /** GitHub's example repository object, renamed to the fake's repository. */
 export function storyRepository(repoId: number): Record<string, unknown> {
   const r = githubExample<{ repository: Record<string, unknown> }>("issues", "labeled").repository;
-  return { ...r, id: repoId, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...(r.owner as object), login: OWNER } };
+  // The fake's repository's default branch is main (the example payload's says master).
+  return {
+    ...r,
+    id: repoId,
+    name: REPO,
+    full_name: `${OWNER}/${REPO}`,
+    default_branch: "main",
+    owner: { ...(r.owner as object), login: OWNER },
+  };
 }

@@ -21,7 +21,8 @@ const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.u
 const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
 const ISSUE = 31;
 const REPO_ID = 4242;
-const MAX_REQUESTS = 40;
+// Ceiling, not an example: 22 fixed requests plus at most one status-comment edit per transition after intake (8).
+const MAX_REQUESTS = 30;
 
 let app: TestApp;
 let fake: FakeAnthropic;

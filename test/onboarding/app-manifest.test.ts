@@ -24,6 +24,8 @@ describe("app.yml for an organisation-wide install", () => {
       checks: "write",
       metadata: "read",
       members: "read",
+      // The log of a failing GitHub Actions job on WAVE's PR, for the fix iteration (src/iterate/).
+      actions: "read",
     });
   });
 });

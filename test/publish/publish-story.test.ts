@@ -109,9 +109,9 @@ describe("publishStory", () => {
     expect(fake.pulls).toHaveLength(1);
     expect(fake.pulls[0]).toMatchObject({ head: BRANCH, base: "main", draft: true, title: "Add a tool" });
 
-    // 7 distinct blobs + base ref, base commit, branch ref (404), tree, commit, ref = 13; list + create PR = 2.
-    expect(result.requests).toBe(15);
-    expect(fake.requests).toHaveLength(15);
+    // 7 distinct blobs + base ref, base commit, branch ref (404), tree, commit, ref = 13; create PR = 1 (no look-up first).
+    expect(result.requests).toBe(14);
+    expect(fake.requests).toHaveLength(14);
     console.log(`one-iteration publish of 8 files (7 blobs): ${result.requests} GitHub requests`);
   });
 
@@ -123,7 +123,9 @@ describe("publishStory", () => {
     expect(second.pullRequest.action).toBe("unchanged");
     expect(second.pullRequest.pullRequest.number).toBe(first.pullRequest.pullRequest.number);
     expect(fake.count("POST", /\/git\/commits$/)).toBe(1);
-    expect(fake.count("POST", /\/pulls$/)).toBe(1);
+    // The replay's create is GitHub's own look-up: refused ("already exists"), then the open PR is found.
+    expect(fake.count("POST", /\/pulls$/)).toBe(2);
+    expect(fake.count("GET", /\/pulls(\?|$)/)).toBe(1);
     expect(fake.count("PATCH", /\/git\/refs\//)).toBe(0);
     expect(fake.pulls).toHaveLength(1);
   });

@@ -104,7 +104,14 @@ it("a one-iteration story's publish, checks, review and approval stay within the
   // `/wave approve`: ready for review, checks green, PR body's gate table refreshed.
   await markReadyForReview(ctx, pullRequest.pullRequest);
   await check(head, gatesCheck("ready", gates(7, "pending")));
-  await ensurePullRequest(ctx, { branch, baseBranch: "main", title: "Add a tool", body: body(gates(7, "pending")), draft: true });
+  await ensurePullRequest(ctx, {
+    branch,
+    baseBranch: "main",
+    title: "Add a tool",
+    body: body(gates(7, "pending")),
+    draft: true,
+    opened: true,
+  });
   // Merged: the final gates run; safety and budget are unchanged, so no request.
   await check(head, gatesCheck("done", gates(8, "passed")));
   await check(head, safety);
@@ -113,7 +120,7 @@ it("a one-iteration story's publish, checks, review and approval stay within the
   console.log(
     `GitHub requests, publish (3 files): ${afterPublish}; checks, review, approval and merge: ${total - afterPublish}; total: ${total}`,
   );
-  expect(afterPublish).toBe(11);
+  expect(afterPublish).toBe(10);
   expect(total).toBeLessThanOrEqual(25);
   expect(fake.count("POST", /\/git\/commits$/)).toBe(1);
   expect(fake.count("POST", /\/pulls$/)).toBe(1);

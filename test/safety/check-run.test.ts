@@ -1,19 +1,6 @@
-import { Octokit } from "@octokit/rest";
-import nock from "nock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { publishSafetyCheck } from "../../src/safety/check-run/publish-safety-check.js";
+import { describe, expect, it } from "vitest";
 import { renderSafetyCheck } from "../../src/safety/check-run/render-safety-check.js";
-import type { Violation } from "../../src/safety/types.js";
 import type { SafetyVerdict } from "../../src/safety/verdict/safety-verdict.js";
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => nock.enableNetConnect());
-
-const octokit = new Octokit({ auth: "token", request: { retries: 0 } });
-const sha = "0123456789abcdef0123456789abcdef01234567";
 
 function verdict(over: Partial<SafetyVerdict> = {}): SafetyVerdict {
   return {
@@ -38,15 +25,6 @@ function verdict(over: Partial<SafetyVerdict> = {}): SafetyVerdict {
     ...over,
   };
 }
-
-const violations = (n: number): Violation[] =>
-  Array.from({ length: n }, (_, i) => ({
-    ruleId: "tests.skipped",
-    severity: "high" as const,
-    message: `Refused: test ${i} skipped`,
-    path: "test/a.test.ts",
-    line: i + 1,
-  }));
 
 describe("renderSafetyCheck", () => {
   it.each([
@@ -89,135 +67,5 @@ describe("renderSafetyCheck", () => {
         verdict({ decision: "block", score: 0, scorer: { status: "unavailable", score: 0, model: "m", error: "HTTP 529" } }),
       ).summary,
     ).toMatch(/fail closed/);
-  });
-});
-
-describe("publishSafetyCheck", () => {
-  it("creates the check run on the head SHA with at most 50 annotations, and appends the rest", async () => {
-    const bodies: unknown[] = [];
-    const scope = nock("https://api.github.com")
-      .post("/repos/acme/app/check-runs", (body: Record<string, unknown>) => {
-        bodies.push(body);
-        return true;
-      })
-      .reply(201, { id: 42 })
-      .patch("/repos/acme/app/check-runs/42", (body: Record<string, unknown>) => {
-        bodies.push(body);
-        return true;
-      })
-      .reply(200, { id: 42 })
-      .patch("/repos/acme/app/check-runs/42", (body: Record<string, unknown>) => {
-        bodies.push(body);
-        return true;
-      })
-      .reply(200, { id: 42 });
-    const result = await publishSafetyCheck(octokit, {
-      owner: "acme",
-      repo: "app",
-      headSha: sha,
-      verdict: verdict({ decision: "block", score: 0.5, violations: violations(120) }),
-      detailsUrl: "https://wave.example/s/1",
-    });
-    expect(result).toMatchObject({ checkRunId: 42, written: true });
-    scope.done();
-    const [create, second, third] = bodies as {
-      output: { annotations?: unknown[]; title: string; summary: string };
-      [k: string]: unknown;
-    }[];
-    expect(create).toMatchObject({
-      name: "wave/safety",
-      head_sha: sha,
-      status: "completed",
-      conclusion: "failure",
-      details_url: "https://wave.example/s/1",
-    });
-    expect(typeof create?.completed_at).toBe("string");
-    expect(create?.output.annotations).toHaveLength(50);
-    expect(second?.output.annotations).toHaveLength(50);
-    expect(third?.output.annotations).toHaveLength(20);
-    expect(second?.output.title).toBe(create?.output.title);
-    for (const body of bodies as { output: { summary: string } }[]) expect(body.output.summary.length).toBeLessThanOrEqual(65_535);
-  });
-
-  it("skips the write when nothing changed, and updates by id when only the summary changed", async () => {
-    const first = await (async () => {
-      const scope = nock("https://api.github.com").post("/repos/acme/app/check-runs").reply(201, { id: 7 });
-      const r = await publishSafetyCheck(octokit, { owner: "acme", repo: "app", headSha: sha, verdict: verdict() });
-      scope.done();
-      return r;
-    })();
-    const again = await publishSafetyCheck(octokit, {
-      owner: "acme",
-      repo: "app",
-      headSha: sha,
-      verdict: verdict(),
-      checkRunId: 7,
-      previousDigest: first.digest,
-    });
-    expect(again).toEqual({ checkRunId: 7, digest: first.digest, written: false });
-
-    let patched: Record<string, unknown> | undefined;
-    const scope = nock("https://api.github.com")
-      .patch("/repos/acme/app/check-runs/7", (body: Record<string, unknown>) => {
-        patched = body;
-        return true;
-      })
-      .reply(200, { id: 7 });
-    const updated = await publishSafetyCheck(octokit, {
-      owner: "acme",
-      repo: "app",
-      headSha: sha,
-      verdict: verdict({ decision: "escalate", score: 0.8 }),
-      checkRunId: 7,
-      previousDigest: first.digest,
-    });
-    scope.done();
-    expect(updated).toMatchObject({ checkRunId: 7, written: true });
-    expect(patched).toMatchObject({ conclusion: "action_required", output: { title: "Safety 0.80: needs a human's approval" } });
-    expect(patched?.head_sha).toBeUndefined();
-    expect((patched?.output as Record<string, unknown>).annotations).toBeUndefined();
-  });
-
-  it("creates a new run when the annotations changed, since GitHub only appends them", async () => {
-    const scope = nock("https://api.github.com").post("/repos/acme/app/check-runs").reply(201, { id: 8 });
-    const r = await publishSafetyCheck(octokit, {
-      owner: "acme",
-      repo: "app",
-      headSha: sha,
-      verdict: verdict({ decision: "block", score: 0.5, violations: violations(1) }),
-      checkRunId: 7,
-      previousDigest: "x:y",
-    });
-    scope.done();
-    expect(r.checkRunId).toBe(8);
-  });
-
-  it("passes requested actions within GitHub's limits", async () => {
-    let body: Record<string, unknown> | undefined;
-    const scope = nock("https://api.github.com")
-      .post("/repos/acme/app/check-runs", (b: Record<string, unknown>) => {
-        body = b;
-        return true;
-      })
-      .reply(201, { id: 9 });
-    await publishSafetyCheck(octokit, {
-      owner: "acme",
-      repo: "app",
-      headSha: sha,
-      verdict: verdict({ decision: "escalate", score: 0.8 }),
-      requestedActions: [1, 2, 3, 4].map((i) => ({
-        label: `Approve the safety verdict ${i}`,
-        description: "Let the story continue past the safety gate",
-        identifier: `wave-safety-approve-${i}`,
-      })),
-    });
-    scope.done();
-    const actions = body?.actions as { label: string; description: string; identifier: string }[];
-    expect(actions).toHaveLength(3);
-    for (const a of actions) {
-      expect(a.label.length).toBeLessThanOrEqual(20);
-      expect(a.description.length).toBeLessThanOrEqual(40);
-      expect(a.identifier.length).toBeLessThanOrEqual(20);
-    }
   });
 });

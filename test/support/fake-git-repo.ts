@@ -54,6 +54,28 @@ const sha1 = (data: Buffer | string) => createHash("sha1").update(data).digest("
 export { gitBlobSha } from "../../src/publish/git-blob-sha.js";
 import { gitBlobSha } from "../../src/publish/git-blob-sha.js";
 
+/** The app WAVE's own check runs belong to in this fake. */
+export const WAVE_APP = { id: 1, slug: "wave" };
+const WAVE_SUITE = 1;
+
+/** Another app's check suite on a commit, with its runs as GitHub lists them. */
+export interface CiSuite {
+  id: number;
+  app: { id: number; slug: string };
+  status: "queued" | "in_progress" | "completed";
+  conclusion: "success" | "failure" | "timed_out" | null;
+  runs: {
+    id: number;
+    name: string;
+    head_sha: string;
+    external_id: string | null;
+    status: string;
+    conclusion: string | null;
+    output: { title: string | null; summary: string | null; annotations_count: number };
+    annotations?: { path: string; start_line: number; end_line: number; annotation_level: string; message: string }[];
+  }[];
+}
+
 export class GitRepoFake {
   readonly blobs = new Map<string, Buffer>();
   readonly trees = new Map<string, Map<string, Entry>>();
@@ -62,6 +84,14 @@ export class GitRepoFake {
   readonly pulls: Pull[] = [];
   readonly checkRuns = new Map<number, Record<string, unknown>[]>();
   readonly reviews = new Map<number, { id: number; body: string; comments?: unknown }[]>();
+  /** Line comments of reviews people submitted, by review id (what `GET …/reviews/{id}/comments` answers). */
+  readonly reviewComments = new Map<number, Record<string, unknown>[]>();
+  /** Replies WAVE posted in review threads: the thread's comment id, the reply's body. */
+  readonly threadReplies: { pullNumber: number; commentId: number; id: number; body: string }[] = [];
+  /** Other apps' check suites (GitHub Actions and the like) on a commit, with their runs. */
+  readonly ci = new Map<string, CiSuite[]>();
+  /** GitHub Actions job logs by job id (an Actions check run's id). */
+  readonly jobLogs = new Map<number, string>();
   readonly requests: RecordedRequest[] = [];
   private readonly faults: Fault[] = [];
   private counter = 0;
@@ -100,6 +130,20 @@ export class GitRepoFake {
     const out = new Map<string, { mode: Mode; content: Buffer }>();
     for (const [path, entry] of tree ?? []) out.set(path, { mode: entry.mode, content: this.blobs.get(entry.sha) ?? Buffer.alloc(0) });
     return out;
+  }
+
+  /** Whether `sha` is `ancestor` or has it among its ancestors. */
+  descends(sha: string, ancestor: string): boolean {
+    const seen = new Set<string>();
+    const walk = [sha];
+    while (walk.length > 0) {
+      const next = walk.pop() ?? "";
+      if (next === ancestor) return true;
+      if (seen.has(next)) continue;
+      seen.add(next);
+      walk.push(...(this.commits.get(next)?.parents ?? []));
+    }
+    return false;
   }
 
   count(method: string, path: RegExp): number {
@@ -178,6 +222,9 @@ export class GitRepoFake {
     if (method === "PATCH" && (m = /^\/git\/refs\/(.+)$/.exec(route))) {
       const ref = `refs/${m[1]}`;
       if (!this.refs.has(ref)) return [422, { message: "Reference does not exist" }];
+      // Like GitHub, an unforced update must be a fast-forward: the new commit descends from the current head.
+      if (b.force !== true && !this.descends(String(b.sha), this.refs.get(ref) ?? ""))
+        return [422, { message: "Update is not a fast forward" }];
       this.refs.set(ref, String(b.sha));
       return [200, { ref, object: { sha: b.sha } }];
     }
@@ -254,8 +301,53 @@ export class GitRepoFake {
       const runs = [...this.checkRuns]
         .map(([id, writes]) => ({ id, first: writes[0] as { name: string; head_sha: string; external_id?: string } }))
         .filter((r) => r.first.head_sha === m?.[1] && (!name || r.first.name === name))
-        .map((r) => ({ id: r.id, name: r.first.name, head_sha: r.first.head_sha, external_id: r.first.external_id ?? null }));
-      return [200, { total_count: runs.length, check_runs: runs }];
+        .map((r) => {
+          const latest = Object.assign({}, ...(this.checkRuns.get(r.id) ?? [])) as { status?: string; conclusion?: string | null };
+          return {
+            id: r.id,
+            name: r.first.name,
+            head_sha: r.first.head_sha,
+            external_id: r.first.external_id ?? null,
+            app: WAVE_APP,
+            check_suite: { id: WAVE_SUITE },
+            status: latest.status ?? "queued",
+            conclusion: latest.conclusion ?? null,
+            output: { title: null, summary: null, annotations_count: 0 },
+          };
+        });
+      const others = (this.ci.get(m[1] ?? "") ?? []).flatMap((suite) =>
+        suite.runs.map((run) => ({ ...run, app: suite.app, check_suite: { id: suite.id } })),
+      );
+      const all = [...runs, ...others.filter((run) => !name || run.name === name)];
+      return [200, { total_count: all.length, check_runs: all }];
+    }
+    if (method === "GET" && (m = /^\/commits\/([0-9a-f]{40})\/check-suites$/.exec(route))) {
+      const sha = m[1] ?? "";
+      const ours = [...this.checkRuns.values()].some((w) => (w[0] as { head_sha: string }).head_sha === sha);
+      const suites = [
+        ...(ours
+          ? [{ id: WAVE_SUITE, app: WAVE_APP, status: "completed", conclusion: "action_required", latest_check_runs_count: 3 }]
+          : []),
+        ...(this.ci.get(sha) ?? []).map((s) => ({
+          id: s.id,
+          app: s.app,
+          status: s.status,
+          conclusion: s.conclusion,
+          latest_check_runs_count: s.runs.length,
+        })),
+      ];
+      return [200, { total_count: suites.length, check_suites: suites }];
+    }
+    if (method === "GET" && (m = /^\/check-runs\/(\d+)\/annotations$/.exec(route))) {
+      const run = [...this.ci.values()]
+        .flat()
+        .flatMap((s) => s.runs)
+        .find((r) => r.id === Number(m?.[1]));
+      return run ? [200, run.annotations ?? []] : notFound;
+    }
+    if (method === "GET" && (m = /^\/actions\/jobs\/(\d+)\/logs$/.exec(route))) {
+      const log = this.jobLogs.get(Number(m[1]));
+      return log === undefined ? notFound : [200, log];
     }
     if (method === "POST" && route === "/check-runs") {
       const id = 5000 + this.checkRuns.size;
@@ -267,6 +359,22 @@ export class GitRepoFake {
       if (!writes) return notFound;
       writes.push(b);
       return [200, { id: Number(m[1]) }];
+    }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)\/reviews\/(\d+)\/comments$/.exec(route))) {
+      return [200, this.reviewComments.get(Number(m[2])) ?? []];
+    }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)\/comments$/.exec(route))) {
+      const pullNumber = Number(m[1]);
+      const own = this.threadReplies
+        .filter((r) => r.pullNumber === pullNumber)
+        .map((r) => ({ id: r.id, body: r.body, in_reply_to_id: r.commentId }));
+      const theirs = [...this.reviewComments.values()].flat();
+      return [200, [...[...own].reverse(), ...theirs]];
+    }
+    if (method === "POST" && (m = /^\/pulls\/(\d+)\/comments\/(\d+)\/replies$/.exec(route))) {
+      const reply = { pullNumber: Number(m[1]), commentId: Number(m[2]), id: 90_000 + this.threadReplies.length, body: String(b.body) };
+      this.threadReplies.push(reply);
+      return [201, { id: reply.id, body: reply.body, in_reply_to_id: reply.commentId }];
     }
     if ((m = /^\/pulls\/(\d+)\/reviews$/.exec(route))) {
       const list = this.reviews.get(Number(m[1])) ?? [];

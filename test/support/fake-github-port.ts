@@ -26,5 +26,6 @@ export function fakeGitHubPort(
     reply: method("reply"),
     react: method("react"),
     dispatch: method("dispatch"),
+    replyInThread: method("replyInThread"),
   };
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Readable } from "node:stream";
 import { documentedRoute } from "./github-rest-routes.js";
 import type { GitRepoFake } from "./fake-git-repo.js";
+import { APP_AUTHOR, type FakeComment } from "./fake-comment.js";
 
 /**
  * A small stateful stand-in for GitHub's REST API on loopback, for tests that
@@ -16,7 +17,8 @@ export interface FakeGitHub {
   requests: { method: string; path: string; body: unknown }[];
   /** Requests that match no route of GitHub's published REST API description (answered 400). */
   undocumented: string[];
-  comments: Map<string, { id: number; body: string }[]>;
+  /** Each issue's comments; WAVE's carry `APP_AUTHOR`, a test may add a person's. */
+  comments: Map<string, FakeComment[]>;
   labels: Map<string, Set<string>>;
   /** Routes ("POST /repos/o/r/issues/1/comments") whose requests are taken in but never answered. */
   hang: Set<string>;
@@ -232,7 +234,7 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/)) && method === "POST") {
         const key = `${m[1]}/${m[2]}#${m[3]}`;
         const list = fake.comments.get(key) ?? [];
-        const comment = { id: nextId++, body: (body as { body: string }).body };
+        const comment = { id: nextId++, body: (body as { body: string }).body, ...APP_AUTHOR };
         list.push(comment);
         fake.comments.set(key, list);
         if (fake.hang.has(`POST ${path}`)) return; // created on GitHub's side, but the answer never arrives

@@ -1,5 +1,7 @@
 import nock from "nock";
 import { documentedRoute } from "./github-rest-routes.js";
+import { APP_AUTHOR, type FakeComment } from "./fake-comment.js";
+export { APP_AUTHOR, type FakeComment } from "./fake-comment.js";
 
 export const GITHUB = "https://api.github.com";
 
@@ -64,7 +66,7 @@ export function nockInstallation(owner: string, repo: string, options: { config?
 
 /** GitHub's side of one issue, as the nocked endpoints changed it. */
 export interface IssueState {
-  comments: { id: number; body: string }[];
+  comments: FakeComment[];
   labels: Set<string>;
 }
 
@@ -82,7 +84,7 @@ export function nockIssue(
     .reply(() => [200, state.comments])
     .post(`${issue}/comments`)
     .reply((_, body) => {
-      const c = { id: 1000 + state.comments.length, body: (body as { body: string }).body };
+      const c = { id: 1000 + state.comments.length, body: (body as { body: string }).body, ...APP_AUTHOR };
       state.comments.push(c);
       return [201, c];
     })

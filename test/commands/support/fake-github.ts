@@ -1,10 +1,7 @@
 import nock from "nock";
-import { GITHUB } from "../../support/github-nock.js";
+import { APP_AUTHOR, GITHUB, type FakeComment } from "../../support/github-nock.js";
 
-export interface FakeComment {
-  id: number;
-  body: string;
-}
+export type { FakeComment };
 
 /**
  * A small stateful GitHub behind nock, for every repository at once: roles
@@ -77,7 +74,8 @@ export function fakeGitHub(): FakeGitHub {
     .post(/\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments/)
     .reply((uri, body) => {
       const key = issueKey(uri);
-      const comment = { id: nextId++, body: (body as { body: string }).body };
+      // Written with the app's installation token: GitHub names the app as its author.
+      const comment = { id: nextId++, body: (body as { body: string }).body, ...APP_AUTHOR };
       fake.comments.set(key, [...(fake.comments.get(key) ?? []), comment]);
       return [201, comment];
     })

@@ -1,6 +1,6 @@
-import { callGitHub } from "../github/call-github.js";
-import type { RepoContext } from "../github/client.js";
-import type { LabelSpec } from "./labels.js";
+import { callGitHub } from "./call-github.js";
+import type { RepoContext } from "./client.js";
+import type { LabelSpec } from "../onboarding/labels.js";
 
 export interface EnsureLabelsResult {
   /** `archived` and `gone` repositories are left alone. */

@@ -1,0 +1,308 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandHandlers } from "../../src/commands/handle-command-event.js";
+import { gateWorkers } from "../../src/gates/index.js";
+import { gateStatusFacts } from "../../src/gates/status-facts.js";
+import { iterateHandlers } from "../../src/iterate/index.js";
+import { pullRequestHandlers } from "../../src/pull-requests/index.js";
+import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
+import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
+import { storyGitHub, storyRepository, type StoryGitHub } from "../e2e/story-github.js";
+import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
+import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import type { CiSuite } from "../support/fake-git-repo.js";
+import { githubExample } from "../support/webhook-examples.js";
+import { CI_FIXED, iterationModel } from "./review-model.js";
+
+/**
+ * The repository's own CI failing on WAVE's PR, through the running app: GitHub's own
+ * `check_suite.completed` and `check_run` example payloads (ids and heads adapted), GitHub
+ * Actions' suites, runs, annotations and job log on the loopback fake, the real sandbox and
+ * the scripted model.
+ */
+const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
+const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
+const ISSUE = 61;
+const REPO_ID = 6161;
+const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
+const ACTIONS = { id: 15368, slug: "github-actions" };
+
+let app: TestApp;
+let fake: FakeAnthropic;
+let github: StoryGitHub;
+const runner = createDockerRunner({ instance: "iterate-ci-e2e" });
+
+beforeAll(async () => {
+  github = await storyGitHub({ config: "max_recycles: 1\nci_fix:\n  max_attempts: 1\n", repoDir: fixture, tarball });
+  fake = await startFakeAnthropic({ responder: iterationModel });
+  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
+  const cacheDir = mkdtempSync(join(tmpdir(), "wave-iterate-ci-tarballs-"));
+  app = await startTestApp({
+    githubBaseUrl: github.server.url,
+    gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
+    facts: (deps) => gateStatusFacts(deps.pool),
+    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
+    sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+  await github?.close();
+  expect(github?.server.undocumented ?? []).toEqual([]);
+});
+
+interface Row {
+  id: string;
+  status: string;
+  pull_request: number | null;
+  head_sha: string | null;
+  branch: string | null;
+  snapshot: { context: { step: string; lastFailure: string | null } };
+}
+const row = async () =>
+  (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [ISSUE]))
+    .rows[0] as Row | undefined;
+const settled = async (id: string) =>
+  Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
+const outcome = async (deliveryId: string) =>
+  (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId])).rows[0]?.outcome as
+    string | undefined;
+const atRest = (what: string, unlike?: string) =>
+  waitFor(
+    async () => {
+      const r = await row();
+      if (!r) return undefined;
+      if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
+      if (unlike !== undefined && r.head_sha === unlike) return undefined;
+      return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
+    },
+    WAIT,
+    what,
+  );
+
+/** The newest `wave/gates` summary on `sha`. */
+function gatesSummary(sha: string): string {
+  let summary = "";
+  for (const writes of github.fake.checkRuns.values()) {
+    const created = writes[0] as { name: string; head_sha: string };
+    if (created.head_sha !== sha || created.name !== "wave/gates") continue;
+    const latest = Object.assign({}, ...writes) as { output?: { summary?: string } };
+    summary = latest.output?.summary ?? summary;
+  }
+  return summary;
+}
+
+let ids = 770_000;
+/** A GitHub Actions suite on `sha` with one job run, shaped like GitHub's `check_run` example. */
+function actionsSuite(sha: string, status: CiSuite["status"], conclusion: CiSuite["conclusion"]): CiSuite {
+  const example = githubExample<{ check_run: Record<string, unknown> }>("check_run", "completed").check_run;
+  const runId = ids++;
+  const failed = conclusion === "failure";
+  return {
+    id: ids++,
+    app: ACTIONS,
+    status,
+    conclusion,
+    runs: [
+      {
+        ...(example as object),
+        id: runId,
+        name: "test (node 20)",
+        head_sha: sha,
+        external_id: null,
+        status,
+        conclusion,
+        output: {
+          title: failed ? "Process completed with exit code 1." : "Success",
+          summary: failed ? "docs-check: multiply() does not say it takes floats" : "",
+          annotations_count: failed ? 1 : 0,
+        },
+        ...(failed
+          ? {
+              annotations: [
+                {
+                  path: "src/calc.js",
+                  start_line: 6,
+                  end_line: 6,
+                  annotation_level: "failure",
+                  message: "multiply() is undocumented for floats",
+                },
+              ],
+            }
+          : {}),
+      } as CiSuite["runs"][number],
+    ],
+  };
+}
+
+function suitePayload(s: Row, suite: CiSuite): Record<string, unknown> {
+  const p = githubExample<Record<string, unknown> & { check_suite: Record<string, unknown> }>("check_suite", "completed");
+  Object.assign(p.check_suite, {
+    id: suite.id,
+    head_sha: suite.runs[0]?.head_sha,
+    head_branch: s.branch,
+    status: suite.status,
+    conclusion: suite.conclusion,
+    app: { ...(p.check_suite.app as object), ...suite.app },
+    pull_requests: [{ ...((p.check_suite.pull_requests as object[])[0] ?? {}), number: s.pull_request }],
+  });
+  p.repository = storyRepository(REPO_ID);
+  p.installation = { id: 9 };
+  return p;
+}
+
+describe("the repository's own CI on WAVE's PR", () => {
+  let first: Row;
+  let fixed = "";
+
+  it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
+    const labeled = githubExample<
+      Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
+    >("issues", "labeled");
+    labeled.label.name = "wave";
+    Object.assign(labeled.issue, { number: ISSUE, title: "add() subtracts", body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n" });
+    labeled.repository = storyRepository(REPO_ID);
+    labeled.installation = { id: 9 };
+    await app.send("issues", labeled);
+    first = await atRest("the story to wait for approval");
+    expect(first.status).toBe("active");
+  });
+
+  it(
+    "waits while another suite still runs, then a failing Actions suite → a fix commit, then success",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const head = first.head_sha ?? "";
+      const failing = actionsSuite(head, "completed", "failure");
+      const running = { ...actionsSuite(head, "in_progress", null), app: { id: 999, slug: "other-ci" } };
+      github.fake.ci.set(head, [failing, running]);
+      const runId = failing.runs[0]?.id ?? 0;
+      github.fake.jobLogs.set(
+        runId,
+        Array.from({ length: 200 }, (_, i) => `2026-12-01T10:00:${String(i % 60).padStart(2, "0")}.0000000Z step ${i}`).join("\n") +
+          "\n2026-12-01T10:01:00.0000000Z Error: docs-check: multiply(0.1, 3) is used but multiply() does not say it takes floats\n",
+      );
+      await app.send("check_suite", suitePayload(first, failing), "suite-while-other-runs");
+      await waitFor(() => outcome("suite-while-other-runs"), 30_000, "the first suite");
+      expect(await outcome("suite-while-other-runs")).toMatch(/^waiting: 1 other suite/);
+      // wave/gates says so on the head.
+      await waitFor(
+        async () =>
+          (await settled(first.id)) &&
+          gatesSummary(head).includes(`**The repository's checks:** waiting for other-ci on ${head.slice(0, 7)}`),
+        30_000,
+        "wave/gates waiting for the repository's checks",
+      );
+
+      running.status = "completed";
+      running.conclusion = "success";
+      running.runs[0] = { ...running.runs[0], status: "completed", conclusion: "success" } as CiSuite["runs"][number];
+      await app.send("check_suite", suitePayload(first, { ...running, runs: running.runs }), "suite-all-done");
+      const after = await atRest("the fix commit", head);
+      expect(after.status, after.snapshot.context.lastFailure ?? "").toBe("active");
+      fixed = after.head_sha ?? "";
+      expect(await outcome("suite-all-done")).toMatch(/failing checks `test \(node 20\)` sent the story back to build \(attempt 1 of 1\)/);
+      expect(github.fake.commits.get(fixed)?.parents).toEqual([head]);
+      expect(github.fake.filesOf(fixed).get("src/calc.js")?.content.toString()).toContain(CI_FIXED);
+      // The developer read the run's output, its annotation and the tail of the job's log, as quoted data, timestamps stripped.
+      const prompt = fake.messageRequests().find((r) => r.rawBody.includes("untrusted_job_log"))?.rawBody ?? "";
+      expect(prompt).toContain("multiply() is undocumented for floats");
+      expect(prompt).toContain("docs-check: multiply() does not say it takes floats");
+      expect(prompt).toContain("Error: docs-check: multiply(0.1, 3)");
+      expect(prompt).not.toContain("step 100");
+      expect(prompt).not.toContain("2026-12-01T10:01:00");
+      expect(github.requests()).toContain(`GET /repos/octo-org/hello/actions/jobs/${runId}/logs`);
+
+      // CI passes on the fix: nothing more to do.
+      const green = actionsSuite(fixed, "completed", "success");
+      github.fake.ci.set(fixed, [green]);
+      await app.send("check_suite", suitePayload(after, green), "suite-green");
+      await waitFor(() => outcome("suite-green"), 30_000, "the green suite");
+      expect(await outcome("suite-green")).toMatch(/the repository's checks passed/);
+      await waitFor(
+        async () =>
+          (await settled(after.id)) && gatesSummary(fixed).includes(`**The repository's checks:** passed on ${fixed.slice(0, 7)}`),
+        30_000,
+        "wave/gates with the passed checks",
+      );
+      expect((await row())?.head_sha).toBe(fixed);
+    },
+  );
+
+  it(
+    "a suite of an older head is ignored; failing again after ci_fix.max_attempts holds, naming the checks",
+    { timeout: 60_000 },
+    async () => {
+      const r = (await row()) as Row;
+      const stale = actionsSuite(first.head_sha ?? "", "completed", "failure");
+      await app.send("check_suite", suitePayload(r, stale), "suite-stale");
+      await waitFor(() => outcome("suite-stale"), 30_000, "the stale suite");
+      expect(await outcome("suite-stale")).toMatch(/^ignored: suite of/);
+
+      const again = actionsSuite(fixed, "completed", "failure");
+      github.fake.ci.set(fixed, [again]);
+      await app.send("check_suite", suitePayload(r, again), "suite-red-again");
+      const held = await waitFor(async () => ((await row())?.status === "held" ? row() : undefined), 30_000, "the hold");
+      expect(held?.snapshot.context.lastFailure).toBe(
+        "the repository's checks still fail after 1 fix attempt(s) (ci_fix.max_attempts: 1): `test (node 20)`",
+      );
+    },
+  );
+
+  it(
+    "a person's commit on the branch survives an iteration: WAVE does not write over it and holds saying so",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const r = (await row()) as Row;
+      const files = Object.fromEntries([...github.fake.filesOf(fixed)].map(([p, f]) => [p, { content: f.content, mode: f.mode }]));
+      const theirs = github.fake.commit({ ...files, "NOTES.md": { content: "A person's note.\n" } }, [fixed], "a person's commit");
+      github.fake.refs.set(`refs/heads/${r.branch}`, theirs);
+      const push = githubExample<Record<string, unknown> & { pull_request: Record<string, unknown> }>("pull_request", "synchronize");
+      Object.assign(push, { number: r.pull_request, before: fixed, after: theirs });
+      Object.assign(push.pull_request, {
+        number: r.pull_request,
+        head: { ...(push.pull_request.head as object), ref: r.branch, sha: theirs },
+      });
+      push.repository = storyRepository(REPO_ID);
+      push.installation = { id: 9 };
+      push.sender = { login: "octocat", type: "User" };
+      await app.send("pull_request", push, "person-push");
+      await waitFor(async () => (await row())?.head_sha === theirs, 30_000, "the person's head");
+
+      const review = githubExample<Record<string, unknown> & { review: Record<string, unknown>; pull_request: Record<string, unknown> }>(
+        "pull_request_review",
+        "submitted",
+      );
+      const user = { ...(review.review.user as object), login: "maintainer", type: "User" };
+      Object.assign(review.review, { id: 4_200_001, state: "changes_requested", body: "Tidy it up.", commit_id: theirs, user });
+      Object.assign(review.pull_request, {
+        number: r.pull_request,
+        head: { ...(review.pull_request.head as object), ref: r.branch, sha: theirs },
+      });
+      review.repository = storyRepository(REPO_ID);
+      review.installation = { id: 9 };
+      review.sender = user;
+      await app.send("pull_request_review", review, "review-after-person");
+      const held = await waitFor(
+        async () => {
+          const now = await row();
+          return now?.status === "held" && now.snapshot.context.lastFailure?.includes("did not make") && (await settled(now.id))
+            ? now
+            : undefined;
+        },
+        WAIT,
+        "the hold over the person's commit",
+      );
+      expect(held.snapshot.context.lastFailure).toContain(
+        `has commits WAVE did not make (head ${theirs.slice(0, 7)}), so WAVE did not overwrite it`,
+      );
+      expect(github.fake.refs.get(`refs/heads/${r.branch}`)).toBe(theirs);
+      expect(github.fake.filesOf(theirs).get("NOTES.md")?.content.toString()).toBe("A person's note.\n");
+    },
+  );
+});

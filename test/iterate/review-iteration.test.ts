@@ -1,0 +1,378 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandHandlers } from "../../src/commands/handle-command-event.js";
+import { applyEvent } from "../../src/engine/apply-event.js";
+import { gateWorkers } from "../../src/gates/index.js";
+import { gateStatusFacts } from "../../src/gates/status-facts.js";
+import { SAME_CHANGE_REASON } from "../../src/iterate/after-publish.js";
+import { iterateHandlers } from "../../src/iterate/index.js";
+import { pullRequestHandlers } from "../../src/pull-requests/index.js";
+import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
+import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
+import { storyGitHub, storyRepository, type StoryGitHub } from "../e2e/story-github.js";
+import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
+import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import { githubExample } from "../support/webhook-examples.js";
+import { ADDRESSED, iterationModel } from "./review-model.js";
+
+/**
+ * Iterating on WAVE's PR through the running app: GitHub's own `pull_request_review` and
+ * `pull_request_review_comment` example payloads (ids and heads adapted), GitHub faked on
+ * loopback and held against its REST description, the real gVisor sandbox for build and
+ * verify, the scripted model and real Postgres.
+ */
+const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
+const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
+const ISSUE = 51;
+const REPO_ID = 5151;
+/**
+ * GitHub requests one iteration may make, from the review's delivery to the new head with its checks and thread
+ * replies. The issue's target is 15, not met: measured here 32 (see docs/iteration.md for where they go). The
+ * status-comment and check-run renders of each transition collapse or not with timing (one more was seen on a
+ * loaded machine), so the ceiling leaves that room; it only keeps the count from growing.
+ */
+const TARGET_REQUESTS_PER_ITERATION = 15;
+const MAX_REQUESTS_PER_ITERATION = 36;
+const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
+
+let app: TestApp;
+let fake: FakeAnthropic;
+let github: StoryGitHub;
+const runner = createDockerRunner({ instance: "iterate-e2e" });
+
+beforeAll(async () => {
+  github = await storyGitHub({ config: "max_recycles: 1\niterate:\n  max_iterations: 2\n", repoDir: fixture, tarball });
+  github.server.roles.set("visitor", "read");
+  fake = await startFakeAnthropic({ responder: iterationModel });
+  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
+  const cacheDir = mkdtempSync(join(tmpdir(), "wave-iterate-tarballs-"));
+  app = await startTestApp({
+    githubBaseUrl: github.server.url,
+    gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
+    facts: (deps) => gateStatusFacts(deps.pool),
+    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
+    sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
+  });
+});
+afterAll(async () => {
+  await app?.stop();
+  await fake?.close();
+  await github?.close();
+  // Every request WAVE made is one GitHub documents.
+  expect(github?.server.undocumented ?? []).toEqual([]);
+});
+
+interface Row {
+  id: string;
+  status: string;
+  pull_request: number | null;
+  head_sha: string | null;
+  branch: string | null;
+  snapshot: { context: { step: string; lastFailure: string | null; holds: Record<string, unknown> } };
+}
+const row = async () =>
+  (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [ISSUE]))
+    .rows[0] as Row | undefined;
+const settled = async (id: string) =>
+  Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
+const outcome = async (deliveryId: string) =>
+  (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId])).rows[0]?.outcome as
+    string | undefined;
+function checksOn(sha: string): Map<string, Record<string, unknown>> {
+  const latest = new Map<string, Record<string, unknown>>();
+  for (const writes of github.fake.checkRuns.values()) {
+    const created = writes[0] as { name: string; head_sha: string };
+    if (created.head_sha === sha) latest.set(created.name, Object.assign({}, ...writes));
+  }
+  return latest;
+}
+/** Waits until the story stands at `reviewApproval` (or stops being active) with every effect delivered. */
+const atRest = (what: string) =>
+  waitFor(
+    async () => {
+      const r = await row();
+      if (!r) return undefined;
+      if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
+      return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
+    },
+    WAIT,
+    what,
+  );
+
+let nextId = 880_000;
+/** A review line comment shaped like GitHub's own `pull_request_review_comment` example, on `path` at `line`. */
+function lineComment(reviewId: number, head: string, path: string, line: number, body: string): Record<string, unknown> {
+  const c = githubExample<{ comment: Record<string, unknown> }>("pull_request_review_comment", "created").comment;
+  const hunk = "@@ -1,4 +1,4 @@\n /** Adds two numbers. */\n export function add(a, b) {\n-  return a - b;\n+  return a + b;";
+  const { in_reply_to_id: _reply, ...rest } = c;
+  return {
+    ...rest,
+    id: nextId++,
+    pull_request_review_id: reviewId,
+    path,
+    line,
+    original_line: line,
+    commit_id: head,
+    diff_hunk: hunk,
+    body,
+  };
+}
+
+/** GitHub's `pull_request_review.submitted` example on PR `number` at `head`, by `login`. */
+function reviewPayload(
+  number: number,
+  head: string,
+  branch: string,
+  review: { id: number; state: string; body: string; login: string; type?: string },
+): Record<string, unknown> {
+  const p = githubExample<Record<string, unknown> & { review: Record<string, unknown>; pull_request: Record<string, unknown> }>(
+    "pull_request_review",
+    "submitted",
+  );
+  const user = { ...(p.review.user as object), login: review.login, type: review.type ?? "User" };
+  Object.assign(p.review, { id: review.id, state: review.state, body: review.body, commit_id: head, user });
+  Object.assign(p.pull_request, { number, head: { ...(p.pull_request.head as object), ref: branch, sha: head } });
+  p.repository = storyRepository(REPO_ID);
+  p.installation = { id: 9 };
+  p.sender = user;
+  return p;
+}
+
+describe("a story iterating on its PR", () => {
+  let first: Row;
+  let second = "";
+
+  it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
+    const labeled = githubExample<
+      Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
+    >("issues", "labeled");
+    labeled.label.name = "wave";
+    Object.assign(labeled.issue, { number: ISSUE, title: "add() subtracts", body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n" });
+    labeled.repository = storyRepository(REPO_ID);
+    labeled.installation = { id: 9 };
+    await app.send("issues", labeled);
+    first = await atRest("the story to wait for approval");
+    expect(first.status).toBe("active");
+    expect(
+      github.fake
+        .filesOf(first.head_sha ?? "")
+        .get("src/calc.js")
+        ?.content.toString(),
+    ).toContain("return a + b;");
+  });
+
+  it(
+    "a changes-requested review with two line comments → one new commit addressing both, two thread replies, checks on the new head",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const head = first.head_sha ?? "";
+      const pr = first.pull_request ?? 0;
+      const reviewId = 4_100_001;
+      const comments = [
+        lineComment(reviewId, head, "src/calc.js", 2, "These are not a and b in the issue: name them x and y."),
+        lineComment(reviewId, head, "src/calc.js", 3, "Add a one-line comment that says why this is a sum."),
+      ];
+      github.fake.reviewComments.set(reviewId, comments);
+      const commitsBefore = github.fake.count("POST", /\/git\/commits$/);
+      const requestsBefore = github.requests().length;
+      const deliveryId = "review-two-comments";
+      await app.send(
+        "pull_request_review",
+        reviewPayload(pr, head, first.branch ?? "", {
+          id: reviewId,
+          state: "changes_requested",
+          body: "Two things, see the lines.",
+          login: "maintainer",
+        }),
+        deliveryId,
+      );
+      const after = await waitFor(
+        async () => {
+          const r = await row();
+          if (!r) return undefined;
+          if (r.status !== "active") return r;
+          if (r.head_sha === head) return undefined;
+          const replied = github.fake.threadReplies.length >= 2;
+          return r.snapshot.context.step === "reviewApproval" && replied && (await settled(r.id)) && checksOn(r.head_sha ?? "").size === 3
+            ? r
+            : undefined;
+        },
+        WAIT,
+        "the new head with its checks and replies",
+      );
+      expect(after.status, after.snapshot.context.lastFailure ?? "").toBe("active");
+      second = after.head_sha ?? "";
+      // One new commit, on the same branch and PR, on top of the reviewed head.
+      expect(github.fake.count("POST", /\/git\/commits$/)).toBe(commitsBefore + 1);
+      expect(github.fake.pulls).toHaveLength(1);
+      expect(github.fake.refs.get(`refs/heads/${first.branch}`)).toBe(second);
+      expect(github.fake.commits.get(second)?.parents).toEqual([head]);
+      expect(github.fake.filesOf(second).get("src/calc.js")?.content.toString()).toContain(ADDRESSED);
+      // Each line comment answered once, in its own thread, naming the commit.
+      expect(github.fake.threadReplies.map((r) => r.commentId).sort()).toEqual(comments.map((c) => c.id).sort());
+      for (const reply of github.fake.threadReplies) expect(reply.body).toContain(`Addressed in ${second}`);
+      // The checks follow the new head.
+      const checks = checksOn(second);
+      expect([...checks.keys()].sort()).toEqual(["wave/budget", "wave/gates", "wave/safety"]);
+      expect(checks.get("wave/gates")).toMatchObject({ status: "completed", conclusion: "action_required" });
+      // The developer read both line comments as quoted data.
+      const developerPrompts = fake.messageRequests().map((r) => r.rawBody);
+      expect(developerPrompts.some((b) => b.includes("name them x and y") && b.includes("says why this is a sum"))).toBe(true);
+      expect(await outcome(deliveryId)).toMatch(/sent the story back to build with 2 line comment/);
+
+      const requests = github.requests().slice(requestsBefore);
+      const perKind = new Map<string, number>();
+      for (const r of requests) {
+        const key = r.replace(/\/[0-9a-f]{40}|\/\d+/g, "/:id").replace(/\?.*$/, "");
+        perKind.set(key, (perKind.get(key) ?? 0) + 1);
+      }
+      console.log(
+        `GitHub requests for one iteration (review → new head with checks and thread replies): ${requests.length} (the issue's target ≤ ${TARGET_REQUESTS_PER_ITERATION}, ceiling ${MAX_REQUESTS_PER_ITERATION})`,
+      );
+      console.log([...perKind].map(([k, n]) => `  ${n} × ${k}`).join("\n"));
+      expect(requests.length).toBeLessThanOrEqual(MAX_REQUESTS_PER_ITERATION);
+      // A redelivered review changes nothing.
+      await app.send(
+        "pull_request_review",
+        reviewPayload(pr, head, first.branch ?? "", {
+          id: reviewId,
+          state: "changes_requested",
+          body: "Two things, see the lines.",
+          login: "maintainer",
+        }),
+        deliveryId,
+      );
+      expect(github.fake.threadReplies).toHaveLength(2);
+    },
+  );
+
+  it(
+    "ignores reviews by bots, answers once a person without the role, and ignores PRs WAVE did not open",
+    { timeout: 60_000 },
+    async () => {
+      const r = (await row()) as Row;
+      const pr = r.pull_request ?? 0;
+      const bot = "review-by-bot";
+      await app.send(
+        "pull_request_review",
+        reviewPayload(pr, second, r.branch ?? "", {
+          id: 4_100_002,
+          state: "changes_requested",
+          body: "wave: rename it",
+          login: "helper[bot]",
+          type: "Bot",
+        }),
+        bot,
+      );
+      const visitor = "review-by-visitor";
+      await app.send(
+        "pull_request_review",
+        reviewPayload(pr, second, r.branch ?? "", {
+          id: 4_100_003,
+          state: "changes_requested",
+          body: "@wave please rename add()",
+          login: "visitor",
+        }),
+        visitor,
+      );
+      const quiet = "review-by-visitor-quiet";
+      await app.send(
+        "pull_request_review",
+        reviewPayload(pr, second, r.branch ?? "", {
+          id: 4_100_004,
+          state: "changes_requested",
+          body: "I would rename this.",
+          login: "visitor",
+        }),
+        quiet,
+      );
+      const elsewhere = "review-elsewhere";
+      await app.send(
+        "pull_request_review",
+        reviewPayload(999, "f".repeat(40), "feature/x", {
+          id: 4_100_005,
+          state: "changes_requested",
+          body: "wave, fix this please",
+          login: "maintainer",
+        }),
+        elsewhere,
+      );
+      await waitFor(
+        async () => (await Promise.all([bot, visitor, quiet, elsewhere].map(outcome))).every(Boolean),
+        30_000,
+        "the four deliveries",
+      );
+      expect(await outcome(bot)).toBe("ignored: review by a bot");
+      expect(await outcome(visitor)).toBe("ignored: @visitor may not send the story back (replied)");
+      expect(await outcome(quiet)).toBe("ignored: @visitor may not send the story back");
+      expect(await outcome(elsewhere)).toBe("ignored: PR #999 is not WAVE's (replied)");
+      await waitFor(() => settled(r.id), 30_000, "the refusal reply");
+      const onPr = github.server.comments.get(`${String(storyRepository(REPO_ID).full_name)}#${pr}`) ?? [];
+      expect(onPr.filter((c) => c.body.includes("@visitor, I did not act on this review"))).toHaveLength(1);
+      const on999 = github.server.comments.get(`${String(storyRepository(REPO_ID).full_name)}#999`) ?? [];
+      expect(on999).toHaveLength(1);
+      const still = (await row()) as Row;
+      expect(still.head_sha).toBe(second);
+      expect(still.snapshot.context.step).toBe("reviewApproval");
+    },
+  );
+
+  it("the same feedback producing the same change holds the story with the reason", { timeout: WAIT + 30_000 }, async () => {
+    const r = (await row()) as Row;
+    await app.send(
+      "pull_request_review",
+      reviewPayload(r.pull_request ?? 0, second, r.branch ?? "", {
+        id: 4_100_006,
+        state: "changes_requested",
+        body: "Look at it again.",
+        login: "maintainer",
+      }),
+      "review-again",
+    );
+    const held = await waitFor(
+      async () => {
+        const now = await row();
+        return now?.status === "held" && (await settled(now.id)) ? now : undefined;
+      },
+      WAIT,
+      "the loop guard's hold",
+    );
+    expect(held.snapshot.context.lastFailure).toBe(SAME_CHANGE_REASON);
+    expect(held.head_sha).toBe(second);
+    expect(github.fake.threadReplies).toHaveLength(2);
+  });
+
+  it("after max_iterations a further review holds the story, naming the limit", { timeout: WAIT + 30_000 }, async () => {
+    const r = (await row()) as Row;
+    const deps = { pool: app.pool, boss: app.boss, log: pino({ level: "silent" }) };
+    // A person retries: the review gate runs again on the same head and the story waits for approval.
+    expect((await applyEvent(deps, r.id, { type: "RETRY", by: "maintainer", role: "write" })).applied).toBe(true);
+    await atRest("the retried review gate");
+    const deliveryId = "review-over-the-limit";
+    await app.send(
+      "pull_request_review",
+      reviewPayload(r.pull_request ?? 0, second, r.branch ?? "", {
+        id: 4_100_007,
+        state: "changes_requested",
+        body: "And once more.",
+        login: "maintainer",
+      }),
+      deliveryId,
+    );
+    const held = await waitFor(
+      async () => {
+        const now = await row();
+        return now?.status === "held" ? now : undefined;
+      },
+      30_000,
+      "the iteration limit's hold",
+    );
+    expect(held.snapshot.context.lastFailure).toMatch(/^2 iterations already ran on this pull request \(iterate\.max_iterations: 2\)/);
+    expect(await outcome(deliveryId)).toMatch(/held after 2 iterations/);
+  });
+});
