@@ -1,4 +1,4 @@
-import { loadConfig } from "../config/load.js";
+import { loadConfigReport, type ConfigReport } from "../config/load.js";
 import { ConfigError, userMessage } from "../errors.js";
 import { postReplyOnce } from "../github/reply.js";
 import { GATES_CHECK_NAME } from "../checks/gates-check.js";
@@ -19,6 +19,8 @@ import { grantedAuthority } from "./granted-authority.js";
 import { reactToComment, type Reaction } from "../github/react.js";
 import { parseCommands } from "./parse-commands.js";
 import { renderNoStory } from "./render/no-story.js";
+import { renderGoverned } from "./render/governed.js";
+import { renderOverriddenKeys } from "./render/overridden-keys.js";
 import { renderStatus } from "./render/status.js";
 import { applyStoryCommands } from "./run/apply-story-commands.js";
 import { auditedCommands, refusalNote } from "./run/describe-evaluation.js";
@@ -77,7 +79,8 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
   await react("eyes");
 
   const story = await findCommandStory(deps.pool, event);
-  const evaluation = await evaluate(octokit, context, event, story);
+  const loaded: { report: ConfigReport | null } = { report: null };
+  const evaluation = await evaluate(octokit, context, event, story, loaded);
   if (evaluation.kind === "ignored") return `ignored: ${evaluation.reason}`;
   const outcome = evaluation.kind === "accepted" ? await carryOut(context, evaluation, story, delivery.id) : refused(evaluation);
 
@@ -98,6 +101,7 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
 
   const wantsStatus = evaluation.kind === "accepted" && evaluation.commands.some((command) => command.name === "status");
   if (wantsStatus && story) outcome.reply.push(renderStatus(await statusView(deps.pool, story)));
+  if (wantsStatus && loaded.report) outcome.reply.push(renderGoverned(loaded.report.effective));
   // Reviews cannot carry a reaction, so a review that did what it asked says so in words.
   if (outcome.done && outcome.reply.length === 0 && commentId === null && event.kind === "text") {
     outcome.reply.push(
@@ -114,13 +118,29 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
 
 type Evaluated = Evaluation | { kind: "config-error"; reply: string; note: string };
 
-async function evaluate(octokit: GitHubClient, context: HandlerContext, event: Actionable, story: StoryRow | null): Promise<Evaluated> {
+async function evaluate(
+  octokit: GitHubClient,
+  context: HandlerContext,
+  event: Actionable,
+  story: StoryRow | null,
+  loaded: { report: ConfigReport | null },
+): Promise<Evaluated> {
   const { owner, name } = event.repository;
+  let report: ConfigReport | null = null;
   try {
-    return await evaluateCommandEvent(octokit, context.directory, event, {
-      config: async () => (await loadConfig(octokit as Parameters<typeof loadConfig>[0], owner.login, name)).commands,
+    const evaluation = await evaluateCommandEvent(octokit, context.directory, event, {
+      config: async () => {
+        report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], owner.login, name);
+        loaded.report = report;
+        return report.config.commands;
+      },
       story: () => storyFacts(story),
     });
+    if (evaluation.kind !== "refused" || report === null) return evaluation;
+    // A refusal the repository's file would have allowed says that the organisation's rule held, and why.
+    const refusedNames = evaluation.decision.verdicts.filter((verdict) => !verdict.allowed).map((verdict) => verdict.command);
+    const why = renderOverriddenKeys((report as ConfigReport).ignored, refusedNames);
+    return why ? { ...evaluation, reply: `${evaluation.reply}\n\n${why}` } : evaluation;
   } catch (error) {
     // Permanent answers a retry cannot change: tell the person and stop.
     if (error instanceof ConfigError) {

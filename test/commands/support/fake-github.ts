@@ -23,6 +23,8 @@ export interface FakeGitHub {
   reactions: Map<number, string[]>;
   /** Comment ids whose reactions GitHub answers with 404 (the comment was deleted). */
   gone: Set<number>;
+  /** `.github/wave.yml` text by "owner/repo" (the organisation's as "owner/.github"); a repository not here has none. */
+  configs: Map<string, string>;
   commentsOn(repo: string, number: number): FakeComment[];
   reset(): void;
 }
@@ -35,6 +37,7 @@ export function fakeGitHub(): FakeGitHub {
     labels: new Map(),
     reactions: new Map(),
     gone: new Set(),
+    configs: new Map(),
     commentsOn: (repo, number) => fake.comments.get(`${repo}#${number}`) ?? [],
     reset: () => {
       fake.roles.clear();
@@ -43,6 +46,7 @@ export function fakeGitHub(): FakeGitHub {
       fake.labels.clear();
       fake.reactions.clear();
       fake.gone.clear();
+      fake.configs.clear();
     },
   };
   let nextId = 50_000;
@@ -56,7 +60,12 @@ export function fakeGitHub(): FakeGitHub {
     .post(/\/app\/installations\/\d+\/access_tokens/)
     .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} })
     .get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github(%2F|\/)wave\.yml/)
-    .reply(404, { message: "Not Found" })
+    .query(true)
+    .reply((uri) => {
+      const [, owner, repo] = /^\/repos\/([^/]+)\/([^/]+)\//.exec(uri) ?? [];
+      const text = fake.configs.get(`${owner}/${repo}`);
+      return text === undefined ? [404, { message: "Not Found" }] : [200, text, { "content-type": "text/plain; charset=utf-8" }];
+    })
     .get(/\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+\/permission/)
     .reply((uri) => {
       const login = decodeURIComponent(uri.split("/").at(-2) ?? "");
