@@ -2,7 +2,8 @@ import { loadConfigReport, type ConfigReport } from "../config/load.js";
 import { ConfigError, userMessage } from "../errors.js";
 import { postReplyOnce } from "../github/reply.js";
 import { GATES_CHECK_NAME } from "../checks/gates-check.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient, RepoContext } from "../github/client.js";
+import { codeOwnerApproval } from "../codeowners/code-owner-approval.js";
 import { GitHubNotFound, GitHubPermissionMissing } from "../github/errors.js";
 import { renderConfigError } from "../intake/intake.js";
 import type { StoryRow } from "../store/stories.js";
@@ -82,7 +83,11 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
   const loaded: { report: ConfigReport | null } = { report: null };
   const evaluation = await evaluate(octokit, context, event, story, loaded);
   if (evaluation.kind === "ignored") return `ignored: ${evaluation.reason}`;
-  const outcome = evaluation.kind === "accepted" ? await carryOut(context, evaluation, story, delivery.id) : refused(evaluation);
+  const codeOwners = loaded.report?.config.commands.permissions.approve.code_owners === true;
+  const outcome =
+    evaluation.kind === "accepted"
+      ? await carryOut(context, evaluation, story, delivery.id, codeOwners ? { octokit, ...repo } : null)
+      : refused(evaluation);
 
   await recordCommand(deps.pool, {
     deliveryId: delivery.id,
@@ -184,6 +189,8 @@ async function carryOut(
   evaluation: Extract<Evaluation, { kind: "accepted" }>,
   story: StoryRow | null,
   deliveryId: string,
+  /** Set when `/wave approve` at the review gate must come from code owners of every changed path. */
+  codeOwners: RepoContext | null,
 ): Promise<Outcome> {
   const { event, commands } = evaluation;
   const by = event.sender.login;
@@ -218,8 +225,18 @@ async function carryOut(
     };
   }
   if (!story) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
-  const acting = commands.filter((command) => !readOnlyCommands.has(command.name));
-  if (acting.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
+  let acting = commands.filter((command) => !readOnlyCommands.has(command.name));
+  const pending: { note: string; explanation: string }[] = [];
+  const atReview = readSnapshot(story.snapshot, story.machineVersion).context.step === "reviewApproval";
+  if (codeOwners && atReview && acting.some((command) => command.name === "approve")) {
+    const owners = await codeOwnerApproval(codeOwners, context.deps.pool, story, by);
+    // Until every owned path is covered, the approval is recorded but not sent: the gate stays where it is.
+    if (!owners.complete) {
+      acting = acting.filter((command) => command.name !== "approve");
+      pending.push(owners);
+    }
+  }
+  if (acting.length === 0 && pending.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
   const results = await applyStoryCommands(
     context.deps,
     story,
@@ -227,10 +244,10 @@ async function carryOut(
     { by, authority: (name) => grantedAuthority(evaluation.decision, name) },
     deliveryId,
   );
-  const notDone = results.filter((result) => !result.done);
+  const notDone = [...pending, ...results.filter((result) => !result.done)];
   return {
     verdict: "accepted",
-    note: results.map((result) => result.note).join("; "),
+    note: [...pending.map((p) => p.note), ...results.map((result) => result.note)].join("; "),
     reply: [...reply, ...notDone.map((result) => `@${by}, ${lowerFirst(result.explanation ?? "")}`)],
     done: notDone.length === 0,
     scope: "story",
