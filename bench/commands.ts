@@ -1,7 +1,9 @@
 /**
  * `npm run bench:commands`: how long the command parser takes on the largest
- * comments GitHub allows (65,536 characters), ordinary and adversarial, each
- * ending in a command so none is skipped by the cheap "no `/wave` here" test.
+ * comments GitHub allows (65,536 characters), ordinary and adversarial, most
+ * ending in a command so none is skipped by the cheap "no line could be a
+ * command" test or read only up to its last command; two ordinary rows show
+ * those shortcuts (a command first, `/wave` only where it is no command).
  * Figures are also given as a ratio to a bare CommonMark parse of the same
  * body (`fromMarkdown`, no GFM, no walk) measured in the same run, since the
  * shared machine's load moves absolute times tenfold. Asserts nothing.
@@ -22,6 +24,21 @@ const bodies: [string, string][] = [
     whole(
       `Looks good, a few notes.\n> quoted /wave kill x\n\n${F}ts\nconst a = 1; // /wave kill\n${F}\nSee \`code\` and <!-- hidden -->.\n\n`,
       "/wave status\n",
+    ),
+  ],
+  [
+    "typical review, the command on its first line",
+    "/wave approve\n\n" +
+      whole(
+        `Looks good, a few notes.\n> quoted /wave kill x\n\n${F}ts\nconst a = 1; // /wave kill\n${F}\nSee \`code\` and <!-- hidden -->.\n\n`,
+        "",
+      ),
+  ],
+  [
+    "typical review naming /wave only in quotes, code and mid-line",
+    whole(
+      `Looks good; run /wave approve when ready.\n> /wave kill x\n\n${F}ts\nconst a = 1; // /wave kill\n${F}\n- /wave hold\n\n`,
+      "see `/wave status`\n",
     ),
   ],
   ["one long line", fill("lorem ipsum dolor sit amet ")],
