@@ -39,13 +39,6 @@ const mdastExtensions = gfmFromMarkdown().map((extension) => ({ ...extension, tr
 const maskedInline = new Set(["inlineCode", "html", "image", "imageReference", "footnoteReference"]);
 
 /**
- * Emphasis and strikethrough are switched off in the parse: they never change
- * what is code, HTML or an image (those bind tighter), only how prose is
- * styled, and their delimiter resolution is a large share of the parse.
- */
-const syntaxExtensions = [gfm(), { disable: { null: ["attention", "strikethrough"] } }];
-
-/**
  * A line that can be a command once read as prose: `/wave` after at most
  * three spaces (what parse-commands.ts accepts). Prose lines are source lines,
  * so a body with no such source line has no command, and needs no parse.
@@ -79,8 +72,7 @@ export function proseLines(body: string): string[] {
 }
 
 /**
- * The same reading without any shortcut: the whole body, all of GFM, no
- * prefilter. Kept as the reference the fast path is tested against
+ * The same reading without any shortcut: the whole body, no prefilter. Kept as the reference the fast path is tested against
  * (test/commands/prose-lines-shortcuts.property.test.ts); not for production use.
  */
 export function proseLinesUnabridged(body: string): string[] {
@@ -104,7 +96,7 @@ function readProseLines(body: string, unabridged = false): string[] {
   }
   let tree: Root;
   try {
-    tree = fromMarkdown(text, { extensions: unabridged ? [gfm()] : syntaxExtensions, mdastExtensions: mdastExtensions });
+    tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: mdastExtensions });
   } catch {
     // Pathological nesting can exhaust the stack: a comment that cannot be read runs nothing (ignore more, never less).
     return [];

@@ -4,10 +4,9 @@ import { proseLines, proseLinesUnabridged } from "../../src/commands/prose-lines
 
 /**
  * The parser's shortcuts (no parse without a line that could be a command,
- * reading only up to the blank line after the last one, emphasis and
- * strikethrough off, one parse per body) change no reading: over random
- * bodies dense in the markdown that hides text, with more markdown after the
- * last command, the fast reading finds exactly the unabridged reading's
+ * reading only up to the blank line after the last one, one parse per body)
+ * change no reading: over random bodies dense in the markdown that hides
+ * text, with more markdown after the last command, the fast reading finds exactly the unabridged reading's
  * command lines, as written (prose lines that cannot be commands are not
  * read past the last one, by design).
  */
