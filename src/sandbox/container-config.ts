@@ -1,5 +1,5 @@
 import type { ContainerCreateOptions } from "dockerode";
-import { HOME_DIR, LABELS, WORKSPACE_DIR } from "./labels.js";
+import { BASELINE_DIR, HOME_DIR, LABELS, WORKSPACE_DIR } from "./labels.js";
 import type { SandboxLimits, SandboxPolicy } from "./policy.js";
 
 export interface ContainerIdentity {
@@ -94,6 +94,8 @@ export function containerCreateOptions(
         [WORKSPACE_DIR]: tmpfs(limits.workspace_mb, "0755", true),
         [HOME_DIR]: tmpfs(limits.tmp_mb, "0700", true),
         "/tmp": tmpfs(limits.tmp_mb, "1777", false),
+        // Root's, not the sandbox user's: the baseline the change is measured against (see labels.ts).
+        [BASELINE_DIR]: tmpfs(limits.workspace_mb, "0755", false),
       },
       CapDrop: policy.dropAllCapabilities ? ["ALL"] : [],
       SecurityOpt: policy.noNewPrivileges ? ["no-new-privileges"] : [],

@@ -7,6 +7,8 @@ export interface DockerExecRequest {
   argv: string[];
   env?: string[];
   workingDir?: string;
+  /** uid:gid to run as instead of the container's user (the runner's root-owned baseline; no capabilities either way). */
+  user?: string;
   /** Bytes, or a stream piped in and then closed. Without it the command reads an empty stdin. */
   stdin?: Buffer | Readable;
   stdoutLimit: number;
@@ -51,6 +53,7 @@ export async function dockerExec(container: Docker.Container, request: DockerExe
     Cmd: request.argv,
     Env: request.env ?? [],
     ...(request.workingDir ? { WorkingDir: request.workingDir } : {}),
+    ...(request.user ? { User: request.user } : {}),
     AttachStdin: request.stdin !== undefined,
     AttachStdout: true,
     AttachStderr: true,

@@ -13,7 +13,8 @@ import { sandboxPolicy } from "./policy.js";
 import type { SandboxPolicy, SandboxPolicyInput } from "./policy.js";
 import { sandboxSection } from "../config/sections/sandbox.js";
 import type { Runner, Workspace, WorkspaceSpec } from "./runner.js";
-import { INIT_DONE, INIT_WORKSPACE } from "./sandbox-scripts.js";
+import { dockerExec } from "./docker-exec.js";
+import { INIT_DONE, INIT_WORKSPACE, SEAL_BASELINE } from "./sandbox-scripts.js";
 import { sniffTarball } from "./tarball.js";
 
 export interface DockerRunnerOptions {
@@ -114,6 +115,7 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
         });
       }
       if (!/^[0-9a-f]{40}$/.test(baseline)) throw new WaveError(`The sandbox gave no baseline commit (${JSON.stringify(baseline)}).`);
+      await sealBaseline(created, baseline, stopped);
       return new DockerWorkspace({ container: created, baseline, helper: helperLine === "helper", limits, stopped, remove, release });
     } catch (error) {
       if (container) await remove().catch(() => undefined);
@@ -123,6 +125,28 @@ export function createDockerRunner(options: DockerRunnerOptions): DockerRunner {
   }
 
   return { createWorkspace, policy, limiter, docker };
+}
+
+/**
+ * Copies the baseline commit's objects where the sandbox user cannot write them (see
+ * SEAL_BASELINE), before the workspace is handed out and so before any command has run. Root
+ * here has no capabilities: it owns that one tmpfs and nothing else.
+ */
+async function sealBaseline(container: Docker.Container, baseline: string, stopped: Promise<unknown>): Promise<void> {
+  const sealed = await dockerExec(container, {
+    argv: ["/bin/sh", "-c", SEAL_BASELINE, "wave-seal", baseline],
+    user: "0:0",
+    stdoutLimit: 4096,
+    stderrLimit: 16 * 1024,
+    containerGone: stopped,
+    timeoutMs: 300_000,
+  });
+  if (sealed.exitCode !== 0 || sealed.stdout.text().trim() !== "sealed") {
+    const why = sealed.stderr.text().trim() || (sealed.containerStopped ? "the container stopped" : `exit code ${String(sealed.exitCode)}`);
+    throw new WaveError(`Cannot keep the baseline commit out of the workspace's reach: ${why}.`, {
+      hint: "The sealed copy is as large as the repository's packed objects and counts against sandbox.memory_mb; raise it for a large repository.",
+    });
+  }
 }
 
 function isNotFound(error: unknown): boolean {

@@ -106,6 +106,15 @@ export class DockerWorkspace implements Workspace {
       this.inFlight -= 1;
     }
 
+    // The launcher's own watch (inside the sandbox, so it acts within a second) killed a fork bomb.
+    const limited =
+      this.parts.helper &&
+      outcome.exitCode === 137 &&
+      !outcome.timedOut &&
+      !outcome.overLimit &&
+      !outcome.containerStopped &&
+      (await this.launcherHitLimit(`${RUNNER_DIR}/${execId}.limit`));
+    if (limited) outcome = { ...outcome, overLimit: true };
     if (outcome.overLimit) await this.settleAfterRunaway(agentProcesses);
 
     // A command killed with SIGKILL may have died with its whole sandbox (deadline, OOM, reaper):
@@ -119,6 +128,10 @@ export class DockerWorkspace implements Workspace {
       (outcome.exitCode === 137 || outcome.exitCode === 126 || outcome.exitCode === null)
     ) {
       reason = await this.stoppedUnlessAlive();
+    } else if (!outcome.timedOut && !outcome.overLimit && outcome.exitCode !== 0 && !(await this.containerRunning())) {
+      // Any other failure whose sandbox is gone died with it (runsc's exec can end with its own
+      // error code when the sentry is killed under it): the sandbox's reason, not the code, is the answer.
+      reason = await this.parts.stopped;
     }
     const oomKilled = reason === "out-of-memory";
     if (reason !== undefined && !oomKilled) this.assertUsable();
@@ -286,6 +299,29 @@ export class DockerWorkspace implements Workspace {
       hits = tasks !== undefined && tasks >= limit - PROCESS_WATCH_MARGIN ? hits + 1 : 0;
       return hits >= PROCESS_WATCH_HITS;
     };
+  }
+
+  /** Docker's view (no process in the sandbox): false once the container has stopped. */
+  private async containerRunning(): Promise<boolean> {
+    if (this.stopReason !== undefined) return false;
+    const info = await this.parts.container.inspect().catch(() => undefined);
+    return info === undefined ? this.stopReason === undefined : info.State.Running;
+  }
+
+  /**
+   * True when wave-exec killed the command at its process limit: it leaves a `.limit` file, which
+   * this removes. False when the file is absent or the sandbox cannot answer (the callers then ask
+   * whether it is alive).
+   */
+  private async launcherHitLimit(limitFile: string): Promise<boolean> {
+    const outcome = await dockerExec(this.parts.container, {
+      argv: ["rm", "--", limitFile],
+      stdoutLimit: 1024,
+      stderrLimit: 4096,
+      containerGone: this.parts.stopped,
+      timeoutMs: 30_000,
+    }).catch(() => undefined);
+    return outcome !== undefined && outcome.exitCode === 0 && !outcome.containerStopped;
   }
 
   /**

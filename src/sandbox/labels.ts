@@ -13,6 +13,14 @@ export const LABELS = {
 export const WORKSPACE_DIR = "/workspace";
 /** The sandbox user's home (a tmpfs, since the root filesystem is read-only). */
 export const HOME_DIR = "/home/wave";
+/**
+ * The baseline's own object store, on a tmpfs owned by root that the sandbox user cannot write:
+ * the workspace's .git is the agent's to rewrite, so the export never trusts it. Sealed (copied
+ * here by a root exec) before the first command runs.
+ */
+export const BASELINE_DIR = "/baseline";
+/** The git directory under BASELINE_DIR holding the baseline commit's objects. */
+export const BASELINE_GIT_DIR = `${BASELINE_DIR}/git`;
 /** Runner bookkeeping (one pid file per command's process group); inside /tmp so it needs no extra mount. */
 export const RUNNER_DIR = "/tmp/.wave";
 

@@ -1,5 +1,5 @@
 import { IDLE_LOOP } from "./container-config.js";
-import { INSTALLED_EXCLUDE, WORKSPACE_DIR } from "./labels.js";
+import { BASELINE_GIT_DIR, INSTALLED_EXCLUDE, WORKSPACE_DIR } from "./labels.js";
 
 /*
  * The shell run inside the sandbox, kept here so each piece is readable in one place.
@@ -71,8 +71,9 @@ export const OUTSIDE_MARK = "wave-outside ";
 /**
  * The export's own git directory, made afresh in $out for every export. The workspace's .git is
  * the agent's to rewrite (config, include.path, core.worktree, hooks, a .git file pointing
- * elsewhere), so git never reads it as a repository: only its object store is consulted, as an
- * alternate, for the baseline's objects. The configuration is this file and nothing else.
+ * elsewhere, its objects and refs), so git never reads it at all: the baseline's objects come,
+ * as an alternate, from the sealed copy in BASELINE_GIT_DIR that the sandbox user cannot write.
+ * The configuration is this file and nothing else.
  */
 const EXPORT_GIT_CONFIG = [
   "[core]",
@@ -98,6 +99,24 @@ const EXPORT_GIT_CONFIG = [
   .join(" ");
 
 /**
+ * Run as root (no capabilities) right after the init, before any command: copies the baseline
+ * commit's objects out of the workspace's .git into the root-owned BASELINE_DIR tmpfs, where the
+ * sandbox user can read but never write them, and checks the commit is there.
+ * $1: baseline commit.
+ */
+export const SEAL_BASELINE = `set -eu
+${GIT_ENV}
+umask 022
+mkdir ${BASELINE_GIT_DIR}
+cp -R ${WORKSPACE_DIR}/.git/objects ${BASELINE_GIT_DIR}/objects
+mkdir ${BASELINE_GIT_DIR}/refs
+printf '%s\\n' "$1" >${BASELINE_GIT_DIR}/HEAD
+printf '%s\\n' ${EXPORT_GIT_CONFIG} >${BASELINE_GIT_DIR}/config
+GIT_DIR=${BASELINE_GIT_DIR} ${GIT} cat-file -e "$1^{commit}"
+echo sealed
+`;
+
+/**
  * Stages the whole working tree into a fresh index of a fresh git directory (so nothing a
  * command did to the workspace's .git matters: its index, HEAD, config, hooks, attributes),
  * then writes the patch, the raw listing, the numstat against the baseline and the changed
@@ -109,15 +128,11 @@ const EXPORT_GIT_CONFIG = [
 export const EXPORT_CHANGE = `set -eu
 ${GIT_ENV}
 cd ${WORKSPACE_DIR}
-if [ -L .git ] || [ ! -d .git/objects ] || [ -L .git/objects ]; then
-  echo "${WORKSPACE_DIR}/.git was replaced or removed by a command, and with it the baseline the change is measured against" >&2
-  exit 4
-fi
 out=$(mktemp -d /tmp/.wave-export.XXXXXX)
 g=$out/git
 mkdir "$g" "$g/objects" "$g/objects/info" "$g/refs" "$g/info"
 printf '%s\\n' "$1" >"$g/HEAD"
-printf '%s\\n' ${WORKSPACE_DIR}/.git/objects >"$g/objects/info/alternates"
+printf '%s\\n' ${BASELINE_GIT_DIR}/objects >"$g/objects/info/alternates"
 printf '%s\\n' ${EXPORT_GIT_CONFIG} >"$g/config"
 printf '%s\\n' '${ATTRIBUTES_EXACT}' >"$g/info/attributes"
 # Only what the setup phase restored is excluded (beside the repository's own .gitignore files).

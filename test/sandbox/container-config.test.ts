@@ -36,6 +36,9 @@ describe("containerCreateOptions", () => {
     expect(h.PidsLimit).toBe(hostPidsLimit(100));
     expect(h.Tmpfs?.["/workspace"]).toContain("size=64m");
     expect(h.Tmpfs?.["/tmp"]).toContain("size=32m");
+    // The sealed baseline's tmpfs is root's: the sandbox user may read it, never write it.
+    expect(h.Tmpfs?.["/baseline"]).toContain("size=64m,mode=0755");
+    expect(h.Tmpfs?.["/baseline"]).not.toContain("uid=");
     for (const mount of Object.values(h.Tmpfs ?? {})) expect(mount).toMatch(/rw,exec,nosuid,nodev/);
     expect(h.Ulimits).toContainEqual({ Name: "nproc", Soft: 100, Hard: 100 });
     expect(h.Ulimits).toContainEqual({ Name: "nofile", Soft: 4096, Hard: 4096 });

@@ -251,6 +251,8 @@ describe("escape suite", () => {
         bombing = false;
         await pinger;
         expect(r.killed).toBe("process limit");
+        // The launcher's watch inside the sandbox stopped it, not the runner's slower one from outside.
+        expect(r.stderr).toContain("wave-exec: killed: process limit");
         expect(r.exitCode).toBe(137);
         expect(r.timedOut).toBe(false);
         expect(r.durationMs).toBeLessThan(60_000);
@@ -344,6 +346,24 @@ describe("escape suite", () => {
         name: "the agent's own index, HEAD and commits",
         tamper: "git add -A && git commit -qm mine && echo 'ref: refs/heads/nowhere' >.git/HEAD && rm -f .git/index",
       },
+      {
+        name: "the baseline's objects rewritten in place (a.txt's old blob now holds other bytes)",
+        tamper:
+          "h=$(git rev-parse HEAD:a.txt) && f=.git/objects/$(echo $h | cut -c1-2)/$(echo $h | cut -c3-) && chmod u+w $f && " +
+          `python3 -c "import sys, zlib; open(sys.argv[1], 'wb').write(zlib.compress(b'blob 7\\0forged\\n'))" $f`,
+      },
+      {
+        name: "the baseline's refs moved to the agent's own commit",
+        tamper:
+          "printf 'changed\\n' >a.txt && printf 'new\\n' >new.txt && git add -A && git commit -qm forged && " +
+          "git update-ref refs/heads/wave-baseline HEAD && git tag -f wave-baseline HEAD",
+      },
+      { name: "the object store removed", tamper: "rm -rf .git/objects" },
+      {
+        name: ".git replaced by a file pointing at another repository",
+        tamper: "git init -q /home/wave && git -C /home/wave add outside.txt && rm -rf .git && echo 'gitdir: /home/wave/.git' >.git",
+      },
+      { name: ".git removed", tamper: "rm -rf .git" },
     ];
 
     beforeAll(async () => {
@@ -384,21 +404,20 @@ describe("escape suite", () => {
       const expected: Record<string, string> = { "a.txt": "modified:changed\n", "new.txt": "added:new\n" };
       for (const [path, content] of Object.entries(extra ?? {})) expected[path] = `added:${content}`;
       expect(files).toEqual(expected);
+      // Against the true baseline: the old side is what the tarball held, whatever .git now says.
+      expect(change.patch).toContain("-original\n+changed\n");
+      expect(change.patch).not.toContain("forged");
       expect(change.patch).not.toContain(CANARY);
       expect(change.patch).not.toMatch(/root:x:0:0|outside\.txt|passwd/);
       const ran = await repo.exec(["sh", "-c", "ls /tmp/ran-* 2>/dev/null; true"]);
       expect(ran.stdout).toBe("");
     });
 
-    it("refuses to export when .git was replaced by a file pointing elsewhere, and reads nothing from there", async () => {
-      await restore();
-      const r = await repo.exec([
-        "sh",
-        "-c",
-        "set -e; git init -q /home/wave && git -C /home/wave add outside.txt && rm -rf .git && echo 'gitdir: /home/wave/.git' >.git && printf 'changed\\n' >a.txt",
-      ]);
-      expect(r.exitCode).toBe(0);
-      await expect(repo.exportChange()).rejects.toThrow(/\.git was replaced or removed by a command/);
+    it("keeps the true baseline where the sandbox user cannot write it", async () => {
+      const r = await repo.exec(["sh", "-c", "touch /baseline/git/x; rm -rf /baseline/git/objects; mv /baseline/git /tmp/moved; true"]);
+      expect(r.stderr).toMatch(/Permission denied/);
+      const still = await repo.exec(["sh", "-c", "ls /baseline/git/objects | wc -l"]);
+      expect(Number(still.stdout.trim())).toBeGreaterThan(0);
     });
 
     it("exports symlinks as links (120000), never the files or directories they point at", async () => {

@@ -39,11 +39,19 @@ export interface Harness {
 export async function harness(): Promise<Harness> {
   const db = await freshDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  // Dropping the test database (WITH FORCE) ends any connection still open with
+  // 57P01; that is the teardown, not a failure. Anything else stays loud.
+  let closing = false;
+  pool.on("error", (error: Error & { code?: string }) => {
+    if (closing && error.code === "57P01") return;
+    throw error;
+  });
   const ledger = pgBudgetLedger(pool);
   return {
     pool,
     ledger,
     close: async () => {
+      closing = true;
       await pool.end();
       await db.drop();
     },
