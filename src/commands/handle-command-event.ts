@@ -1,8 +1,9 @@
-import { loadConfig } from "../config/load.js";
+import { loadConfigReport, type ConfigReport } from "../config/load.js";
 import { ConfigError, userMessage } from "../errors.js";
 import { postReplyOnce } from "../github/reply.js";
 import { GATES_CHECK_NAME } from "../checks/gates-check.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient, RepoContext } from "../github/client.js";
+import { codeOwnerApproval } from "../codeowners/code-owner-approval.js";
 import { GitHubNotFound, GitHubPermissionMissing } from "../github/errors.js";
 import { renderConfigError } from "../intake/intake.js";
 import type { StoryRow } from "../store/stories.js";
@@ -19,6 +20,8 @@ import { grantedAuthority } from "./granted-authority.js";
 import { reactToComment, type Reaction } from "../github/react.js";
 import { parseCommands } from "./parse-commands.js";
 import { renderNoStory } from "./render/no-story.js";
+import { renderGoverned } from "./render/governed.js";
+import { renderOverriddenKeys } from "./render/overridden-keys.js";
 import { renderStatus } from "./render/status.js";
 import { applyStoryCommands } from "./run/apply-story-commands.js";
 import { auditedCommands, refusalNote } from "./run/describe-evaluation.js";
@@ -77,9 +80,14 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
   await react("eyes");
 
   const story = await findCommandStory(deps.pool, event);
-  const evaluation = await evaluate(octokit, context, event, story);
+  const loaded: { report: ConfigReport | null } = { report: null };
+  const evaluation = await evaluate(octokit, context, event, story, loaded);
   if (evaluation.kind === "ignored") return `ignored: ${evaluation.reason}`;
-  const outcome = evaluation.kind === "accepted" ? await carryOut(context, evaluation, story, delivery.id) : refused(evaluation);
+  const codeOwners = (loaded.report?.config ?? story?.config)?.commands.permissions.approve.code_owners === true;
+  const outcome =
+    evaluation.kind === "accepted"
+      ? await carryOut(context, evaluation, story, delivery.id, codeOwners ? { octokit, ...repo } : null)
+      : refused(evaluation);
 
   await recordCommand(deps.pool, {
     deliveryId: delivery.id,
@@ -98,6 +106,9 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
 
   const wantsStatus = evaluation.kind === "accepted" && evaluation.commands.some((command) => command.name === "status");
   if (wantsStatus && story) outcome.reply.push(renderStatus(await statusView(deps.pool, story)));
+  if (wantsStatus && !loaded.report)
+    loaded.report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], repo.owner, repo.repo).catch(() => null);
+  if (wantsStatus && loaded.report) outcome.reply.push(renderGoverned(loaded.report.effective));
   // Reviews cannot carry a reaction, so a review that did what it asked says so in words.
   if (outcome.done && outcome.reply.length === 0 && commentId === null && event.kind === "text") {
     outcome.reply.push(
@@ -114,15 +125,38 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
 
 type Evaluated = Evaluation | { kind: "config-error"; reply: string; note: string };
 
-async function evaluate(octokit: GitHubClient, context: HandlerContext, event: Actionable, story: StoryRow | null): Promise<Evaluated> {
+async function evaluate(
+  octokit: GitHubClient,
+  context: HandlerContext,
+  event: Actionable,
+  story: StoryRow | null,
+  loaded: { report: ConfigReport | null },
+): Promise<Evaluated> {
   const { owner, name } = event.repository;
+  let report: ConfigReport | null = null;
   try {
-    return await evaluateCommandEvent(octokit, context.directory, event, {
-      // A story's commands follow the configuration it started with (read once, at intake); only a comment with no story reads the file.
-      config: async () =>
-        story?.config.commands ?? (await loadConfig(octokit as Parameters<typeof loadConfig>[0], owner.login, name)).commands,
+    const evaluation = await evaluateCommandEvent(octokit, context.directory, event, {
+      // A story's commands follow the configuration it started with (read once, at intake, with the
+      // organisation's authority applied); only a comment with no story reads the file.
+      config: async () => {
+        if (story) return story.config.commands;
+        report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], owner.login, name);
+        loaded.report = report;
+        return report.config.commands;
+      },
       story: () => storyFacts(story),
     });
+    if (evaluation.kind !== "refused") return evaluation;
+    // Only a refusal pays for reading the file, to say which of its keys the organisation overrode.
+    if (report === null)
+      report = loaded.report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], owner.login, name).catch(
+        () => null,
+      );
+    if (report === null) return evaluation;
+    // A refusal the repository's file would have allowed says that the organisation's rule held, and why.
+    const refusedNames = evaluation.decision.verdicts.filter((verdict) => !verdict.allowed).map((verdict) => verdict.command);
+    const why = renderOverriddenKeys((report as ConfigReport).ignored, refusedNames);
+    return why ? { ...evaluation, reply: `${evaluation.reply}\n\n${why}` } : evaluation;
   } catch (error) {
     // Permanent answers a retry cannot change: tell the person and stop.
     if (error instanceof ConfigError) {
@@ -166,6 +200,8 @@ async function carryOut(
   evaluation: Extract<Evaluation, { kind: "accepted" }>,
   story: StoryRow | null,
   deliveryId: string,
+  /** Set when `/wave approve` at the review gate must come from code owners of every changed path. */
+  codeOwners: RepoContext | null,
 ): Promise<Outcome> {
   const { event, commands } = evaluation;
   const by = event.sender.login;
@@ -200,8 +236,18 @@ async function carryOut(
     };
   }
   if (!story) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
-  const acting = commands.filter((command) => !readOnlyCommands.has(command.name));
-  if (acting.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
+  let acting = commands.filter((command) => !readOnlyCommands.has(command.name));
+  const pending: { note: string; explanation: string }[] = [];
+  const atReview = readSnapshot(story.snapshot, story.machineVersion).context.step === "reviewApproval";
+  if (codeOwners && atReview && acting.some((command) => command.name === "approve")) {
+    const owners = await codeOwnerApproval(codeOwners, context.deps.pool, story, by);
+    // Until every owned path is covered, the approval is recorded but not sent: the gate stays where it is.
+    if (!owners.complete) {
+      acting = acting.filter((command) => command.name !== "approve");
+      pending.push(owners);
+    }
+  }
+  if (acting.length === 0 && pending.length === 0) return { verdict: "accepted", note: "", reply, done: true, scope: "story" };
   const results = await applyStoryCommands(
     context.deps,
     story,
@@ -209,10 +255,10 @@ async function carryOut(
     { by, authority: (name) => grantedAuthority(evaluation.decision, name) },
     deliveryId,
   );
-  const notDone = results.filter((result) => !result.done);
+  const notDone = [...pending, ...results.filter((result) => !result.done)];
   return {
     verdict: "accepted",
-    note: results.map((result) => result.note).join("; "),
+    note: [...pending.map((p) => p.note), ...results.map((result) => result.note)].join("; "),
     reply: [...reply, ...notDone.map((result) => `@${by}, ${lowerFirst(result.explanation ?? "")}`)],
     done: notDone.length === 0,
     scope: "story",

@@ -38,13 +38,62 @@ const mdastExtensions = gfmFromMarkdown().map((extension) => ({ ...extension, tr
 /** Inline nodes whose text a reader does not see as prose. */
 const maskedInline = new Set(["inlineCode", "html", "image", "imageReference", "footnoteReference"]);
 
+/**
+ * A line that can be a command once read as prose: `/wave` after at most
+ * three spaces (what parse-commands.ts accepts). Prose lines are source lines,
+ * so a body with no such source line has no command, and needs no parse.
+ */
+const candidateLine = /^ {0,3}\/wave(?:\s|$)/gim;
+
+/**
+ * Where reading can stop: the first blank line after the last candidate line
+ * (or the end). A blank line ends every paragraph, so nothing after it changes
+ * whether an earlier line is paragraph prose: what spans it (a fence, an HTML
+ * block, a comment) is still open at the cut and, unclosed, hides even more.
+ */
+function readUpTo(text: string): number {
+  let last = -1;
+  for (const match of text.matchAll(candidateLine)) last = match.index;
+  if (last === -1) return -1;
+  const blank = /\n[ \t]*\n/g;
+  blank.lastIndex = last;
+  const found = blank.exec(text);
+  return found ? found.index + found[0].length : text.length;
+}
+
+/** The last body read and its lines: the webhook handler and the evaluation read the same comment, so it is parsed once. */
+let memo: { body: string; lines: string[] } | null = null;
+
 export function proseLines(body: string): string[] {
-  const text = body
+  if (memo?.body === body) return [...memo.lines];
+  const lines = readProseLines(body);
+  memo = { body, lines };
+  return [...lines];
+}
+
+/**
+ * The same reading without any shortcut: the whole body, no prefilter. Kept as the reference the fast path is tested against
+ * (test/commands/prose-lines-shortcuts.property.test.ts); not for production use.
+ */
+export function proseLinesUnabridged(body: string): string[] {
+  return readProseLines(body, true);
+}
+
+function readProseLines(body: string, unabridged = false): string[] {
+  const whole = body
     .slice(0, maxCommentLength)
     .replace(/^\uFEFF/, "")
     .replace(/\r\n?/g, "\n");
-  // A comment that cannot hold `/wave` is not worth parsing.
-  if (!/\/wave/i.test(text)) return [];
+  let text = whole;
+  if (unabridged) {
+    if (!/\/wave/i.test(whole)) return [];
+  } else {
+    // A comment with no line that could be a command is not worth parsing.
+    const end = readUpTo(whole);
+    if (end === -1) return [];
+    // Definitions (links, images, footnotes) may sit anywhere and change what is an image reference: then read it all.
+    if (!/^ {0,3}\[[^\]\n]+\]:/m.test(whole.slice(end))) text = whole.slice(0, end);
+  }
   let tree: Root;
   try {
     tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: mdastExtensions });

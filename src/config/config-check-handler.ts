@@ -2,10 +2,11 @@ import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import type { RepoContext } from "../github/client.js";
 import { writeCheckRun, type CheckRunRecord } from "../github/write-check-run.js";
 import type { Pool } from "../store/db.js";
-import { CONFIG_PATH } from "./load.js";
+import { parse } from "yaml";
+import { CONFIG_PATH, validateConfigReport } from "./load.js";
 import { readFileAt } from "./read-config-file.js";
 import { renderConfigCheck } from "./render-config-check.js";
-import { validateConfigText } from "./validate-config-text.js";
+import { locateKey, validateConfigText, type ConfigProblem } from "./validate-config-text.js";
 
 interface PushPayload {
   after: string;
@@ -31,15 +32,44 @@ async function storedRecord(pool: Pool, repositoryId: number, sha: string, path:
 }
 
 /**
+ * The valid settings of a repository's file that its organisation's `.github`
+ * file (on that repository's default branch) overrides, each at its line.
+ */
+async function overriddenKeys(ctx: RepoContext, path: string, text: string, raw: Record<string, unknown>): Promise<ConfigProblem[]> {
+  if (ctx.repo === ".github") return [];
+  const orgText = await readFileAt({ ...ctx, repo: ".github" }, CONFIG_PATH);
+  if (orgText === null) return [];
+  let orgRaw: unknown;
+  try {
+    orgRaw = parse(orgText);
+  } catch {
+    // The organisation's own check reports its syntax; here WAVE cannot compare against it.
+    return [];
+  }
+  if (typeof orgRaw !== "object" || orgRaw === null || Array.isArray(orgRaw)) return [];
+  const location = `${ctx.owner}/${ctx.repo}:${path}`;
+  try {
+    const report = validateConfigReport(
+      [{ location, config: raw }],
+      [{ location: `${ctx.owner}/.github:${CONFIG_PATH}`, config: orgRaw as Record<string, unknown> }],
+    );
+    return report.ignored.map((i) => ({ ...locateKey(text, i.key), key: i.key, message: i.message }));
+  } catch {
+    // A file the organisation's policy refuses outright (a model it does not allow) is reported at intake.
+    return [];
+  }
+}
+
+/**
  * Validates `path` at `sha` and writes the `wave/config` check run on that commit;
  * the run's id is stored, so a retried job updates it or skips instead of adding one.
  */
 export async function publishConfigCheck(pool: Pool, ctx: RepoContext, repositoryId: number, sha: string, path: string): Promise<string> {
   const text = await readFileAt(ctx, path, sha);
-  const payload = renderConfigCheck(
-    path,
-    text === null ? { removed: true } : validateConfigText(text, { organisationRepository: ctx.repo === ".github" }),
-  );
+  const validation =
+    text === null ? ({ removed: true } as const) : validateConfigText(text, { organisationRepository: ctx.repo === ".github" });
+  const overridden = text !== null && "ok" in validation && validation.ok ? await overriddenKeys(ctx, path, text, validation.raw) : [];
+  const payload = renderConfigCheck(path, validation, overridden);
   const stored = await storedRecord(pool, repositoryId, sha, path);
   const written = await writeCheckRun(ctx, { headSha: sha, payload, ...(stored ? { stored } : {}) });
   await pool.query(

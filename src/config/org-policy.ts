@@ -1,6 +1,7 @@
 import { repositoryRoles } from "./sections/story.js";
 import type { OrgPolicy } from "./sections/org-policy.js";
 import type { WaveConfig } from "./schema.js";
+import type { IgnoredKey } from "./org-authority.js";
 
 /** One policy key's effective value and where it came from, for `/wave status` and the docs. */
 export interface PolicyValue {
@@ -15,6 +16,8 @@ export interface PolicyResult {
   effective: PolicyValue[];
   /** Settings the policy forbids outright (a model it does not allow). */
   problems: { key: string; message: string }[];
+  /** Looser values the policy overrode, for `wave/config` and replies. */
+  ignored: IgnoredKey[];
 }
 
 /** The model settings `allowed_models` governs. */
@@ -37,8 +40,14 @@ export function applyOrgPolicy(config: WaveConfig, policy: OrgPolicy): PolicyRes
   const next: WaveConfig = structuredClone(config);
   const effective: PolicyValue[] = [];
   const problems: PolicyResult["problems"] = [];
+  const ignored: IgnoredKey[] = [];
   if (policy.max_story_usd !== null) {
     const tighter = config.budget.story_cap_usd <= policy.max_story_usd;
+    if (!tighter)
+      ignored.push({
+        key: "budget.story_cap_usd",
+        message: `the file asks for ${config.budget.story_cap_usd} USD, but the organisation's \`org_policy.max_story_usd\` is ${policy.max_story_usd} USD and holds (a repository may only lower the cap).`,
+      });
     next.budget.story_cap_usd = Math.min(config.budget.story_cap_usd, policy.max_story_usd);
     effective.push({ key: "budget.story_cap_usd", value: next.budget.story_cap_usd, source: tighter ? "repository" : "organisation" });
   }
@@ -65,8 +74,13 @@ export function applyOrgPolicy(config: WaveConfig, policy: OrgPolicy): PolicyRes
   if (policy.min_labeler_permission !== null) {
     const rank = (r: string) => repositoryRoles.indexOf(r as (typeof repositoryRoles)[number]);
     const tighter = rank(config.labeler_permission) >= rank(policy.min_labeler_permission);
+    if (!tighter)
+      ignored.push({
+        key: "labeler_permission",
+        message: `the file asks for \`${config.labeler_permission}\`, but the organisation's \`org_policy.min_labeler_permission\` is \`${policy.min_labeler_permission}\` and holds (a repository may only raise it).`,
+      });
     next.labeler_permission = tighter ? config.labeler_permission : policy.min_labeler_permission;
     effective.push({ key: "labeler_permission", value: next.labeler_permission, source: tighter ? "repository" : "organisation" });
   }
-  return { config: next, effective, problems };
+  return { config: next, effective, problems, ignored };
 }

@@ -55,6 +55,44 @@ export function renderConfigTable(): string {
   ].join("\n");
 }
 
+/**
+ * What only the organisation decides, key by key: the merge rule of
+ * src/config/org-authority.ts and src/config/org-policy.ts, in words.
+ */
+const ORGANISATION_AUTHORITY = [
+  "## What only the organisation decides",
+  "",
+  "Some settings govern the whole organisation. They are read only from the organisation's `.github` repository's",
+  "`.github/wave.yml` (or, where a key has none, from WAVE's defaults), whether or not a repository's file extends it",
+  "with `_extends: .github`; `_extends: other-owner/.github` is an ordinary file, not the organisation's. A repository's",
+  "own file may tighten each of them, never loosen it. A looser value is ignored: the organisation's holds, the",
+  "`wave/config` check on the push that wrote it warns at its line, and a command it would have allowed is refused with",
+  "a reply naming the ignored key.",
+  "",
+  "| key | who decides | a repository's file may |",
+  "|---|---|---|",
+  "| `org_policy.*` | the organisation only | not set it at all (an error) |",
+  "| `budget.story_cap_usd` under `org_policy.max_story_usd` | the lower of the two | lower the cap, never raise it above the policy |",
+  "| `labeler_permission` under `org_policy.min_labeler_permission` | the higher of the two | raise the role, never lower it |",
+  "| `safety.forbidden_paths` under `org_policy.forbidden_paths` | both lists | add globs, never drop the organisation's |",
+  "| models under `org_policy.allowed_models` | the list | pick among them; another model is an error |",
+  "| `commands.permissions.stop-all.*`, `commands.permissions.resume-all.*` | always the organisation (WAVE's default: owners) | tighten, key by key as below |",
+  "| `commands.permissions.<command>.*` for every command the organisation's file names | the organisation's rule is a floor, not a default | tighten, key by key as below |",
+  "",
+  "Tightening a governed command's rule, key by key:",
+  "",
+  "| rule key | effective value |",
+  "|---|---|",
+  "| `role` | the higher of the organisation's and the repository's |",
+  "| `users`, `teams` | only names the organisation lists too: a repository may drop names, never add them |",
+  "| `allow_starter`, `allow_hold_placer` | on only when both files leave it on |",
+  "| `deny_starter`, `code_owners` (approve) | on when either file turns it on |",
+  "",
+  "Commands the organisation's file does not name keep the usual merge: the repository's value wins.",
+  "`/wave status` lists the governed values in force and where each came from.",
+  "",
+];
+
 /** docs/configuration.md: every key of .github/wave.yml with its type, default and meaning. */
 export function renderConfigReference(): string {
   const lines = [
@@ -68,6 +106,7 @@ export function renderConfigReference(): string {
     "",
     renderConfigTable(),
     "",
+    ...ORGANISATION_AUTHORITY,
   ];
   return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import type { CheckAnnotation, CheckRunPayload } from "../github/check-run-payload.js";
 import { summarizeChanges } from "./config-summary.js";
-import type { ConfigValidation } from "./validate-config-text.js";
+import type { ConfigProblem, ConfigValidation } from "./validate-config-text.js";
 
 export const CONFIG_CHECK_NAME = "wave/config";
 
@@ -9,7 +9,12 @@ export const CONFIG_CHECK_NAME = "wave/config";
  * the file changes from the defaults, or failure with one annotation per
  * problem at its line and column. Pure.
  */
-export function renderConfigCheck(path: string, validation: ConfigValidation | { removed: true }): CheckRunPayload {
+export function renderConfigCheck(
+  path: string,
+  validation: ConfigValidation | { removed: true },
+  /** Valid settings the organisation's values override (a repository may only tighten them): warnings, not failures. */
+  overridden: readonly ConfigProblem[] = [],
+): CheckRunPayload {
   if ("removed" in validation) {
     return {
       name: CONFIG_CHECK_NAME,
@@ -21,7 +26,30 @@ export function renderConfigCheck(path: string, validation: ConfigValidation | {
   }
   if (validation.ok) {
     const summary = summarizeChanges(validation.config);
-    return { name: CONFIG_CHECK_NAME, status: "completed", conclusion: "success", title: `${path} is valid`, summary };
+    if (overridden.length === 0)
+      return { name: CONFIG_CHECK_NAME, status: "completed", conclusion: "success", title: `${path} is valid`, summary };
+    const n = overridden.length;
+    return {
+      name: CONFIG_CHECK_NAME,
+      status: "completed",
+      conclusion: "success",
+      title: `${path} is valid; ${n} setting${n === 1 ? "" : "s"} ignored for the organisation's`,
+      summary: [
+        `WAVE ignores ${n === 1 ? "one setting" : `${n} settings`} of this file: the organisation's .github repository decides ${n === 1 ? "it" : "them"}, and a repository may only tighten, never loosen.`,
+        "",
+        ...overridden.map((p) => `- line ${p.line}: \`${p.key}\`: ${p.message}`),
+        "",
+        summary,
+      ].join("\n"),
+      annotations: overridden.map((p) => ({
+        path,
+        start_line: p.line,
+        end_line: p.endLine,
+        annotation_level: "warning",
+        title: `${p.key} ignored`,
+        message: p.message,
+      })),
+    };
   }
   const problems = validation.problems;
   const annotations: CheckAnnotation[] = problems.map((p) => ({

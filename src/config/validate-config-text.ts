@@ -159,3 +159,13 @@ export function validateConfigText(text: string, options: { organisationReposito
     return { ok: false, problems: problems.sort((a, b) => a.line - b.line || a.column - b.column) };
   return { ok: true, config: result.data, raw };
 }
+
+/**
+ * Where each dotted key sits in a file's text (its key node), for warnings on
+ * settings that are valid but overridden. Pure; a key not in the file gets line 1.
+ */
+export function locateKey(text: string, key: string): Pick<ConfigProblem, "line" | "column" | "endLine" | "endColumn"> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return rangeOf(nodeAt(doc, key.split("."), true), lines, text);
+}

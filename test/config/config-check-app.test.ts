@@ -33,6 +33,8 @@ const REPO = "Hello-World";
 let app: TestApp;
 let watch: ReturnType<typeof watchUndocumentedRequests>;
 const files = new Map<string, string>();
+/** The organisation's `.github/wave.yml` on its default branch; null: it has none. */
+let orgFile: string | null = null;
 const checkRuns: { id: number; head_sha: string; body: Record<string, unknown> }[] = [];
 const patches: { id: number; body: Record<string, unknown> }[] = [];
 
@@ -54,6 +56,13 @@ beforeAll(async () => {
       expect(this.req.headers.accept).toContain("raw");
       return text === undefined ? [404, { message: "Not Found" }] : [200, text, { "content-type": "text/plain; charset=utf-8" }];
     })
+    .get(
+      (uri) =>
+        uri.startsWith(`/repos/${OWNER}/.github/contents/.github%2Fwave.yml`) ||
+        uri.startsWith(`/repos/${OWNER}/.github/contents/.github/wave.yml`),
+    )
+    .query(true)
+    .reply(() => (orgFile === null ? [404, { message: "Not Found" }] : [200, orgFile, { "content-type": "text/plain; charset=utf-8" }]))
     .post(`/repos/${OWNER}/${REPO}/check-runs`)
     .reply((_, body) => {
       const b = body as Record<string, unknown>;
@@ -76,6 +85,7 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 beforeEach(() => {
+  orgFile = null;
   checkRuns.length = 0;
   patches.length = 0;
 });
@@ -151,6 +161,27 @@ describe("wave/config on a pushed branch (the running app, GitHub's push payload
     await app.send("push", pushOf("d".repeat(40), [".github/wave.yml"]), "push-removed");
     expect(await outcomeOf("push-removed")).toBe("wave/config success on ddddddd (created)");
     expect(checkRuns.map((r) => r.head_sha)).toEqual(["d".repeat(40)]);
+    expect(watch.undocumented).toEqual([]);
+  });
+
+  it("a file that loosens what the organisation decides passes, with a warning at each ignored key", async () => {
+    orgFile = "commands:\n  permissions:\n    approve: { role: maintain }\norg_policy:\n  max_story_usd: 10\n";
+    const sha = "e".repeat(40);
+    files.set(
+      sha,
+      "trigger_label: wave\ncommands:\n  permissions:\n    resume-all:\n      role: triage\n    approve:\n      role: write\nbudget:\n  story_cap_usd: 500\n",
+    );
+    await app.send("push", pushOf(sha, [".github/wave.yml"]), "push-loosens");
+    expect(await outcomeOf("push-loosens")).toBe("wave/config success on eeeeeee (created)");
+    const output = checkRuns[0]?.body.output as { title: string; summary: string; annotations: Record<string, unknown>[] };
+    expect(checkRuns[0]?.body.conclusion).toBe("success");
+    expect(output.title).toBe(".github/wave.yml is valid; 3 settings ignored for the organisation's");
+    expect(output.annotations).toEqual([
+      expect.objectContaining({ start_line: 9, annotation_level: "warning", title: "budget.story_cap_usd ignored" }),
+      expect.objectContaining({ start_line: 5, annotation_level: "warning", title: "commands.permissions.resume-all.role ignored" }),
+      expect.objectContaining({ start_line: 7, annotation_level: "warning", title: "commands.permissions.approve.role ignored" }),
+    ]);
+    expect(output.summary).toContain("its `owner` holds");
     expect(watch.undocumented).toEqual([]);
   });
 });

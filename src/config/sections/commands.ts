@@ -24,33 +24,34 @@ export interface PermissionRuleDefaults {
  * One command's rule. Keys left out keep that command's default, so
  * `kill: { users: [alice] }` only adds alice.
  */
+function permissionShape(defaults: PermissionRuleDefaults) {
+  return {
+    role: permissionLevel
+      .default(defaults.role)
+      .describe("The least role that may use the command: a repository role, `owner` (organisation owner), or `none` for anyone."),
+    users: z.array(login).max(100).default([]).describe("Logins allowed to use the command whatever their role."),
+    teams: z
+      .array(teamSlug)
+      .max(20)
+      .default([])
+      .describe("Slugs of teams in the repository's organisation whose active members may use the command whatever their role."),
+    allow_starter: z
+      .boolean()
+      .default(defaults.allow_starter)
+      .describe("The person who started the story may use the command whatever their role."),
+    allow_hold_placer: z
+      .boolean()
+      .default(defaults.allow_hold_placer)
+      .describe("The person who placed the current hold may use the command whatever their role."),
+    deny_starter: z
+      .boolean()
+      .default(defaults.deny_starter)
+      .describe("The person who started the story may never use the command, whatever their role, user or team entry."),
+  };
+}
+
 function permissionRule(defaults: PermissionRuleDefaults) {
-  return z
-    .object({
-      role: permissionLevel
-        .default(defaults.role)
-        .describe("The least role that may use the command: a repository role, `owner` (organisation owner), or `none` for anyone."),
-      users: z.array(login).max(100).default([]).describe("Logins allowed to use the command whatever their role."),
-      teams: z
-        .array(teamSlug)
-        .max(20)
-        .default([])
-        .describe("Slugs of teams in the repository's organisation whose active members may use the command whatever their role."),
-      allow_starter: z
-        .boolean()
-        .default(defaults.allow_starter)
-        .describe("The person who started the story may use the command whatever their role."),
-      allow_hold_placer: z
-        .boolean()
-        .default(defaults.allow_hold_placer)
-        .describe("The person who placed the current hold may use the command whatever their role."),
-      deny_starter: z
-        .boolean()
-        .default(defaults.deny_starter)
-        .describe("The person who started the story may never use the command, whatever their role, user or team entry."),
-    })
-    .strict()
-    .prefault({});
+  return z.object(permissionShape(defaults)).strict().prefault({});
 }
 
 const rule = (role: PermissionLevel, extra: Partial<PermissionRuleDefaults> = {}) =>
@@ -89,9 +90,19 @@ export const commandsSection = z
         unhold: rule("maintain", { allow_hold_placer: true }).describe(
           "Who may use `/wave unhold` (alias `resume`): who placed the hold, or maintain and above by default.",
         ),
-        approve: rule("write", { deny_starter: true }).describe(
-          "Who may use `/wave approve`: write and above, never the story's starter, by default.",
-        ),
+        approve: z
+          .object({
+            ...permissionShape({ role: "write", allow_starter: false, allow_hold_placer: false, deny_starter: true }),
+            code_owners: z
+              .boolean()
+              .default(false)
+              .describe(
+                "At the review gate, approval counts only once code owners (CODEOWNERS on the base branch) of every changed path approved; several owners' approvals add up.",
+              ),
+          })
+          .strict()
+          .prefault({})
+          .describe("Who may use `/wave approve`: write and above, never the story's starter, by default."),
         kill: rule("maintain").describe("Who may use `/wave kill <reason>`: maintain and above by default."),
         recycle: rule("write").describe("Who may use `/wave recycle <feedback>`: write and above by default."),
         retry: rule("write").describe("Who may use `/wave retry`: write and above by default."),
@@ -108,4 +119,5 @@ export const commandsSection = z
   .describe("How `/wave` commands in comments are read and who may use each.");
 
 export type CommandsConfig = z.infer<typeof commandsSection>;
-export type PermissionRule = CommandsConfig["permissions"]["hold"];
+/** One command's rule; only `approve` carries `code_owners`. */
+export type PermissionRule = CommandsConfig["permissions"]["hold"] & { code_owners?: boolean };

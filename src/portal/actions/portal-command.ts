@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { codeOwnerApproval, type CodeOwnerOutcome } from "../../codeowners/code-owner-approval.js";
 import { loadConfig } from "../../config/load.js";
 import type { SenderDirectory } from "../../commands/github/sender-directory.js";
 import { organisationCommands, type CommandName } from "../../commands/command-catalog.js";
@@ -99,9 +100,15 @@ export async function runPortalCommand(
     id: 0,
   };
   const story = target.story;
+  let codeOwners = false;
   const evaluation = await evaluateCommandEvent(octokit, directory, event, {
-    config: async () =>
-      (await loadConfig(octokit as Parameters<typeof loadConfig>[0], target.repository.owner.login, target.repository.name)).commands,
+    config: async () => {
+      const commands = (
+        await loadConfig(octokit as Parameters<typeof loadConfig>[0], target.repository.owner.login, target.repository.name)
+      ).commands;
+      codeOwners = commands.permissions.approve.code_owners;
+      return commands;
+    },
     story: () => {
       if (!story) return { starter: null, holdPlacers: [] };
       const snapshot = readSnapshot(story.snapshot, story.machineVersion);
@@ -112,6 +119,11 @@ export async function runPortalCommand(
   const deliveryId = `portal:${randomUUID()}`;
   let outcome: PortalOutcome;
   let note: string;
+  const atReview = story !== null && readSnapshot(story.snapshot, story.machineVersion).context.step === "reviewApproval";
+  const owners: CodeOwnerOutcome | null =
+    evaluation.kind === "accepted" && action === "approve" && codeOwners && story && atReview
+      ? await codeOwnerApproval({ octokit, owner: target.repository.owner.login, repo: target.repository.name }, deps.pool, story, login)
+      : null;
   if (evaluation.kind !== "accepted") {
     note = refusalNote(evaluation);
     outcome = { verdict: evaluation.kind === "refused" ? "refused" : "invalid", message: evaluation.reply, done: false };
@@ -127,6 +139,10 @@ export async function runPortalCommand(
   } else if (!story) {
     note = "no WAVE story here";
     outcome = { verdict: "invalid", message: "There is no story here.", done: false };
+  } else if (owners && !owners.complete) {
+    // The same rule as `/wave approve`: until code owners of every changed path approved, the gate stays.
+    note = owners.note;
+    outcome = { verdict: "accepted", message: owners.explanation, done: false };
   } else {
     const decision = evaluation.decision;
     const results = await applyStoryCommands(

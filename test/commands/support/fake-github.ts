@@ -20,6 +20,14 @@ export interface FakeGitHub {
   reactions: Map<number, string[]>;
   /** Comment ids whose reactions GitHub answers with 404 (the comment was deleted). */
   gone: Set<number>;
+  /** `.github/wave.yml` text by "owner/repo" (the organisation's as "owner/.github"); a repository not here has none. */
+  configs: Map<string, string>;
+  /** Other files by "owner/repo@ref:path" (CODEOWNERS on a base branch). */
+  files: Map<string, string>;
+  /** Pull requests by "owner/repo#number": base branch, head commit, changed paths. */
+  pulls: Map<string, { base: string; headSha: string; files: string[] }>;
+  /** Active members by "org/team-slug". */
+  teams: Map<string, Set<string>>;
   commentsOn(repo: string, number: number): FakeComment[];
   reset(): void;
 }
@@ -32,6 +40,10 @@ export function fakeGitHub(): FakeGitHub {
     labels: new Map(),
     reactions: new Map(),
     gone: new Set(),
+    configs: new Map(),
+    files: new Map(),
+    pulls: new Map(),
+    teams: new Map(),
     commentsOn: (repo, number) => fake.comments.get(`${repo}#${number}`) ?? [],
     reset: () => {
       fake.roles.clear();
@@ -40,6 +52,10 @@ export function fakeGitHub(): FakeGitHub {
       fake.labels.clear();
       fake.reactions.clear();
       fake.gone.clear();
+      fake.configs.clear();
+      fake.files.clear();
+      fake.pulls.clear();
+      fake.teams.clear();
     },
   };
   let nextId = 50_000;
@@ -53,7 +69,37 @@ export function fakeGitHub(): FakeGitHub {
     .post(/\/app\/installations\/\d+\/access_tokens/)
     .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: {} })
     .get(/\/repos\/[^/]+\/[^/]+\/contents\/\.github(%2F|\/)wave\.yml/)
-    .reply(404, { message: "Not Found" })
+    .query(true)
+    .reply((uri) => {
+      const [, owner, repo] = /^\/repos\/([^/]+)\/([^/]+)\//.exec(uri) ?? [];
+      const text = fake.configs.get(`${owner}/${repo}`);
+      return text === undefined ? [404, { message: "Not Found" }] : [200, text, { "content-type": "text/plain; charset=utf-8" }];
+    })
+    .get(/\/repos\/[^/]+\/[^/]+\/contents\/(?!\.github(%2F|\/)wave\.yml)/)
+    .query(true)
+    .reply((uri) => {
+      const url = new URL(uri, GITHUB);
+      const [, owner, repo, path] = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(url.pathname) ?? [];
+      const text = fake.files.get(`${owner}/${repo}@${url.searchParams.get("ref") ?? ""}:${decodeURIComponent(path ?? "")}`);
+      return text === undefined ? [404, { message: "Not Found" }] : [200, text, { "content-type": "text/plain; charset=utf-8" }];
+    })
+    .get(/\/repos\/[^/]+\/[^/]+\/pulls\/\d+(\/files)?(\?.*)?$/)
+    .reply((uri) => {
+      const url = new URL(uri, GITHUB);
+      const [, owner, repo, number, files] = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)(\/files)?$/.exec(url.pathname) ?? [];
+      const pull = fake.pulls.get(`${owner}/${repo}#${number}`);
+      if (!pull) return [404, { message: "Not Found" }];
+      if (!files) return [200, { number: Number(number), base: { ref: pull.base }, head: { sha: pull.headSha } }];
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const per = Number(url.searchParams.get("per_page") ?? "30");
+      return [200, pull.files.slice((page - 1) * per, page * per).map((filename) => ({ filename, status: "modified" }))];
+    })
+    .get(/\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+/)
+    .reply((uri) => {
+      const [, org, team, login] = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/?]+)/.exec(uri) ?? [];
+      const members = fake.teams.get(`${org}/${team}`);
+      return members?.has(decodeURIComponent(login ?? "")) ? [200, { state: "active", role: "member" }] : [404, { message: "Not Found" }];
+    })
     .get(/\/repos\/[^/]+\/[^/]+\/collaborators\/[^/]+\/permission/)
     .reply((uri) => {
       const login = decodeURIComponent(uri.split("/").at(-2) ?? "");
