@@ -6,9 +6,11 @@ const poison = "/wave kill POISON";
 
 /** Ordinary text: no markdown that opens or closes code, quotes or comments. */
 // No line that would open a list: a command right after it would be the list item's lazy line, not prose.
+// No line of dashes alone: after a paragraph it is a setext heading's underline (or a thematic break),
+// which ends the paragraph, so a line after it is not lazy and does show as prose.
 const prose = fc
   .stringMatching(/^[A-Za-z0-9 .,!?()éü日本ß✨-]{0,40}$/)
-  .filter((line) => !/^\s*\//.test(line) && !/^\s*(?:-|\d{1,9}[.)])(?:\s|$)/.test(line));
+  .filter((line) => !/^\s*\//.test(line) && !/^\s*(?:-|\d{1,9}[.)])(?:\s|$)/.test(line) && !/^\s*-+\s*$/.test(line));
 const indent = fc.constantFrom("", " ", "  ", "   ");
 const poisonLine = indent.map((spaces) => `${spaces}${poison}`);
 const inner = fc.array(fc.oneof(prose, poisonLine), { minLength: 1, maxLength: 4 });
