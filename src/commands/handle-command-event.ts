@@ -83,7 +83,7 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
   const loaded: { report: ConfigReport | null } = { report: null };
   const evaluation = await evaluate(octokit, context, event, story, loaded);
   if (evaluation.kind === "ignored") return `ignored: ${evaluation.reason}`;
-  const codeOwners = (loaded.report?.config ?? story?.config)?.commands.permissions.approve.code_owners === true;
+  const codeOwners = loaded.report?.config.commands.permissions.approve.code_owners === true;
   const outcome =
     evaluation.kind === "accepted"
       ? await carryOut(context, evaluation, story, delivery.id, codeOwners ? { octokit, ...repo } : null)
@@ -106,8 +106,6 @@ export async function handleCommandDelivery(delivery: Delivery, context: Handler
 
   const wantsStatus = evaluation.kind === "accepted" && evaluation.commands.some((command) => command.name === "status");
   if (wantsStatus && story) outcome.reply.push(renderStatus(await statusView(deps.pool, story)));
-  if (wantsStatus && !loaded.report)
-    loaded.report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], repo.owner, repo.repo).catch(() => null);
   if (wantsStatus && loaded.report) outcome.reply.push(renderGoverned(loaded.report.effective));
   // Reviews cannot carry a reaction, so a review that did what it asked says so in words.
   if (outcome.done && outcome.reply.length === 0 && commentId === null && event.kind === "text") {
@@ -136,23 +134,16 @@ async function evaluate(
   let report: ConfigReport | null = null;
   try {
     const evaluation = await evaluateCommandEvent(octokit, context.directory, event, {
-      // A story's commands follow the configuration it started with (read once, at intake, with the
-      // organisation's authority applied); only a comment with no story reads the file.
+      // Read once per command event, not taken from the story's intake: a permission the organisation
+      // or the repository tightened since the story started holds for the next command.
       config: async () => {
-        if (story) return story.config.commands;
         report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], owner.login, name);
         loaded.report = report;
         return report.config.commands;
       },
       story: () => storyFacts(story),
     });
-    if (evaluation.kind !== "refused") return evaluation;
-    // Only a refusal pays for reading the file, to say which of its keys the organisation overrode.
-    if (report === null)
-      report = loaded.report = await loadConfigReport(octokit as Parameters<typeof loadConfigReport>[0], owner.login, name).catch(
-        () => null,
-      );
-    if (report === null) return evaluation;
+    if (evaluation.kind !== "refused" || report === null) return evaluation;
     // A refusal the repository's file would have allowed says that the organisation's rule held, and why.
     const refusedNames = evaluation.decision.verdicts.filter((verdict) => !verdict.allowed).map((verdict) => verdict.command);
     const why = renderOverriddenKeys((report as ConfigReport).ignored, refusedNames);

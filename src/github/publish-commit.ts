@@ -33,6 +33,12 @@ export interface PublishChangeInput {
    * change is one commit on the base head as usual.
    */
   onTopOf?: string | null;
+  /**
+   * The story has no PR and published nothing yet: the branch is created first and looked at
+   * only when GitHub answers that it already exists (a crash after an earlier try, or a branch
+   * somebody else made), which saves the look-up in the common case.
+   */
+  firstPublish?: boolean;
 }
 
 export interface PublishChangeResult {
@@ -84,22 +90,26 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: baseHead }))
   ).data.tree.sha;
 
-  let existing: { sha: string; tree: string; parents: string[]; ours: boolean } | undefined;
-  try {
-    const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data.object
-      .sha;
-    const commit = (
-      await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))
-    ).data;
-    existing = {
-      sha: head,
-      tree: commit.tree.sha,
-      parents: commit.parents.map((p) => p.sha),
-      ours: /^Wave-Story: \S+$/m.test(commit.message),
-    };
-  } catch (error) {
-    if (!(error instanceof GitHubNotFound)) throw error;
-  }
+  type Existing = { sha: string; tree: string; parents: string[]; ours: boolean };
+  const lookUp = async (): Promise<Existing | undefined> => {
+    try {
+      const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data
+        .object.sha;
+      const commit = (
+        await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))
+      ).data;
+      return {
+        sha: head,
+        tree: commit.tree.sha,
+        parents: commit.parents.map((p) => p.sha),
+        ours: /^Wave-Story: \S+$/m.test(commit.message),
+      };
+    } catch (error) {
+      if (!(error instanceof GitHubNotFound)) throw error;
+      return undefined;
+    }
+  };
+  const existing: Existing | undefined = input.firstPublish ? undefined : await lookUp();
 
   // Identical contents make one blob; git addresses blobs by content anyway.
   const blobShas = new Map<string, string>();
@@ -186,8 +196,14 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     await createRef();
     return done(commit, "created");
   } catch (error) {
-    // Another run created the branch between our look-up and now: it is still ours to move.
+    // The branch exists after all: another run made it between our look-up and now, or, on a first
+    // publish, an earlier try or somebody else did. It is ours to move only if its head is WAVE's.
     if (!(error instanceof GitHubValidationFailed) || !/already exists/i.test(error.githubMessage)) throw error;
+    if (input.firstPublish) {
+      const found = await lookUp();
+      if (found && !found.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, found.sha);
+      if (found && found.tree === tree && found.parents.length === 1 && found.parents[0] === baseHead) return done(found.sha, "unchanged");
+    }
     await update();
     return done(commit, "updated");
   }

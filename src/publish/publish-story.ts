@@ -25,7 +25,8 @@ export interface PublishStoryResult {
  * commit and the PR instead of making new ones.
  */
 export async function publishStory(ctx: RepoContext, input: PublishStoryInput): Promise<PublishStoryResult> {
-  const change = await publishChange(ctx, input);
+  // Nothing published and no PR yet: create the branch first, look only if it exists.
+  const change = await publishChange(ctx, { ...input, firstPublish: !input.opened && !input.onTopOf });
   const pullRequest = await ensurePullRequest(ctx, {
     branch: input.branch,
     baseBranch: input.baseBranch,

@@ -34,6 +34,7 @@ const body = `add(2, 3) returns -1; it should return 5.\n\n${hiddenComment}\n\n-
 interface Labeled {
   label: { name: string };
   issue: { number: number; body: string | null };
+  repository: { default_branch: string };
   installation?: { id: number };
 }
 
@@ -80,6 +81,8 @@ describe("a hidden-instruction issue", () => {
       p.issue.number = 31;
       p.issue.body = body;
       p.installation = { id: 9 };
+      // The story's base is the payload's default branch (GitHub's example says master); this fake's repository has main.
+      p.repository.default_branch = "main";
       await app.send("issues", p);
 
       const events = async (): Promise<{ event: string; detail: unknown }[]> => {

@@ -49,6 +49,7 @@ function scriptedModel(fix: () => string): (r: RecordedRequest) => ReturnType<ty
 interface Labeled {
   label: { name: string };
   issue: { number: number; body: string | null };
+  repository: { default_branch: string };
   installation?: { id: number };
 }
 
@@ -91,6 +92,8 @@ async function label(issueNumber: number): Promise<void> {
   p.issue.number = issueNumber;
   p.issue.body = "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n";
   p.installation = { id: 9 };
+  // The story's base is the payload's default branch (GitHub's example says master); this fake's repository has main.
+  p.repository.default_branch = "main";
   await app.send("issues", p);
 }
 

@@ -109,25 +109,39 @@ describe("publishStory", () => {
     expect(fake.pulls).toHaveLength(1);
     expect(fake.pulls[0]).toMatchObject({ head: BRANCH, base: "main", draft: true, title: "Add a tool" });
 
-    // 7 distinct blobs + base ref, base commit, branch ref (404), tree, commit, ref = 13; create PR = 1 (no look-up first).
-    expect(result.requests).toBe(14);
-    expect(fake.requests).toHaveLength(14);
+    // 7 distinct blobs + base ref, base commit, tree, commit, ref = 12 (a first publish creates the branch
+    // without looking for it first); create PR = 1 (no look-up first).
+    expect(result.requests).toBe(13);
+    expect(fake.requests).toHaveLength(13);
+    expect(fake.count("GET", /\/git\/ref\/heads%2Fwave/)).toBe(0);
     console.log(`one-iteration publish of 8 files (7 blobs): ${result.requests} GitHub requests`);
   });
 
-  it("replayed, makes no second commit and no second PR", async () => {
+  it("replayed, makes no second commit on the branch and no second PR", async () => {
     const first = await publishStory(fake.context(), input());
     const second = await publishStory(fake.context(), input());
     expect(second.change.outcome).toBe("unchanged");
     expect(second.change.commitSha).toBe(first.change.commitSha);
+    expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(first.change.commitSha);
     expect(second.pullRequest.action).toBe("unchanged");
     expect(second.pullRequest.pullRequest.number).toBe(first.pullRequest.pullRequest.number);
-    expect(fake.count("POST", /\/git\/commits$/)).toBe(1);
+    // A replay of a first publish (a crash before the PR was stored) writes its commit object again, learns from
+    // GitHub's "already exists" that the branch is there, finds the same tree on the same parent, and leaves it.
+    expect(fake.count("POST", /\/git\/commits$/)).toBe(2);
     // The replay's create is GitHub's own look-up: refused ("already exists"), then the open PR is found.
     expect(fake.count("POST", /\/pulls$/)).toBe(2);
     expect(fake.count("GET", /\/pulls(\?|$)/)).toBe(1);
     expect(fake.count("PATCH", /\/git\/refs\//)).toBe(0);
     expect(fake.pulls).toHaveLength(1);
+  });
+
+  it("a first publish that finds a branch somebody else made refuses to write over it", async () => {
+    // A person's commit (no Wave-Story trailer) already stands at WAVE's branch name.
+    fake.refs.set(`refs/heads/${BRANCH}`, planBase);
+    await expect(publishStory(fake.context(), input())).rejects.toBeInstanceOf(BranchTakenOver);
+    expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(planBase);
+    expect(fake.count("PATCH", /\/git\/refs\//)).toBe(0);
+    expect(fake.pulls).toHaveLength(0);
   });
 
   it("falls back to updating when creating the branch answers 422 Reference already exists", async () => {

@@ -120,7 +120,7 @@ it("a one-iteration story's publish, checks, review and approval stay within the
   console.log(
     `GitHub requests, publish (3 files): ${afterPublish}; checks, review, approval and merge: ${total - afterPublish}; total: ${total}`,
   );
-  expect(afterPublish).toBe(10);
+  expect(afterPublish).toBe(9);
   expect(total).toBeLessThanOrEqual(25);
   expect(fake.count("POST", /\/git\/commits$/)).toBe(1);
   expect(fake.count("POST", /\/pulls$/)).toBe(1);
