@@ -2,6 +2,7 @@ import type { EngineDeps } from "../engine/deps.js";
 import type { SandboxControl } from "../engine/ports.js";
 import { QUEUES } from "./queue.js";
 import { requeueOrphanedOutbox } from "./requeue-outbox.js";
+import { holdExhaustedGate } from "./hold-exhausted-gate.js";
 import { takeOverStaleJobs } from "./takeover.js";
 
 export interface Sweeps {
@@ -26,6 +27,14 @@ export function startSweeps(deps: EngineDeps, sandbox: SandboxControl, options: 
           { jobId: job.id, queue: job.queue, storyId: job.storyId, staleSeconds: job.staleSeconds },
           "took over a job whose worker stopped renewing its lease",
         );
+        if (job.queue === QUEUES.gate && job.storyId && job.exhausted && job.gate) {
+          await holdExhaustedGate(deps, job.storyId, job.gate, job.takeovers).catch((error: unknown) =>
+            deps.log.warn(
+              { err: error, storyId: job.storyId },
+              "could not hold the story whose gate job failed for good; the next pass retries",
+            ),
+          );
+        }
         if (job.queue === QUEUES.gate && job.storyId) {
           await sandbox
             .stopStory(job.storyId)

@@ -6,7 +6,7 @@ import { createStory } from "../../src/engine/create-story.js";
 import { runGateJob } from "../../src/engine/run-gate.js";
 import { defaultConfig } from "../../src/config/schema.js";
 import { QUEUES, startQueue } from "../../src/jobs/queue.js";
-import { takeOverStaleJobs } from "../../src/jobs/takeover.js";
+import { MAX_TAKEOVERS, takeOverStaleJobs } from "../../src/jobs/takeover.js";
 import { startSweeps } from "../../src/jobs/sweeps.js";
 import { createPool, type Pool } from "../../src/store/db.js";
 import { freshDatabase } from "../support/db.js";
@@ -185,4 +185,56 @@ describe("job leases", () => {
     await newRun;
     expect((await pool.query(`SELECT 1 FROM job_leases WHERE job_id = $1`, [id])).rowCount).toBe(0);
   });
+  it(
+    "a crash gives its try back, up to MAX_TAKEOVERS; a job whose worker keeps dying then holds its story instead of stalling it",
+    { timeout: 60_000 },
+    async () => {
+      const story = await createStory(deps, {
+        installationId: 1,
+        repoId: 8802,
+        owner: "octo-org",
+        repo: "hello",
+        startedBy: "octocat",
+        story: { title: "t", body: "", acceptanceCriteria: ["a"], domains: [], issueNumber: 89, url: "" },
+        config: defaultConfig(),
+        orgStopped: null,
+        deliveryId: "takeover-exhausted",
+      });
+      if (!story) throw new Error("no story");
+      await boss.send(QUEUES.gate, { storyId: story.id, gate: "plan", version: 1 }, { singletonKey: story.id });
+      const sweeps = startSweeps(deps, { stopStory: async () => undefined }, { leaseSeconds: 0, everySeconds: 3600 });
+      let id = "";
+      let taken = 0;
+      let triesLeft = -1;
+      for (;;) {
+        const [job] = await boss.fetch<{ storyId: string }>(QUEUES.gate);
+        if (!job) break;
+        if (job.data.storyId !== story.id) continue;
+        id = job.id;
+        await sweeps.run();
+        taken++;
+        const row = (await pool.query(`SELECT state, retry_count, retry_limit FROM pgboss.job WHERE id = $1`, [id])).rows[0] as {
+          state: string;
+          retry_count: number;
+          retry_limit: number;
+        };
+        // The first MAX_TAKEOVERS crashes cost the job nothing: its limit grows with its count.
+        const left = row.retry_limit - row.retry_count;
+        if (taken === 1) triesLeft = left;
+        if (taken <= MAX_TAKEOVERS) expect(left).toBe(triesLeft);
+        if (row.state === "failed") break;
+        expect(row.state).toBe("retry");
+        expect(taken).toBeLessThan(50);
+      }
+      sweeps.stop();
+      // MAX_TAKEOVERS crashes given back, then the tries the queue gives a failing gate, then failed for good.
+      expect(triesLeft).toBeGreaterThan(0);
+      expect(taken).toBeGreaterThan(MAX_TAKEOVERS + 1);
+      expect(taken).toBeLessThanOrEqual(MAX_TAKEOVERS + triesLeft + 1);
+      const held = (await pool.query(`SELECT status FROM stories WHERE id = $1`, [story.id])).rows[0] as { status: string };
+      expect(held.status).toBe("held");
+      const failed = (await pool.query(`SELECT detail FROM audit_events WHERE story_id = $1 AND event = 'GATE_FAILED'`, [story.id])).rows;
+      expect(JSON.stringify(failed)).toContain(`stopped ${taken} time(s) before it finished`);
+    },
+  );
 });
