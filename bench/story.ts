@@ -73,6 +73,7 @@ try {
   await deliver(url, TEST_SECRET, "issues", payloads.labeled(ISSUE), randomUUID());
   await waitFor(async () => (await story())?.step === "reviewApproval" && (await settled()), 300_000, "the story to wait for approval");
   // A maintainer's `/wave approve`, then GitHub's merge: both orders of its two closing events are the same requests.
+  const beforeApprove = github.requests().length;
   await deliver(url, TEST_SECRET, "issue_comment", payloads.approve(ISSUE, 91_000), randomUUID());
   const ready = await waitFor(
     async () => {
@@ -104,9 +105,13 @@ try {
   for (const [route, n] of [...perRoute].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
     console.log(`  ${String(n).padStart(3)} × ${route}`);
   }
-  // The person's `/wave approve` costs its own requests (👀 and 👍 on the comment, the approver's role): counted apart.
+  // The person's `/wave approve` costs its own requests (👀 and 👍 on the comment, the approver's role, and the
+  // configuration it is judged by: the repository's file and the organisation's, read per command): counted apart.
   const command = requests.filter(
-    (r) => r.includes("/comments/91000/reactions") || r.includes("/collaborators/maintainer/permission"),
+    (r, i) =>
+      r.includes("/comments/91000/reactions") ||
+      r.includes("/collaborators/maintainer/permission") ||
+      (i >= beforeApprove && r.startsWith("GET ") && r.includes("/contents/.github%2Fwave.yml")),
   ).length;
   const own = requests.length - command;
   console.log(

@@ -1,22 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandHandlers } from "../../src/commands/handle-command-event.js";
-import { gateWorkers } from "../../src/gates/index.js";
-import { gateStatusFacts } from "../../src/gates/status-facts.js";
-import { iterateHandlers } from "../../src/iterate/index.js";
-import { pullRequestHandlers } from "../../src/pull-requests/index.js";
-import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
-import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
-import { storyGitHub, storyRepository, type StoryGitHub } from "../e2e/story-github.js";
-import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
-import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import { storyRepository, type StoryGitHub } from "../e2e/story-github.js";
+import { waitFor, type TestApp } from "../support/app-harness.js";
+import type { FakeAnthropic } from "../support/fake-anthropic.js";
 import type { CiSuite } from "../support/fake-git-repo.js";
 import { githubExample } from "../support/webhook-examples.js";
-import { CI_FIXED, iterationModel } from "./review-model.js";
+import { CI_FIXED } from "./review-model.js";
+import { startIterateApp, type IterateApp, type IterateRow } from "./iterate-app.js";
 
 /**
  * The repository's own CI failing on WAVE's PR, through the running app: GitHub's own
@@ -24,8 +13,6 @@ import { CI_FIXED, iterationModel } from "./review-model.js";
  * Actions' suites, runs, annotations and job log on the loopback fake, the real sandbox and
  * the scripted model.
  */
-const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
-const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
 const ISSUE = 61;
 const REPO_ID = 6161;
 const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
@@ -34,39 +21,19 @@ const ACTIONS = { id: 15368, slug: "github-actions" };
 let app: TestApp;
 let fake: FakeAnthropic;
 let github: StoryGitHub;
-const runner = createDockerRunner({ instance: "iterate-ci-e2e" });
+let harness: IterateApp | undefined;
 
 beforeAll(async () => {
-  github = await storyGitHub({ config: "max_recycles: 1\nci_fix:\n  max_attempts: 1\n", repoDir: fixture, tarball });
-  fake = await startFakeAnthropic({ responder: iterationModel });
-  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
-  const cacheDir = mkdtempSync(join(tmpdir(), "wave-iterate-ci-tarballs-"));
-  app = await startTestApp({
-    githubBaseUrl: github.server.url,
-    gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
-    facts: (deps) => gateStatusFacts(deps.pool),
-    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
-    sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
-  });
+  harness = await startIterateApp({ config: "max_recycles: 1\nci_fix:\n  max_attempts: 1\n", instance: "iterate-ci-e2e" });
+  ({ app, fake, github } = harness);
 });
 afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-  await github?.close();
-  expect(github?.server.undocumented ?? []).toEqual([]);
+  // Every request WAVE made is one GitHub documents.
+  expect((await harness?.close()) ?? []).toEqual([]);
 });
 
-interface Row {
-  id: string;
-  status: string;
-  pull_request: number | null;
-  head_sha: string | null;
-  branch: string | null;
-  snapshot: { context: { step: string; lastFailure: string | null } };
-}
-const row = async () =>
-  (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [ISSUE]))
-    .rows[0] as Row | undefined;
+type Row = IterateRow;
+const row = () => harness!.row(ISSUE);
 const settled = async (id: string) =>
   Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
 const outcome = async (deliveryId: string) =>

@@ -1,24 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandHandlers } from "../../src/commands/handle-command-event.js";
 import { applyEvent } from "../../src/engine/apply-event.js";
-import { gateWorkers } from "../../src/gates/index.js";
-import { gateStatusFacts } from "../../src/gates/status-facts.js";
 import { SAME_CHANGE_REASON } from "../../src/iterate/after-publish.js";
-import { iterateHandlers } from "../../src/iterate/index.js";
-import { pullRequestHandlers } from "../../src/pull-requests/index.js";
-import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
-import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
-import { storyGitHub, storyRepository, type StoryGitHub } from "../e2e/story-github.js";
-import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
-import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import { storyRepository, type StoryGitHub } from "../e2e/story-github.js";
+import { waitFor, type TestApp } from "../support/app-harness.js";
+import type { FakeAnthropic } from "../support/fake-anthropic.js";
 import { githubExample } from "../support/webhook-examples.js";
-import { ADDRESSED, iterationModel } from "./review-model.js";
+import { ADDRESSED } from "./review-model.js";
+import { startIterateApp, type IterateApp, type IterateRow } from "./iterate-app.js";
 
 /**
  * Iterating on WAVE's PR through the running app: GitHub's own `pull_request_review` and
@@ -26,8 +15,6 @@ import { ADDRESSED, iterationModel } from "./review-model.js";
  * loopback and held against its REST description, the real gVisor sandbox for build and
  * verify, the scripted model and real Postgres.
  */
-const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
-const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
 const ISSUE = 51;
 const REPO_ID = 5151;
 /**
@@ -43,41 +30,20 @@ const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
 let app: TestApp;
 let fake: FakeAnthropic;
 let github: StoryGitHub;
-const runner = createDockerRunner({ instance: "iterate-e2e" });
+let harness: IterateApp | undefined;
 
 beforeAll(async () => {
-  github = await storyGitHub({ config: "max_recycles: 1\niterate:\n  max_iterations: 2\n", repoDir: fixture, tarball });
+  harness = await startIterateApp({ config: "max_recycles: 1\niterate:\n  max_iterations: 2\n", instance: "iterate-e2e" });
+  ({ app, fake, github } = harness);
   github.server.roles.set("visitor", "read");
-  fake = await startFakeAnthropic({ responder: iterationModel });
-  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
-  const cacheDir = mkdtempSync(join(tmpdir(), "wave-iterate-tarballs-"));
-  app = await startTestApp({
-    githubBaseUrl: github.server.url,
-    gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
-    facts: (deps) => gateStatusFacts(deps.pool),
-    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
-    sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
-  });
 });
 afterAll(async () => {
-  await app?.stop();
-  await fake?.close();
-  await github?.close();
   // Every request WAVE made is one GitHub documents.
-  expect(github?.server.undocumented ?? []).toEqual([]);
+  expect((await harness?.close()) ?? []).toEqual([]);
 });
 
-interface Row {
-  id: string;
-  status: string;
-  pull_request: number | null;
-  head_sha: string | null;
-  branch: string | null;
-  snapshot: { context: { step: string; lastFailure: string | null; holds: Record<string, unknown> } };
-}
-const row = async () =>
-  (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [ISSUE]))
-    .rows[0] as Row | undefined;
+type Row = IterateRow;
+const row = () => harness!.row(ISSUE);
 const settled = async (id: string) =>
   Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
 const outcome = async (deliveryId: string) =>

@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { commandHandlers } from "../../src/commands/handle-command-event.js";
+import { gateWorkers } from "../../src/gates/index.js";
+import { gateStatusFacts } from "../../src/gates/status-facts.js";
+import { iterateHandlers } from "../../src/iterate/index.js";
+import { pullRequestHandlers } from "../../src/pull-requests/index.js";
+import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
+import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
+import { storyGitHub, type StoryGitHub } from "../e2e/story-github.js";
+import { startTestApp, type TestApp } from "../support/app-harness.js";
+import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import { iterationModel } from "./review-model.js";
+
+/** A story's row as the iteration tests read it. */
+export interface IterateRow {
+  id: string;
+  status: string;
+  pull_request: number | null;
+  head_sha: string | null;
+  branch: string | null;
+  snapshot: { context: { step: string; lastFailure: string | null; holds: Record<string, unknown> } };
+}
+
+export interface IterateApp {
+  app: TestApp;
+  fake: FakeAnthropic;
+  github: StoryGitHub;
+  row: (issue: number) => Promise<IterateRow | undefined>;
+  /** Stops the app, the model fake and GitHub's fake; returns the requests GitHub does not document. */
+  close: () => Promise<unknown[]>;
+}
+
+/**
+ * The running app as the iteration tests need it: the calc-js fixture behind GitHub's fake on
+ * loopback (with `config` as its `.github/wave.yml`), the scripted iteration model, the real
+ * sandbox, and the command, iteration and pull-request handlers.
+ */
+export async function startIterateApp(options: { config: string; instance: string }): Promise<IterateApp> {
+  const fixture = fileURLToPath(new URL("../fixtures/repos/calc-js", import.meta.url));
+  const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
+  const runner = createDockerRunner({ instance: options.instance });
+  const github = await storyGitHub({ config: options.config, repoDir: fixture, tarball });
+  const fake = await startFakeAnthropic({ responder: iterationModel });
+  const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
+  const cacheDir = mkdtempSync(join(tmpdir(), `wave-${options.instance}-tarballs-`));
+  const app = await startTestApp({
+    githubBaseUrl: github.server.url,
+    gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
+    facts: (deps) => gateStatusFacts(deps.pool),
+    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
+    sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
+  });
+  return {
+    app,
+    fake,
+    github,
+    row: async (issue) =>
+      (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [issue]))
+        .rows[0] as IterateRow | undefined,
+    close: async () => {
+      await app.stop();
+      await fake.close();
+      await github.close();
+      return github.server.undocumented;
+    },
+  };
+}
