@@ -1,9 +1,9 @@
 import type { StoryRow } from "../store/stories.js";
 import { loadStory } from "../store/stories.js";
 import type { StoryEvent } from "../story/events.js";
-import { isWorkStep, type Gate } from "../story/machine.js";
+import type { Gate } from "../story/machine.js";
 import { readSnapshot, type StoredSnapshot } from "../story/snapshot.js";
-import { gateOf, statusOf } from "../story/transition.js";
+import { isWorkingAt, statusOf } from "../story/transition.js";
 import { CacheEntryTooLarge } from "../cache/index.js";
 import { ConfigError, RepositoryTooLarge, SandboxHold, userMessage } from "../errors.js";
 import { applyEvent } from "./apply-event.js";
@@ -43,7 +43,7 @@ export async function runGateJob(
   const story = await loadStory(deps.pool, job.storyId);
   if (!story) return "story gone";
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);
-  if (statusOf(snapshot) !== "active" || !isWorkStep(snapshot.context.step) || gateOf(snapshot.context) !== job.gate) {
+  if (!isWorkingAt(snapshot, job.gate)) {
     return `stale: story is ${statusOf(snapshot)} at ${snapshot.context.step}`;
   }
   const worker = workers[job.gate];

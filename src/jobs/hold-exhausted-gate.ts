@@ -1,9 +1,8 @@
 import { applyEvent } from "../engine/apply-event.js";
 import type { EngineDeps } from "../engine/deps.js";
 import { loadStory } from "../store/stories.js";
-import { isWorkStep } from "../story/machine.js";
 import { readSnapshot } from "../story/snapshot.js";
-import { gateOf, statusOf } from "../story/transition.js";
+import { isWorkingAt } from "../story/transition.js";
 
 /**
  * A gate job whose worker kept dying until its tries were spent is failed for good in the queue;
@@ -15,7 +14,7 @@ export async function holdExhaustedGate(deps: EngineDeps, storyId: string, gate:
   const story = await loadStory(deps.pool, storyId);
   if (!story) return;
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);
-  if (statusOf(snapshot) !== "active" || !isWorkStep(snapshot.context.step) || gateOf(snapshot.context) !== gate) return;
+  if (!isWorkingAt(snapshot, gate)) return;
   const reason =
     `the worker running the ${gate} gate stopped ${takeovers} time(s) before it finished (a crash, or a worker that was killed), ` +
     "and its tries are spent; nothing it did was applied. `/wave retry` runs the gate again.";

@@ -2,6 +2,7 @@ import { initialTransition, transition as xstateTransition } from "xstate";
 import type { StoryEvent } from "./events.js";
 import {
   gateOfStep,
+  isWorkStep,
   ISSUE_CLOSED_REASON,
   MACHINE_VERSION,
   storyMachine,
@@ -96,6 +97,11 @@ export function statusOf(snapshot: Pick<StoredSnapshot, "value">): StoryStatus {
 /** The gate a story is at, or held at. */
 export function gateOf(context: Pick<StoryContext, "step">): Gate {
   return gateOfStep[context.step];
+}
+
+/** The story is active and working at `gate` (not waiting for a person there): a gate job for it still applies. */
+export function isWorkingAt(snapshot: Pick<StoredSnapshot, "value" | "context">, gate: string): boolean {
+  return statusOf(snapshot) === "active" && isWorkStep(snapshot.context.step) && gateOf(snapshot.context) === gate;
 }
 
 export function isTerminal(snapshot: Pick<StoredSnapshot, "value">): boolean {
