@@ -37,6 +37,22 @@ describe("job leases", () => {
 
   const state = async (id: string) =>
     (await pool.query(`SELECT state, retry_count FROM pgboss.job WHERE id = $1`, [id])).rows[0] as { state: string; retry_count: number };
+  /** A story at its plan gate, in repository `repoId`, issue `issueNumber`. */
+  async function planningStory(repoId: number, issueNumber: number, deliveryId: string) {
+    const story = await createStory(deps, {
+      installationId: 1,
+      repoId,
+      owner: "octo-org",
+      repo: "hello",
+      startedBy: "octocat",
+      story: { title: "t", body: "", acceptanceCriteria: ["a"], domains: [], issueNumber, url: "" },
+      config: defaultConfig(),
+      orgStopped: null,
+      deliveryId,
+    });
+    if (!story) throw new Error("no story");
+    return story;
+  }
   async function activeGateJob(storyId: string): Promise<string> {
     await boss.send(QUEUES.gate, { storyId, gate: "plan", version: 1 }, { singletonKey: storyId });
     const [job] = await boss.fetch<{ storyId: string }>(QUEUES.gate);
@@ -96,18 +112,7 @@ describe("job leases", () => {
     "a taken-over worker that is still alive is told through its signal, stops, and its result is never applied",
     { timeout: 60_000 },
     async () => {
-      const story = await createStory(deps, {
-        installationId: 1,
-        repoId: 8801,
-        owner: "octo-org",
-        repo: "hello",
-        startedBy: "octocat",
-        story: { title: "t", body: "", acceptanceCriteria: ["a"], domains: [], issueNumber: 88, url: "" },
-        config: defaultConfig(),
-        orgStopped: null,
-        deliveryId: "takeover-alive",
-      });
-      if (!story) throw new Error("no story");
+      const story = await planningStory(8801, 88, "takeover-alive");
       const id = await activeGateJob(story.id);
       const job = { storyId: story.id, gate: "plan" as const, version: 1 };
       const planned = (by: string) => ({ type: "PLAN_READY" as const, by, summary: `plan by ${by}` });
@@ -189,18 +194,7 @@ describe("job leases", () => {
     "a crash gives its try back, up to MAX_TAKEOVERS; a job whose worker keeps dying then holds its story instead of stalling it",
     { timeout: 60_000 },
     async () => {
-      const story = await createStory(deps, {
-        installationId: 1,
-        repoId: 8802,
-        owner: "octo-org",
-        repo: "hello",
-        startedBy: "octocat",
-        story: { title: "t", body: "", acceptanceCriteria: ["a"], domains: [], issueNumber: 89, url: "" },
-        config: defaultConfig(),
-        orgStopped: null,
-        deliveryId: "takeover-exhausted",
-      });
-      if (!story) throw new Error("no story");
+      const story = await planningStory(8802, 89, "takeover-exhausted");
       await boss.send(QUEUES.gate, { storyId: story.id, gate: "plan", version: 1 }, { singletonKey: story.id });
       const sweeps = startSweeps(deps, { stopStory: async () => undefined }, { leaseSeconds: 0, everySeconds: 3600 });
       let id = "";

@@ -34,23 +34,9 @@ afterAll(async () => {
 
 type Row = IterateRow;
 const row = () => harness!.row(ISSUE);
-const settled = async (id: string) =>
-  Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
-const outcome = async (deliveryId: string) =>
-  (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId])).rows[0]?.outcome as
-    string | undefined;
-const atRest = (what: string, unlike?: string) =>
-  waitFor(
-    async () => {
-      const r = await row();
-      if (!r) return undefined;
-      if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
-      if (unlike !== undefined && r.head_sha === unlike) return undefined;
-      return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
-    },
-    WAIT,
-    what,
-  );
+const settled = (id: string) => harness!.settled(id);
+const outcome = (deliveryId: string) => harness!.outcome(deliveryId);
+const atRest = (what: string, unlike?: string) => harness!.atRest(ISSUE, what, WAIT, unlike);
 
 /** The newest `wave/gates` summary on `sha`. */
 function gatesSummary(sha: string): string {
@@ -128,14 +114,7 @@ describe("the repository's own CI on WAVE's PR", () => {
   let fixed = "";
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    const labeled = githubExample<
-      Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
-    >("issues", "labeled");
-    labeled.label.name = "wave";
-    Object.assign(labeled.issue, { number: ISSUE, title: "add() subtracts", body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n" });
-    labeled.repository = storyRepository(REPO_ID);
-    labeled.installation = { id: 9 };
-    await app.send("issues", labeled);
+    await harness!.label(ISSUE, REPO_ID);
     first = await atRest("the story to wait for approval");
     expect(first.status).toBe("active");
   });

@@ -10,9 +10,10 @@ import { iterateHandlers } from "../../src/iterate/index.js";
 import { pullRequestHandlers } from "../../src/pull-requests/index.js";
 import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
 import { stopStorySandboxes } from "../../src/sandbox/story-sandboxes.js";
-import { storyGitHub, type StoryGitHub } from "../e2e/story-github.js";
-import { startTestApp, type TestApp } from "../support/app-harness.js";
+import { storyGitHub, storyRepository, type StoryGitHub } from "../e2e/story-github.js";
+import { startTestApp, waitFor, type TestApp } from "../support/app-harness.js";
 import { startFakeAnthropic, type FakeAnthropic } from "../support/fake-anthropic.js";
+import { githubExample } from "../support/webhook-examples.js";
 import { iterationModel } from "./review-model.js";
 
 /** A story's row as the iteration tests read it. */
@@ -30,6 +31,17 @@ export interface IterateApp {
   fake: FakeAnthropic;
   github: StoryGitHub;
   row: (issue: number) => Promise<IterateRow | undefined>;
+  /** Every outbox row of the story is delivered. */
+  settled: (storyId: string) => Promise<boolean>;
+  /** What the app recorded for a webhook delivery, once handled. */
+  outcome: (deliveryId: string) => Promise<string | undefined>;
+  /** Labels issue `issue` ("add() subtracts") with GitHub's `issues.labeled` example, on the story repository `repoId`. */
+  label: (issue: number, repoId: number) => Promise<void>;
+  /**
+   * Waits until the story stands at `reviewApproval` (or stops being active) with every effect delivered,
+   * and, given `unlike`, on another head than that one.
+   */
+  atRest: (issue: number, what: string, waitMs: number, unlike?: string) => Promise<IterateRow>;
   /** Stops the app, the model fake and GitHub's fake; returns the requests GitHub does not document. */
   close: () => Promise<unknown[]>;
 }
@@ -54,13 +66,47 @@ export async function startIterateApp(options: { config: string; instance: strin
     handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
     sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
   });
+  const row = async (issue: number) =>
+    (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [issue]))
+      .rows[0] as IterateRow | undefined;
+  const settled = async (storyId: string) =>
+    Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [storyId])).rows[0].n) ===
+    0;
   return {
     app,
     fake,
     github,
-    row: async (issue) =>
-      (await app.pool.query(`SELECT id, status, pull_request, head_sha, branch, snapshot FROM stories WHERE issue_number = $1`, [issue]))
-        .rows[0] as IterateRow | undefined,
+    row,
+    settled,
+    outcome: async (deliveryId) =>
+      (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId])).rows[0]?.outcome as
+        string | undefined,
+    label: async (issue, repoId) => {
+      const labeled = githubExample<
+        Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
+      >("issues", "labeled");
+      labeled.label.name = "wave";
+      Object.assign(labeled.issue, {
+        number: issue,
+        title: "add() subtracts",
+        body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n",
+      });
+      labeled.repository = storyRepository(repoId);
+      labeled.installation = { id: 9 };
+      await app.send("issues", labeled);
+    },
+    atRest: (issue, what, waitMs, unlike) =>
+      waitFor(
+        async () => {
+          const r = await row(issue);
+          if (!r) return undefined;
+          if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
+          if (unlike !== undefined && r.head_sha === unlike) return undefined;
+          return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
+        },
+        waitMs,
+        what,
+      ),
     close: async () => {
       await app.stop();
       await fake.close();

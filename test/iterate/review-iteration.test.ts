@@ -44,11 +44,8 @@ afterAll(async () => {
 
 type Row = IterateRow;
 const row = () => harness!.row(ISSUE);
-const settled = async (id: string) =>
-  Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [id])).rows[0].n) === 0;
-const outcome = async (deliveryId: string) =>
-  (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId])).rows[0]?.outcome as
-    string | undefined;
+const settled = (id: string) => harness!.settled(id);
+const outcome = (deliveryId: string) => harness!.outcome(deliveryId);
 function checksOn(sha: string): Map<string, Record<string, unknown>> {
   const latest = new Map<string, Record<string, unknown>>();
   for (const writes of github.fake.checkRuns.values()) {
@@ -58,17 +55,7 @@ function checksOn(sha: string): Map<string, Record<string, unknown>> {
   return latest;
 }
 /** Waits until the story stands at `reviewApproval` (or stops being active) with every effect delivered. */
-const atRest = (what: string) =>
-  waitFor(
-    async () => {
-      const r = await row();
-      if (!r) return undefined;
-      if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
-      return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
-    },
-    WAIT,
-    what,
-  );
+const atRest = (what: string) => harness!.atRest(ISSUE, what, WAIT);
 
 let nextId = 880_000;
 /** A review line comment shaped like GitHub's own `pull_request_review_comment` example, on `path` at `line`. */
@@ -114,14 +101,7 @@ describe("a story iterating on its PR", () => {
   let second = "";
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    const labeled = githubExample<
-      Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
-    >("issues", "labeled");
-    labeled.label.name = "wave";
-    Object.assign(labeled.issue, { number: ISSUE, title: "add() subtracts", body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n" });
-    labeled.repository = storyRepository(REPO_ID);
-    labeled.installation = { id: 9 };
-    await app.send("issues", labeled);
+    await harness!.label(ISSUE, REPO_ID);
     first = await atRest("the story to wait for approval");
     expect(first.status).toBe("active");
     expect(
