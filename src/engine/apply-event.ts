@@ -101,8 +101,14 @@ export async function commitEffects(deps: EngineDeps, tx: Tx, storyId: string, e
     }
   }
   await addEffects(tx, storyId, outbox);
-  await enqueue(deps.boss, tx, QUEUES.effects, { storyId }, { singletonKey: storyId });
+  // The status comment and check runs are rendered from the state the effects job finds: a second's wait
+  // lets transitions that follow each other fast (plan → pre-flight, verify → safety) fold into one render
+  // (the queue keeps one waiting job per story), so a story's GitHub writes do not depend on timing.
+  await enqueue(deps.boss, tx, QUEUES.effects, { storyId }, { singletonKey: storyId, startAfter: EFFECTS_SETTLE_SECONDS });
 }
+
+/** Seconds a transition's effects wait, so that fast successive transitions are written to GitHub once. */
+export const EFFECTS_SETTLE_SECONDS = 1;
 
 /** Adds one-off effects (e.g. a reply) for a story, outside any state change. */
 export async function addStoryEffects(deps: EngineDeps, storyId: string, effects: Effect[]): Promise<void> {
