@@ -87,3 +87,27 @@ export async function jobLog(octokit: GitHubClient, where: Where, jobId: number)
   const res = await callGitHub(() => octokit.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", { ...where, job_id: jobId }));
   return typeof res.data === "string" ? res.data : String(res.data);
 }
+
+/** One commit status (the older Statuses API some CIs still report through). */
+export interface StatusOnHead {
+  context: string;
+  state: "success" | "pending" | "failure" | "error";
+  description: string | null;
+  targetUrl: string | null;
+}
+
+/**
+ * The latest commit status per context on `sha` (`GET …/commits/{ref}/status`, one request for up to
+ * 100). Read only when a required context has no check run: most CIs report check runs.
+ */
+export async function listStatuses(octokit: GitHubClient, where: Where, sha: string): Promise<StatusOnHead[]> {
+  const res = await callGitHub(() =>
+    octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { ...where, ref: sha, per_page: 100 }),
+  );
+  return res.data.statuses.map((s) => ({
+    context: s.context,
+    state: s.state as StatusOnHead["state"],
+    description: s.description ?? null,
+    targetUrl: s.target_url ?? null,
+  }));
+}

@@ -7,6 +7,7 @@ import type { PermissionLevel } from "../config/sections/commands.js";
 import { loadConfig } from "../config/load.js";
 import { addStoryEffects, applyEvent } from "../engine/apply-event.js";
 import type { EngineDeps } from "../engine/deps.js";
+import type { GitHubClient } from "../github/client.js";
 import { postReplyOnce } from "../github/reply.js";
 import { listReviewComments, type ReviewLineComment } from "../github/review-comments.js";
 import { findLatestStory, loadStory, type StoryRow } from "../store/stories.js";
@@ -41,6 +42,24 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
   const review = readReviewSubmitted(delivery.payload);
   if (!review) return "ignored: not a submitted review";
   if (/^[ \t\uFEFF]*\/wave/im.test(review.body)) return handleCommandDelivery(delivery, context);
+  return iterateOnReview(delivery, context, review, (octokit, where) =>
+    listReviewComments(octokit, { ...where, pullNumber: review.pullNumber, reviewId: review.reviewId }),
+  );
+};
+
+/** How a review's line comments are read: from GitHub for a review, or from the payload for a lone line comment. */
+export type ReadLineComments = (octokit: GitHubClient, where: { owner: string; repo: string }) => Promise<ReviewLineComment[]>;
+
+/**
+ * The review path after commands are ruled out: ignore, refuse, queue or send the story back.
+ * `handleReviewSubmitted` and the lone line comment of `handle-review-comment.ts` share it.
+ */
+export async function iterateOnReview(
+  delivery: Parameters<DeliveryHandler>[0],
+  context: Parameters<DeliveryHandler>[1],
+  review: ReviewSubmitted,
+  readComments: ReadLineComments,
+): Promise<string> {
   if (isBot(review.sender) || isBot(review.reviewer)) return "ignored: review by a bot";
   if (review.state !== "changes_requested" && review.state !== "commented") return `ignored: ${review.state} review`;
   if (review.installationId === null) return "ignored: no installation";
@@ -65,7 +84,7 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
   if (review.state === "commented" && !settings.reviews.commented) return "ignored: commented review (iterate.reviews.commented is off)";
 
   const octokit = await context.github.forInstallation(story.installationId);
-  const comments = await listReviewComments(octokit, { ...repo, pullNumber: review.pullNumber, reviewId: review.reviewId });
+  const comments = await readComments(octokit, repo);
   if (review.state === "commented" && comments.length === 0) return "ignored: commented review without line comments";
   if (!review.body.trim() && comments.length === 0) return "ignored: the review asks for nothing in words";
   const feedback = renderReviewFeedback({
@@ -91,7 +110,7 @@ export const handleReviewSubmitted: DeliveryHandler = async (delivery, context) 
   return withIterationLock(deps.pool, story.id, () =>
     startOrQueue(deps, story, review, { deliveryId: delivery.id, role, feedback, comments }),
   );
-};
+}
 
 interface Ask {
   deliveryId: string;

@@ -1,6 +1,8 @@
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
+import { handleCheckRunCompleted } from "./handle-check-run.js";
 import { handleCheckSuiteCompleted } from "./handle-check-suite.js";
 import { handleReviewSubmitted } from "./handle-review.js";
+import { handleReviewCommentCreated } from "./handle-review-comment.js";
 
 /**
  * The handlers for events that send a story back to work on its open PR, to register in
@@ -8,5 +10,10 @@ import { handleReviewSubmitted } from "./handle-review.js";
  * hands reviews that carry `/wave` commands back to it).
  */
 export function iterateHandlers(): Record<string, DeliveryHandler> {
-  return { "pull_request_review.submitted": handleReviewSubmitted, "check_suite.completed": handleCheckSuiteCompleted };
+  return {
+    "pull_request_review.submitted": handleReviewSubmitted,
+    "pull_request_review_comment.created": handleReviewCommentCreated,
+    "check_suite.completed": handleCheckSuiteCompleted,
+    "check_run.completed": handleCheckRunCompleted,
+  };
 }

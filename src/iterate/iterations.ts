@@ -26,9 +26,11 @@ export interface Iteration {
   comments: ThreadToAnswer[];
   state: IterationState;
   resultSha: string | null;
+  /** What started it, in a few words ("CI: `test`"); null: said from its source and sender. */
+  trigger: string | null;
 }
 
-const columns = `id, story_id, delivery_id, source, sender, role, review_id, head_sha, feedback, comments, state, result_sha`;
+const columns = `id, story_id, delivery_id, source, sender, role, review_id, head_sha, feedback, comments, state, result_sha, trigger`;
 
 function toIteration(r: Record<string, unknown>): Iteration {
   return {
@@ -44,16 +46,17 @@ function toIteration(r: Record<string, unknown>): Iteration {
     comments: r.comments as ThreadToAnswer[],
     state: r.state as IterationState,
     resultSha: r.result_sha as string | null,
+    trigger: (r.trigger as string | null) ?? null,
   };
 }
 
-export type NewIteration = Omit<Iteration, "id" | "resultSha">;
+export type NewIteration = Omit<Iteration, "id" | "resultSha" | "trigger"> & { trigger?: string | null };
 
 /** Records an iteration once per delivery: a redelivered webhook finds the row it already wrote. */
 export async function recordIteration(db: Queryable, iteration: NewIteration): Promise<{ iteration: Iteration; created: boolean }> {
   const inserted = await db.query(
-    `INSERT INTO story_iterations (story_id, delivery_id, source, sender, role, review_id, head_sha, feedback, comments, state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    `INSERT INTO story_iterations (story_id, delivery_id, source, sender, role, review_id, head_sha, feedback, comments, state, trigger)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (delivery_id) DO NOTHING
      RETURNING ${columns}`,
     [
@@ -67,6 +70,7 @@ export async function recordIteration(db: Queryable, iteration: NewIteration): P
       iteration.feedback,
       JSON.stringify(iteration.comments),
       iteration.state,
+      iteration.trigger ?? null,
     ],
   );
   if (inserted.rows[0]) return { iteration: toIteration(inserted.rows[0]), created: true };

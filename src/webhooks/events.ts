@@ -7,6 +7,8 @@ export const subscribedEvents = [
   "issue_comment",
   "pull_request",
   "pull_request_review",
+  // Line comments: each belongs to a review whose pull_request_review event carries the work (src/iterate/handle-review-comment.ts).
+  "pull_request_review_comment",
   "check_run",
   // The repository's own CI finishing on WAVE's PR head (src/iterate/handle-check-suite.ts).
   "check_suite",

@@ -4,6 +4,7 @@ import { waitFor, type TestApp } from "../support/app-harness.js";
 import type { FakeAnthropic } from "../support/fake-anthropic.js";
 import type { CiSuite } from "../support/fake-git-repo.js";
 import { githubExample } from "../support/webhook-examples.js";
+import { ciSuite, failingLog, gatesSummary, suitePayload as suitePayloadFor } from "./ci-payloads.js";
 import { CI_FIXED } from "./review-model.js";
 import { startIterateApp, type IterateApp, type IterateRow } from "./iterate-app.js";
 
@@ -16,7 +17,6 @@ import { startIterateApp, type IterateApp, type IterateRow } from "./iterate-app
 const ISSUE = 61;
 const REPO_ID = 6161;
 const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
-const ACTIONS = { id: 15368, slug: "github-actions" };
 
 let app: TestApp;
 let fake: FakeAnthropic;
@@ -38,76 +38,9 @@ const settled = (id: string) => harness!.settled(id);
 const outcome = (deliveryId: string) => harness!.outcome(deliveryId);
 const atRest = (what: string, unlike?: string) => harness!.atRest(ISSUE, what, WAIT, unlike);
 
-/** The newest `wave/gates` summary on `sha`. */
-function gatesSummary(sha: string): string {
-  let summary = "";
-  for (const writes of github.fake.checkRuns.values()) {
-    const created = writes[0] as { name: string; head_sha: string };
-    if (created.head_sha !== sha || created.name !== "wave/gates") continue;
-    const latest = Object.assign({}, ...writes) as { output?: { summary?: string } };
-    summary = latest.output?.summary ?? summary;
-  }
-  return summary;
-}
-
-let ids = 770_000;
-/** A GitHub Actions suite on `sha` with one job run, shaped like GitHub's `check_run` example. */
-function actionsSuite(sha: string, status: CiSuite["status"], conclusion: CiSuite["conclusion"]): CiSuite {
-  const example = githubExample<{ check_run: Record<string, unknown> }>("check_run", "completed").check_run;
-  const runId = ids++;
-  const failed = conclusion === "failure";
-  return {
-    id: ids++,
-    app: ACTIONS,
-    status,
-    conclusion,
-    runs: [
-      {
-        ...(example as object),
-        id: runId,
-        name: "test (node 20)",
-        head_sha: sha,
-        external_id: null,
-        status,
-        conclusion,
-        output: {
-          title: failed ? "Process completed with exit code 1." : "Success",
-          summary: failed ? "docs-check: multiply() does not say it takes floats" : "",
-          annotations_count: failed ? 1 : 0,
-        },
-        ...(failed
-          ? {
-              annotations: [
-                {
-                  path: "src/calc.js",
-                  start_line: 6,
-                  end_line: 6,
-                  annotation_level: "failure",
-                  message: "multiply() is undocumented for floats",
-                },
-              ],
-            }
-          : {}),
-      } as CiSuite["runs"][number],
-    ],
-  };
-}
-
-function suitePayload(s: Row, suite: CiSuite): Record<string, unknown> {
-  const p = githubExample<Record<string, unknown> & { check_suite: Record<string, unknown> }>("check_suite", "completed");
-  Object.assign(p.check_suite, {
-    id: suite.id,
-    head_sha: suite.runs[0]?.head_sha,
-    head_branch: s.branch,
-    status: suite.status,
-    conclusion: suite.conclusion,
-    app: { ...(p.check_suite.app as object), ...suite.app },
-    pull_requests: [{ ...((p.check_suite.pull_requests as object[])[0] ?? {}), number: s.pull_request }],
-  });
-  p.repository = storyRepository(REPO_ID);
-  p.installation = { id: 9 };
-  return p;
-}
+const gates = (sha: string) => gatesSummary(github, sha);
+const actionsSuite = (sha: string, status: CiSuite["status"], conclusion: CiSuite["conclusion"]) => ciSuite(sha, status, conclusion);
+const suitePayload = (s: Row, suite: CiSuite) => suitePayloadFor(s, suite, REPO_ID);
 
 describe("the repository's own CI on WAVE's PR", () => {
   let first: Row;
@@ -128,19 +61,14 @@ describe("the repository's own CI on WAVE's PR", () => {
       const running = { ...actionsSuite(head, "in_progress", null), app: { id: 999, slug: "other-ci" } };
       github.fake.ci.set(head, [failing, running]);
       const runId = failing.runs[0]?.id ?? 0;
-      github.fake.jobLogs.set(
-        runId,
-        Array.from({ length: 200 }, (_, i) => `2026-12-01T10:00:${String(i % 60).padStart(2, "0")}.0000000Z step ${i}`).join("\n") +
-          "\n2026-12-01T10:01:00.0000000Z Error: docs-check: multiply(0.1, 3) is used but multiply() does not say it takes floats\n",
-      );
+      github.fake.jobLogs.set(runId, failingLog());
       await app.send("check_suite", suitePayload(first, failing), "suite-while-other-runs");
       await waitFor(() => outcome("suite-while-other-runs"), 30_000, "the first suite");
       expect(await outcome("suite-while-other-runs")).toMatch(/^waiting: 1 other suite/);
       // wave/gates says so on the head.
       await waitFor(
         async () =>
-          (await settled(first.id)) &&
-          gatesSummary(head).includes(`**The repository's checks:** waiting for other-ci on ${head.slice(0, 7)}`),
+          (await settled(first.id)) && gates(head).includes(`**The repository's checks:** waiting for other-ci on ${head.slice(0, 7)}`),
         30_000,
         "wave/gates waiting for the repository's checks",
       );
@@ -171,8 +99,7 @@ describe("the repository's own CI on WAVE's PR", () => {
       await waitFor(() => outcome("suite-green"), 30_000, "the green suite");
       expect(await outcome("suite-green")).toMatch(/the repository's checks passed/);
       await waitFor(
-        async () =>
-          (await settled(after.id)) && gatesSummary(fixed).includes(`**The repository's checks:** passed on ${fixed.slice(0, 7)}`),
+        async () => (await settled(after.id)) && gates(fixed).includes(`**The repository's checks:** passed on ${fixed.slice(0, 7)}`),
         30_000,
         "wave/gates with the passed checks",
       );

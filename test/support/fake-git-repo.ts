@@ -92,6 +92,15 @@ export class GitRepoFake {
   readonly ci = new Map<string, CiSuite[]>();
   /** GitHub Actions job logs by job id (an Actions check run's id). */
   readonly jobLogs = new Map<number, string>();
+  /** Classic branch protection's required status checks by branch (absent: GitHub's 404, not protected). */
+  readonly protection = new Map<string, { contexts: string[]; checks: { context: string; app_id: number | null }[] }>();
+  /** Active rulesets' `required_status_checks` rules by branch: the checks each rule lists. */
+  readonly rulesets = new Map<string, { context: string; integration_id?: number }[][]>();
+  /** Commit statuses by commit, latest per context. */
+  readonly statuses = new Map<
+    string,
+    { context: string; state: "success" | "pending" | "failure" | "error"; description: string | null }[]
+  >();
   readonly requests: RecordedRequest[] = [];
   private readonly faults: Fault[] = [];
   private counter = 0;
@@ -348,6 +357,33 @@ export class GitRepoFake {
     if (method === "GET" && (m = /^\/actions\/jobs\/(\d+)\/logs$/.exec(route))) {
       const log = this.jobLogs.get(Number(m[1]));
       return log === undefined ? notFound : [200, log];
+    }
+    if (method === "GET" && (m = /^\/branches\/([^/]+)\/protection\/required_status_checks$/.exec(route))) {
+      const p = this.protection.get(decodeURIComponent(m[1] ?? ""));
+      if (!p) return [404, { message: "Branch not protected", documentation_url: "https://docs.github.com/rest" }];
+      return [
+        200,
+        { url: `https://api.github.com/repos/${OWNER}/${REPO}/branches/${m[1]}/protection/required_status_checks`, strict: false, ...p },
+      ];
+    }
+    if (method === "GET" && (m = /^\/rules\/branches\/([^/]+)$/.exec(route))) {
+      const rules = (this.rulesets.get(decodeURIComponent(m[1] ?? "")) ?? []).map((checks, i) => ({
+        type: "required_status_checks",
+        ruleset_source_type: "Repository",
+        ruleset_source: `${OWNER}/${REPO}`,
+        ruleset_id: 100 + i,
+        parameters: { strict_required_status_checks_policy: false, required_status_checks: checks },
+      }));
+      return [200, rules];
+    }
+    if (method === "GET" && (m = /^\/commits\/([0-9a-f]{40})\/status$/.exec(route))) {
+      const statuses = (this.statuses.get(m[1] ?? "") ?? []).map((s, i) => ({ id: 600 + i, target_url: null, ...s }));
+      const state = statuses.some((s) => s.state === "failure" || s.state === "error")
+        ? "failure"
+        : statuses.every((s) => s.state === "success")
+          ? "success"
+          : "pending";
+      return [200, { state, sha: m[1], total_count: statuses.length, statuses }];
     }
     if (method === "POST" && route === "/check-runs") {
       const id = 5000 + this.checkRuns.size;

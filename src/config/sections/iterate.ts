@@ -43,6 +43,12 @@ export const ciFixSection = z
       .describe(
         "How many fix iterations failing checks of other apps (GitHub Actions and the like) on WAVE's PR may start before the story holds naming them; 0 never starts one.",
       ),
+    only_required: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Only failing checks that branch protection or rulesets require for the base branch start a fix iteration; false also sends back failing checks nobody requires (they never block `wave/gates` either way).",
+      ),
   })
   .strict()
   .prefault({})
