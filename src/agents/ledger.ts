@@ -93,8 +93,10 @@ export function pgBudgetLedger(db: Queryable, clock: () => Date = () => new Date
         const now = clock();
         assertAffordable(await position(client, scope, now), call.worstCaseUsd, `the next ${call.role} call (${call.model})`);
         const { rows } = await client.query<{ id: string }>(
-          `INSERT INTO model_calls (story_id, repo_id, role, model, status, worst_case_usd, at)
-           VALUES ($1, $2, $3, $4, 'reserved', $5, $6) RETURNING id`,
+          // The call belongs to the story's latest iteration sent to build (none yet: its first build), for wave/budget.
+          `INSERT INTO model_calls (story_id, repo_id, role, model, status, worst_case_usd, at, iteration_id)
+           VALUES ($1, $2, $3, $4, 'reserved', $5, $6,
+             (SELECT max(id) FROM story_iterations WHERE story_id = $1 AND state <> 'queued')) RETURNING id`,
           [scope.storyId, scope.repoId, call.role, call.model, roundUsd(call.worstCaseUsd), now.toISOString()],
         );
         await client.query("COMMIT");

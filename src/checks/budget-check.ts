@@ -1,6 +1,6 @@
 import type { CheckRunPayload } from "../github/check-run-payload.js";
 import { bar, cell, integer, usd } from "./format.js";
-import type { BudgetCheckInput, SpendRow } from "./types.js";
+import type { BudgetCheckInput, IterationSpend, SpendRow } from "./types.js";
 
 export const BUDGET_CHECK_NAME = "wave/budget";
 
@@ -36,9 +36,23 @@ function merged(rows: SpendRow[]): SpendRow[] {
   return [...byKey.values()].sort((a, b) => a.role.localeCompare(b.role) || a.model.localeCompare(b.model));
 }
 
+/** "Per iteration": what started each iteration of the story and what it cost; nothing before the first call. */
+function iterationTable(iterations: IterationSpend[]): string[] {
+  if (iterations.length === 0) return [];
+  return [
+    "**Per iteration**",
+    "",
+    "| # | trigger | calls | cost |",
+    "|--:|---|--:|--:|",
+    ...iterations.map((i) => `| ${i.number} | ${cell(i.trigger)} | ${integer(i.calls)} | ${usd(i.costUsd)} |`),
+    "",
+  ];
+}
+
 /**
  * The `wave/budget` check run: spend against the cap with a table per role and
- * model. `success` while within the cap; `action_required` once the story is held
+ * model, and one per iteration (first build, each review, CI failure or moved
+ * base). `success` while within the cap; `action_required` once the story is held
  * for budget or the cap is reached, so a required check blocks the merge.
  */
 export function renderBudgetCheck(input: BudgetCheckInput): CheckRunPayload {
@@ -60,6 +74,7 @@ export function renderBudgetCheck(input: BudgetCheckInput): CheckRunPayload {
     "",
     ...(rows.length > 0 ? table : ["No model calls yet."]),
     "",
+    ...iterationTable(input.iterations ?? []),
     over
       ? "**The budget is exhausted**: the story is held. Comment `/wave budget +<usd>` to raise the cap, or `/wave kill <reason>` to stop."
       : `Remaining: ${usd(Math.max(0, input.capUsd - spent))}. Every model call is checked against what is left before it is made.`,

@@ -64,10 +64,21 @@ export interface SpendRow {
   costUsd: number;
 }
 
+/** Spend of one iteration of the story: 0 is its first build, then one per piece of PR feedback sent back to build. */
+export interface IterationSpend {
+  number: number;
+  /** What started it: "first build", "review by @x", "CI: `test`", "base moved". */
+  trigger: string;
+  calls: number;
+  costUsd: number;
+}
+
 export interface BudgetCheckInput {
   storyId: string;
   capUsd: number;
   rows: SpendRow[];
+  /** The same spend per iteration, oldest first; omitted or empty: no per-iteration table. */
+  iterations?: IterationSpend[];
   /** The story is held because the next model call could overrun the cap. */
   heldForBudget: boolean;
   detailsUrl: string;

@@ -12,7 +12,7 @@ import { readSnapshot } from "../story/snapshot.js";
 import { markReadyForReview } from "../github/mark-ready.js";
 import { loadPullRequestFacts, saveCheckRunRecord, saveDraft } from "./pr-facts.js";
 import { safetyCheckPayload, storedDiffVerdict } from "./stored-diff-verdict.js";
-import { storySpendRows } from "./story-spend.js";
+import { storyIterationSpend, storySpendRows } from "./story-spend.js";
 import { statusUrl } from "./story-urls.js";
 import { loadHeadChecks } from "../iterate/head-checks.js";
 
@@ -77,6 +77,7 @@ export async function syncChecks(
       storyId: story.id,
       capUsd: position.storyCapUsd,
       rows: await storySpendRows(pool, story.id),
+      iterations: await storyIterationSpend(pool, story.id),
       heldForBudget: snapshot.context.holds.budget !== undefined,
       detailsUrl,
     }),

@@ -28,6 +28,21 @@ describe("renderBudgetCheck", () => {
     expect(atCap.summary).toMatchSnapshot();
   });
 
+  it("shows the spend per iteration, each with what started it, when there are iterations", () => {
+    const iterations = [
+      { number: 0, trigger: "first build", calls: 7, costUsd: 0.82 },
+      { number: 1, trigger: "review by @octocat", calls: 3, costUsd: 0.2 },
+      { number: 2, trigger: "CI: `test | lint`", calls: 1, costUsd: 0.05 },
+    ];
+    const summary = renderBudgetCheck({ ...base, iterations }).summary;
+    expect(summary).toContain("**Per iteration**\n\n| # | trigger | calls | cost |\n|--:|---|--:|--:|\n");
+    expect(summary).toContain("| 0 | first build | 7 | $0.82 |\n| 1 | review by @octocat | 3 | $0.20 |\n");
+    // A pipe in a check's name cannot break the table.
+    expect(summary).toContain("| 2 | CI: `test \\| lint` | 1 | $0.05 |");
+    expect(renderBudgetCheck({ ...base, iterations: [] }).summary).not.toContain("Per iteration");
+    expect(renderBudgetCheck(base).summary).not.toContain("Per iteration");
+  });
+
   it("says so when no model was called yet", () => {
     const payload = renderBudgetCheck({ ...base, rows: [] });
     expect(payload.conclusion).toBe("success");

@@ -108,6 +108,17 @@ describe("the checks the base branch requires", () => {
       // Only the required check is the developer's to fix (ci_fix.only_required).
       expect(iterations[0]?.feedback).toContain("Check `test (node 20)` (github-actions) failed.");
       expect(iterations[0]?.feedback).not.toContain("`lint`");
+      // wave/budget counts the fix as an iteration of its own, named for the check that started it.
+      const budget = [...github.fake.checkRuns.values()]
+        .filter(
+          (w) =>
+            (w[0] as { name: string; head_sha: string }).name === "wave/budget" &&
+            (w[0] as { head_sha: string }).head_sha === after.head_sha,
+        )
+        .map((w) => (Object.assign({}, ...w) as { output?: { summary?: string } }).output?.summary ?? "")
+        .at(-1);
+      expect(budget).toMatch(/\| 0 \| first build \| \d+ \|/);
+      expect(budget).toMatch(/\| 1 \| CI: `test \(node 20\)` \| [1-9]\d* \|/);
       first = after;
     },
   );
