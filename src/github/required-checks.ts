@@ -26,26 +26,45 @@ function appOf(id: number | null | undefined): number | null {
   return id === undefined || id === null || id < 0 ? null : id;
 }
 
+type StatusCheckPolicy = { contexts?: string[]; checks?: { context: string; app_id: number | null }[] };
+
+function fromPolicy(policy: StatusCheckPolicy): RequiredCheck[] {
+  const checks = (policy.checks ?? []).map((c) => ({ context: c.context, appId: appOf(c.app_id) }));
+  // `contexts` is the older list of names; a name already in `checks` (with its app) is not repeated.
+  const named = new Set(checks.map((c) => c.context));
+  return [...checks, ...(policy.contexts ?? []).filter((c) => !named.has(c)).map((context) => ({ context, appId: null }))];
+}
+
 /**
  * Classic branch protection's required status checks
  * (`GET /repos/{o}/{r}/branches/{branch}/protection/required_status_checks`). A 404 means the branch
  * is not protected or its protection requires no checks. GitHub serves this endpoint to apps with
  * the repository `Administration: read` permission, which WAVE does not ask for (see the README):
- * without it the answer is 403, returned as a reason.
+ * on its 403 the branch's own summary (`GET /repos/{o}/{r}/branches/{branch}`, `Metadata: read`)
+ * is read instead, whose `protection.required_status_checks` lists the same checks. When neither
+ * answers, the reason is returned.
  */
 async function classicProtection(octokit: GitHubClient, where: Where, branch: string): Promise<RequiredCheck[] | string> {
   try {
     const res = await callGitHub(() =>
       octokit.request("GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks", { ...where, branch }),
     );
-    const checks = (res.data.checks ?? []).map((c) => ({ context: c.context, appId: appOf(c.app_id) }));
-    // `contexts` is the older list of names; a name already in `checks` (with its app) is not repeated.
-    const named = new Set(checks.map((c) => c.context));
-    return [...checks, ...(res.data.contexts ?? []).filter((c) => !named.has(c)).map((context) => ({ context, appId: null }))];
+    return fromPolicy(res.data);
   } catch (error) {
     if (error instanceof GitHubNotFound) return [];
-    if (error instanceof GitHubError && error.status === 403) return `classic branch protection answered 403: ${error.githubMessage}`;
-    throw error;
+    if (!(error instanceof GitHubError && error.status === 403)) throw error;
+    const refused = `classic branch protection answered 403: ${error.githubMessage}`;
+    try {
+      const res = await callGitHub(() => octokit.request("GET /repos/{owner}/{repo}/branches/{branch}", { ...where, branch }));
+      if (!res.data.protected) return [];
+      const policy = res.data.protection.required_status_checks;
+      return policy ? fromPolicy(policy) : `${refused}, and the branch's summary does not list its required checks`;
+    } catch (summaryError) {
+      if (summaryError instanceof GitHubNotFound) return [];
+      if (summaryError instanceof GitHubError && summaryError.status === 403)
+        return `${refused}, and so did the branch's summary: ${summaryError.githubMessage}`;
+      throw summaryError;
+    }
   }
 }
 

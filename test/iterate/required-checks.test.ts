@@ -19,6 +19,8 @@ const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
 const OTHER_CI = { id: 999, slug: "other-ci" };
 const PROTECTION = "/repos/octo-org/hello/branches/main/protection/required_status_checks";
 const RULES = "/repos/octo-org/hello/rules/branches/main";
+const BRANCH = "/repos/octo-org/hello/branches/main";
+const noAdmin = { kind: "refuse" as const, status: 403, body: { message: "Resource not accessible by integration" } };
 
 let app: TestApp;
 let github: StoryGitHub;
@@ -52,8 +54,11 @@ describe("the checks the base branch requires", () => {
   let lint: CiSuite;
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    // A ruleset requires GitHub Actions' `test (node 20)`; classic protection is off (GitHub's 404).
+    // A ruleset requires GitHub Actions' `test (node 20)`; classic protection requires the commit status `ci/legacy`,
+    // which WAVE reads from the branch's summary: without `administration: read` the protection endpoint answers 403.
     github.fake.rulesets.set("main", [[{ context: "test (node 20)", integration_id: ACTIONS.id }]]);
+    github.fake.protection.set("main", { contexts: ["ci/legacy"], checks: [{ context: "ci/legacy", app_id: null }] });
+    github.server.fault = ({ method, path }) => (method === "GET" && path === PROTECTION ? noAdmin : undefined);
     await harness!.label(ISSUE, REPO_ID);
     first = await harness!.atRest(ISSUE, "the story to wait for approval", WAIT);
     expect(first.status).toBe("active");
@@ -64,6 +69,7 @@ describe("the checks the base branch requires", () => {
     test = ciSuite(head, "in_progress", null);
     lint = ciSuite(head, "completed", "failure", { name: "lint", app: OTHER_CI });
     github.fake.ci.set(head, [test, lint]);
+    github.fake.statuses.set(head, [{ context: "ci/legacy", state: "success", description: "legacy build passed" }]);
 
     await app.send("check_suite", suitePayload(first, lint, REPO_ID), "lint-failed");
     expect(await outcome("lint-failed")).toBe("waiting: required check(s) `test (node 20)` on " + head.slice(0, 7) + " still running");
@@ -72,12 +78,19 @@ describe("the checks the base branch requires", () => {
     // The required run finishes: its check_run event alone settles it, and the failing `lint` still sends nothing back.
     settle(test, "completed", "success");
     await app.send("check_run", runPayload(first, test, REPO_ID), "test-passed");
-    expect(await outcome("test-passed")).toMatch(/the repository's checks passed on [0-9a-f]{7}: the required `test \(node 20\)` passed/);
-    await gatesSay(head, `the required \`test (node 20)\` passed on ${head.slice(0, 7)}; failing but not required: \`lint\``);
+    expect(await outcome("test-passed")).toMatch(
+      /the repository's checks passed on [0-9a-f]{7}: the required `ci\/legacy`, `test \(node 20\)` passed/,
+    );
+    await gatesSay(
+      head,
+      `the required \`ci/legacy\`, \`test (node 20)\` passed on ${head.slice(0, 7)}; failing but not required: \`lint\``,
+    );
     expect(await ciIterations(first.id)).toEqual([]);
     expect((await row()).snapshot.context.step).toBe("reviewApproval");
     // The rules were read once for the head, not once per delivery.
-    expect([count(PROTECTION), count(RULES)]).toEqual([1, 1]);
+    expect([count(PROTECTION), count(BRANCH), count(RULES)]).toEqual([1, 1, 1]);
+    // `ci/legacy` has no check run, so its commit status was read.
+    expect(count(`/repos/octo-org/hello/commits/${head}/status`)).toBeGreaterThan(0);
   });
 
   it(
@@ -128,10 +141,7 @@ describe("the checks the base branch requires", () => {
     { timeout: 90_000 },
     async () => {
       const head = first.head_sha ?? "";
-      github.server.fault = ({ method, path }) =>
-        method === "GET" && path === PROTECTION
-          ? { kind: "refuse", status: 403, body: { message: "Resource not accessible by integration" } }
-          : undefined;
+      github.server.fault = ({ method, path }) => (method === "GET" && (path === PROTECTION || path === BRANCH) ? noAdmin : undefined);
       const green = ciSuite(head, "completed", "success");
       const slow = ciSuite(head, "in_progress", null, { name: "lint", app: OTHER_CI });
       github.fake.ci.set(head, [green, slow]);
@@ -139,7 +149,8 @@ describe("the checks the base branch requires", () => {
       expect(await outcome("unreadable-waiting")).toBe(`waiting: 1 other suite(s) on ${head.slice(0, 7)} still running`);
       await gatesSay(
         head,
-        "WAVE cannot read the base branch's required checks (classic branch protection answered 403: Resource not accessible by integration): waiting on every check. " +
+        "WAVE cannot read the base branch's required checks (classic branch protection answered 403: Resource not accessible by integration, " +
+          "and so did the branch's summary: Resource not accessible by integration): waiting on every check. " +
           `waiting for other-ci on ${head.slice(0, 7)}`,
       );
 

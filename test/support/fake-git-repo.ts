@@ -366,6 +366,24 @@ export class GitRepoFake {
         { url: `https://api.github.com/repos/${OWNER}/${REPO}/branches/${m[1]}/protection/required_status_checks`, strict: false, ...p },
       ];
     }
+    if (method === "GET" && (m = /^\/branches\/([^/]+)$/.exec(route))) {
+      const name = decodeURIComponent(m[1] ?? "");
+      const sha = this.refs.get(`refs/heads/${name}`);
+      if (!sha) return notFound;
+      const p = this.protection.get(name);
+      const url = `https://api.github.com/repos/${OWNER}/${REPO}/branches/${m[1]}`;
+      return [
+        200,
+        {
+          name,
+          commit: { sha, url: `https://api.github.com/repos/${OWNER}/${REPO}/commits/${sha}` },
+          _links: { html: `https://github.com/${OWNER}/${REPO}/tree/${m[1]}`, self: url },
+          protected: p !== undefined,
+          protection: p ? { enabled: true, required_status_checks: { enforcement_level: "non_admins", ...p } } : { enabled: false },
+          protection_url: `${url}/protection`,
+        },
+      ];
+    }
     if (method === "GET" && (m = /^\/rules\/branches\/([^/]+)$/.exec(route))) {
       const rules = (this.rulesets.get(decodeURIComponent(m[1] ?? "")) ?? []).map((checks, i) => ({
         type: "required_status_checks",
