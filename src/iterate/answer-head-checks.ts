@@ -65,6 +65,10 @@ export async function answerHeadChecks(delivery: Delivery, context: Context, eve
   const short = event.headSha.slice(0, 7);
   if (story.headSha !== event.headSha) return `ignored: ${event.what} of ${short}, not the PR's head`;
 
+  const settings = ciFixSettings(story.config);
+  if (event.what === "run" && settings.only_required && (await notRequired(deps.pool, story.id, event)))
+    return `ignored: \`${event.runName}\` is not a check the base branch requires; its suite's event will settle the head`;
+
   const octokit = await context.github.forInstallation(story.installationId);
   const where = { owner: story.owner, repo: story.repo };
   const allRuns = await listRuns(octokit, where, event.headSha);
@@ -74,7 +78,6 @@ export async function answerHeadChecks(delivery: Delivery, context: Context, eve
   const runs = allRuns.filter((run) => run.appId !== ownApp);
   const suites = (await listSuites(octokit, where, event.headSha)).filter((s) => s.appId !== ownApp && s.runs > 0);
   const required = withoutOwn(await requiredFor(deps.pool, octokit, where, story, event), ownApp);
-  const settings = ciFixSettings(story.config);
   const facts = { headSha: event.headSha, runs, suites, statuses: null, required, onlyRequired: settings.only_required };
   let verdict = evaluateHeadChecks(facts);
   if (verdict.needsStatuses) verdict = evaluateHeadChecks({ ...facts, statuses: await listStatuses(octokit, where, event.headSha) });
@@ -166,6 +169,16 @@ async function ciIterationFor(pool: Pool, storyId: string, headSha: string): Pro
     [storyId, headSha],
   );
   return res.rows.length > 0;
+}
+
+/**
+ * A run the base branch's rules (already read for this head) do not require cannot change what
+ * `wave/gates` waits for, so its event costs no request: CI with many jobs sends one per job.
+ */
+async function notRequired(pool: Pool, storyId: string, event: OtherChecksEvent): Promise<boolean> {
+  const required = (await loadHeadChecks(pool, storyId, event.headSha))?.required;
+  if (!required?.readable || required.checks.length === 0) return false;
+  return !required.checks.some((c) => c.context === event.runName && (c.appId === null || c.appId === event.app?.id));
 }
 
 /** The required checks for the story's base branch, read once per head and kept with the head's checks. */

@@ -75,6 +75,12 @@ describe("the checks the base branch requires", () => {
     expect(await outcome("lint-failed")).toBe("waiting: required check(s) `test (node 20)` on " + head.slice(0, 7) + " still running");
     await gatesSay(head, `waiting for the required \`test (node 20)\` on ${head.slice(0, 7)}; failing but not required: \`lint\``);
 
+    // A run nobody requires costs no request once the rules are known for the head.
+    const before = github.requests().length;
+    await app.send("check_run", runPayload(first, lint, REPO_ID), "lint-run");
+    expect(await outcome("lint-run")).toMatch(/^ignored: `lint` is not a check the base branch requires/);
+    expect(github.requests().length).toBe(before);
+
     // The required run finishes: its check_run event alone settles it, and the failing `lint` still sends nothing back.
     settle(test, "completed", "success");
     await app.send("check_run", runPayload(first, test, REPO_ID), "test-passed");
