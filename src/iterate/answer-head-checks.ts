@@ -4,7 +4,7 @@ import { addStoryEffects, applyEvent } from "../engine/apply-event.js";
 import { jobLog, listAnnotations, listRuns, listStatuses, listSuites, type RunOnHead, type StatusOnHead } from "../github/ci-results.js";
 import type { GitHubClient } from "../github/client.js";
 import { GitHubNotFound, GitHubPermissionMissing } from "../github/errors.js";
-import { readRequiredChecks, type RequiredChecks } from "../github/required-checks.js";
+import { readRequiredChecks, type RequiredCheck, type RequiredChecks } from "../github/required-checks.js";
 import type { Pool } from "../store/db.js";
 import { findLatestStory, loadStory, type StoryRow } from "../store/stories.js";
 import { readSnapshot } from "../story/snapshot.js";
@@ -77,8 +77,16 @@ export async function answerHeadChecks(delivery: Delivery, context: Context, eve
   if (event.app && event.app.id === ownApp) return `ignored: WAVE's own ${event.what}`;
   const runs = allRuns.filter((run) => run.appId !== ownApp);
   const suites = (await listSuites(octokit, where, event.headSha)).filter((s) => s.appId !== ownApp && s.runs > 0);
-  const required = withoutOwn(await requiredFor(deps.pool, octokit, where, story, event), ownApp);
-  const facts = { headSha: event.headSha, runs, suites, statuses: null, required, onlyRequired: settings.only_required };
+  // Kept as read; WAVE's own checks are left out each time (its app may not be known on the first read).
+  const required = await requiredFor(deps.pool, octokit, where, story, event);
+  const facts = {
+    headSha: event.headSha,
+    runs,
+    suites,
+    statuses: null,
+    required: withoutOwn(required, ownApp),
+    onlyRequired: settings.only_required,
+  };
   let verdict = evaluateHeadChecks(facts);
   if (verdict.needsStatuses) verdict = evaluateHeadChecks({ ...facts, statuses: await listStatuses(octokit, where, event.headSha) });
 
@@ -177,8 +185,10 @@ async function ciIterationFor(pool: Pool, storyId: string, headSha: string): Pro
  */
 async function notRequired(pool: Pool, storyId: string, event: OtherChecksEvent): Promise<boolean> {
   const required = (await loadHeadChecks(pool, storyId, event.headSha))?.required;
-  if (!required?.readable || required.checks.length === 0) return false;
-  return !required.checks.some((c) => c.context === event.runName && (c.appId === null || c.appId === event.app?.id));
+  // WAVE's own required checks do not count: with only those, every check is waited on.
+  const others = required?.readable ? required.checks.filter((c) => !ownNames.has(c.context)) : [];
+  if (others.length === 0) return false;
+  return !others.some((c) => c.context === event.runName && (c.appId === null || c.appId === event.app?.id));
 }
 
 /** The required checks for the story's base branch, read once per head and kept with the head's checks. */
@@ -200,7 +210,8 @@ async function requiredFor(
 
 /** WAVE's own checks may be required too; waiting on them from inside `wave/gates` would never end. */
 function withoutOwn(required: RequiredChecks, ownApp: number | null): RequiredChecks {
-  return { ...required, checks: required.checks.filter((c) => !(ownNames.has(c.context) && (c.appId === null || c.appId === ownApp))) };
+  const own = (c: RequiredCheck) => ownNames.has(c.context) && (c.appId === null || ownApp === null || c.appId === ownApp);
+  return { ...required, checks: required.checks.filter((c) => !own(c)) };
 }
 
 async function readFailure(octokit: GitHubClient, where: Where, run: RunOnHead): Promise<FailingCheck> {

@@ -56,7 +56,8 @@ describe("the checks the base branch requires", () => {
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
     // A ruleset requires GitHub Actions' `test (node 20)`; classic protection requires the commit status `ci/legacy`,
     // which WAVE reads from the branch's summary: without `administration: read` the protection endpoint answers 403.
-    github.fake.rulesets.set("main", [[{ context: "test (node 20)", integration_id: ACTIONS.id }]]);
+    // The ruleset requires `wave/gates` too, as a repository that gates merges on WAVE would: WAVE does not wait on itself.
+    github.fake.rulesets.set("main", [[{ context: "test (node 20)", integration_id: ACTIONS.id }, { context: "wave/gates" }]]);
     github.fake.protection.set("main", { contexts: ["ci/legacy"], checks: [{ context: "ci/legacy", app_id: null }] });
     github.server.fault = ({ method, path }) => (method === "GET" && path === PROTECTION ? noAdmin : undefined);
     await harness!.label(ISSUE, REPO_ID);
