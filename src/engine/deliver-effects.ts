@@ -125,6 +125,11 @@ async function deliverOne(
     case "reply":
       return github.reply({ owner, repo, issueNumber: effect.issueNumber }, effect.key, effect.body);
     case "thread-reply":
-      return github.replyInThread({ owner, repo, pullNumber: effect.pullNumber, commentId: effect.commentId }, effect.key, effect.body);
+      return github.replyInThread(
+        row.storyId,
+        { owner, repo, pullNumber: effect.pullNumber, commentId: effect.commentId },
+        effect.key,
+        effect.body,
+      );
   }
 }
