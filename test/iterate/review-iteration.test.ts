@@ -166,6 +166,13 @@ describe("a story iterating on its PR", () => {
       const checks = checksOn(second);
       expect([...checks.keys()].sort()).toEqual(["wave/budget", "wave/gates", "wave/safety"]);
       expect(checks.get("wave/gates")).toMatchObject({ status: "completed", conclusion: "action_required" });
+      // While the iteration ran, the reviewed head's wave/gates said so, written once (in progress blocks a merge).
+      const iterating = [...github.fake.checkRuns.values()].filter(
+        (writes) => (writes[0] as { head_sha: string }).head_sha === head && (writes[0] as { name: string }).name === "wave/gates",
+      );
+      expect(iterating.at(-1)).toEqual([
+        expect.objectContaining({ status: "in_progress", output: expect.objectContaining({ title: `Iterating on PR #${pr}` }) }),
+      ]);
       // The developer read both line comments as quoted data.
       const developerPrompts = fake.messageRequests().map((r) => r.rawBody);
       expect(developerPrompts.some((b) => b.includes("name them x and y") && b.includes("says why this is a sum"))).toBe(true);

@@ -322,4 +322,33 @@ describe("publishStory", () => {
     expect(fake.pulls[0]?.body).toContain("new gate table");
     expect(fake.pulls).toHaveLength(1);
   });
+
+  it("with the PR's stored number, writes its title and body by number in one request, without listing the branch's PRs", async () => {
+    const opened = await publishStory(fake.context(), input());
+    const before = fake.requests.length;
+    const result = await publishStory(fake.context(), {
+      ...input(),
+      body: "Closes #6\n\nnext iteration\n\n<!-- wave:story=st_6 -->",
+      opened: true,
+      pullNumber: opened.pullRequest.pullRequest.number,
+    });
+    const pulls = fake.requests.slice(before).filter((r) => r.path.includes("/pulls"));
+    expect(pulls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PATCH /repos/octo-org/hello/pulls/${opened.pullRequest.pullRequest.number}`,
+    ]);
+    expect(result.pullRequest).toMatchObject({ action: "updated", pullRequest: opened.pullRequest.pullRequest });
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.pulls[0]?.body).toContain("next iteration");
+  });
+
+  it("with a stored number whose PR is closed or gone, opens the branch's PR as without one", async () => {
+    const opened = await publishStory(fake.context(), input());
+    const first = fake.pulls[0];
+    if (first) first.state = "closed";
+    const result = await publishStory(fake.context(), { ...input(), opened: true, pullNumber: opened.pullRequest.pullRequest.number });
+    expect(result.pullRequest.action).toBe("created");
+    expect(fake.pulls.filter((p) => p.state === "open")).toHaveLength(1);
+    const again = await publishStory(fake.context(), { ...input(), opened: true, pullNumber: 999 });
+    expect(again.pullRequest).toMatchObject({ action: "unchanged", pullRequest: result.pullRequest.pullRequest });
+  });
 });
