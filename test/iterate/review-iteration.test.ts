@@ -55,6 +55,8 @@ function checksOn(sha: string): Map<string, Record<string, unknown>> {
   }
   return latest;
 }
+/** The story's status comment on the issue, as GitHub holds it now. */
+const statusComment = () => github.issue(ISSUE).comments.find((c) => c.body.includes("<!-- wave:story="))?.body ?? "";
 /** Waits until the story stands at `reviewApproval` (or stops being active) with every effect delivered. */
 const atRest = (what: string) => harness!.atRest(ISSUE, what, WAIT);
 
@@ -174,6 +176,9 @@ describe("a story iterating on its PR", () => {
       expect(iterating.at(-1)).toEqual([
         expect.objectContaining({ status: "in_progress", output: expect.objectContaining({ title: `Iterating on PR #${pr}` }) }),
       ]);
+      // Once the iteration ended, the status comment no longer says it runs.
+      expect(statusComment()).toContain("🟡 waiting for a human");
+      expect(statusComment()).not.toContain("Iterating on PR");
       // The developer read both line comments as quoted data.
       const developerPrompts = fake.messageRequests().map((r) => r.rawBody);
       expect(developerPrompts.some((b) => b.includes("name them x and y") && b.includes("says why this is a sum"))).toBe(true);
@@ -297,6 +302,9 @@ describe("a story iterating on its PR", () => {
       "the loop guard's hold",
     );
     expect(held.snapshot.context.lastFailure).toBe(SAME_CHANGE_REASON);
+    // A hold during an iteration is shown at once, not folded into the iteration's one render.
+    expect(statusComment()).toContain("🟠 held");
+    expect(statusComment()).not.toContain("Iterating on PR");
     expect(held.head_sha).toBe(second);
     expect(github.fake.threadReplies).toHaveLength(2);
   });
