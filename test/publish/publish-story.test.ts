@@ -167,6 +167,24 @@ describe("publishStory", () => {
     expect(fake.commits.get(again.commitSha)?.parents).toEqual([planBase]);
   });
 
+  it("an iteration stacked on the head it published reads neither that head's commit nor the base commit again", async () => {
+    const first = await publishChange(fake.context(), input());
+    const files = change();
+    files[0] = { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 4;\n"), binary: false };
+    const before = fake.requests.length;
+    const next = await publishChange(fake.context(), { ...input(files), onTopOf: first.commitSha });
+    expect(next.outcome).toBe("updated");
+    expect(fake.commits.get(next.commitSha)?.parents).toEqual([first.commitSha]);
+    expect(fake.filesOf(next.commitSha).get("src/a.ts")?.content.toString()).toBe("export const a = 4;\n");
+    const reads = fake.requests.slice(before).filter((r) => r.method === "GET");
+    // Only the two refs (base and branch) are read: both commits are known from the first publish.
+    expect(reads.map((r) => r.path)).toEqual(["/repos/octo-org/hello/git/ref/heads/main", `/repos/octo-org/hello/git/ref/heads/${BRANCH}`]);
+    // Someone else's head is still read (it is not known) and still not written over.
+    const theirs = fake.commit({ "README.md": { content: "by hand\n" } }, [next.commitSha], "fix by a person");
+    fake.refs.set(`refs/heads/${BRANCH}`, theirs);
+    await expect(publishChange(fake.context(), { ...input(), onTopOf: next.commitSha })).rejects.toBeInstanceOf(BranchTakenOver);
+  });
+
   it("rebuilds on the new base head when the base moved without touching the change's files", async () => {
     const first = await publishChange(fake.context(), input());
     const moved = fake.commit(
