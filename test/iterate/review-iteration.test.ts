@@ -19,13 +19,13 @@ const ISSUE = 51;
 const REPO_ID = 5151;
 /**
  * GitHub requests one iteration may make, from the review's delivery to the new head with its checks and thread
- * replies. The issue's target is 15, not met: measured here 22 (see docs/iteration.md for where they go). An
+ * replies. The issue's target is 15, not met: measured here 20 (see docs/iteration.md for where they go). An
  * iteration's renders are folded by the story's state (once at its start, once at its end), not by when the effects
- * job happens to run, so the count no longer moves with load; the ceiling leaves two requests of room and keeps the
- * count from growing.
+ * job happens to run, so the count no longer moves with load; the ceiling leaves two requests of room (a publish
+ * on a replica that has not seen the last head reads its two commits again) and keeps the count from growing.
  */
 const TARGET_REQUESTS_PER_ITERATION = 15;
-const MAX_REQUESTS_PER_ITERATION = 24;
+const MAX_REQUESTS_PER_ITERATION = 22;
 const WAIT = Number(process.env.E2E_WAIT_MS ?? 240_000);
 
 let app: TestApp;
