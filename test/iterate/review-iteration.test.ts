@@ -194,7 +194,10 @@ describe("a story iterating on its PR", () => {
         `GitHub requests for one iteration (review → new head with checks and thread replies): ${requests.length} (the issue's target ≤ ${TARGET_REQUESTS_PER_ITERATION}, ceiling ${MAX_REQUESTS_PER_ITERATION})`,
       );
       console.log([...perKind].map(([k, n]) => `  ${n} × ${k}`).join("\n"));
+      console.log(`  ${(requests.length / TARGET_REQUESTS_PER_ITERATION).toFixed(2)}× the target`);
       expect(requests.length).toBeLessThanOrEqual(MAX_REQUESTS_PER_ITERATION);
+      // The iteration is rendered at its start and its end, whatever the gates between and whenever the effects job ran.
+      expect(perKind.get("PATCH /repos/octo-org/hello/issues/comments/:id")).toBe(2);
       // A redelivered review changes nothing.
       await app.send(
         "pull_request_review",
