@@ -31,7 +31,9 @@ const doing: Record<Effect["kind"], string> = {
  * comment, stopping sandboxes) run once however many are pending. No effect can freeze the
  * others: one GitHub refuses for good is dead-lettered with its reason (shown in the status
  * comment and `wave/gates`, and logged) and the rest go on; a transient failure leaves its row
- * pending, the rest still run, and the job throws at the end so the queue retries it.
+ * pending, the rest still run, and the job throws at the end so the queue retries it. While an
+ * iteration on the open PR is in flight the status comment and check runs fold its gates into one
+ * render at its start (`iterationInFlight`, applied where they are rendered).
  */
 export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, storyId: string): Promise<number> {
   const pending = await pendingEffects(deps.pool, storyId);
