@@ -5,8 +5,8 @@ import { SAME_CHANGE_REASON } from "../../src/iterate/after-publish.js";
 import { storyRepository, type StoryGitHub } from "../e2e/story-github.js";
 import { waitFor, type TestApp } from "../support/app-harness.js";
 import type { FakeAnthropic } from "../support/fake-anthropic.js";
-import { githubExample } from "../support/webhook-examples.js";
 import { ADDRESSED } from "./review-model.js";
+import { lineComment, reviewPayload as review } from "./review-payloads.js";
 import { startIterateApp, type IterateApp, type IterateRow } from "./iterate-app.js";
 
 /**
@@ -60,44 +60,9 @@ const statusComment = () => github.issue(ISSUE).comments.find((c) => c.body.incl
 /** Waits until the story stands at `reviewApproval` (or stops being active) with every effect delivered. */
 const atRest = (what: string) => harness!.atRest(ISSUE, what, WAIT);
 
-let nextId = 880_000;
-/** A review line comment shaped like GitHub's own `pull_request_review_comment` example, on `path` at `line`. */
-function lineComment(reviewId: number, head: string, path: string, line: number, body: string): Record<string, unknown> {
-  const c = githubExample<{ comment: Record<string, unknown> }>("pull_request_review_comment", "created").comment;
-  const hunk = "@@ -1,4 +1,4 @@\n /** Adds two numbers. */\n export function add(a, b) {\n-  return a - b;\n+  return a + b;";
-  const { in_reply_to_id: _reply, ...rest } = c;
-  return {
-    ...rest,
-    id: nextId++,
-    pull_request_review_id: reviewId,
-    path,
-    line,
-    original_line: line,
-    commit_id: head,
-    diff_hunk: hunk,
-    body,
-  };
-}
-
-/** GitHub's `pull_request_review.submitted` example on PR `number` at `head`, by `login`. */
-function reviewPayload(
-  number: number,
-  head: string,
-  branch: string,
-  review: { id: number; state: string; body: string; login: string; type?: string },
-): Record<string, unknown> {
-  const p = githubExample<Record<string, unknown> & { review: Record<string, unknown>; pull_request: Record<string, unknown> }>(
-    "pull_request_review",
-    "submitted",
-  );
-  const user = { ...(p.review.user as object), login: review.login, type: review.type ?? "User" };
-  Object.assign(p.review, { id: review.id, state: review.state, body: review.body, commit_id: head, user });
-  Object.assign(p.pull_request, { number, head: { ...(p.pull_request.head as object), ref: branch, sha: head } });
-  p.repository = storyRepository(REPO_ID);
-  p.installation = { id: 9 };
-  p.sender = user;
-  return p;
-}
+/** GitHub's `pull_request_review.submitted` example on this story's PR `number` at `head`, by `login`. */
+const reviewPayload = (number: number, head: string, branch: string, by: Parameters<typeof review>[4]) =>
+  review(REPO_ID, number, head, branch, by);
 
 describe("a story iterating on its PR", () => {
   let first: Row;
