@@ -21,6 +21,8 @@ export interface StatusCommentInput {
   emergencyStop?: { by: string } | null;
   /** Writes GitHub refused for good (dead-lettered effects), newest last. */
   problems?: string[];
+  /** An iteration on the open PR is under way (`iterationInFlight`): the comment says it is next updated at its end. */
+  iterating?: { pullRequest: number };
 }
 
 const headline: Record<GateView["standing"], string> = {
@@ -67,6 +69,12 @@ export function renderStatusComment(input: StatusCommentInput): string {
   lines.push(`### 🌊 WAVE story: ${cell(input.title)}`, "");
   const reason = view.reason ? ` — ${cell(view.reason)}` : "";
   lines.push(`**Status:** ${headline[view.standing]}${reason}`);
+  if (input.iterating) {
+    lines.push(
+      "",
+      `**Iterating on PR #${input.iterating.pullRequest}:** build, verify, safety and review run again on the feedback. This comment is updated next when the new commit is on the pull request, or at once if the story holds.`,
+    );
+  }
   const facts = [
     input.pullRequestUrl ? `**Pull request:** ${input.pullRequestUrl}` : null,
     input.budget ? `**Budget:** ${input.budget}` : null,

@@ -31,7 +31,9 @@ const doing: Record<Effect["kind"], string> = {
  * comment, stopping sandboxes) run once however many are pending. No effect can freeze the
  * others: one GitHub refuses for good is dead-lettered with its reason (shown in the status
  * comment and `wave/gates`, and logged) and the rest go on; a transient failure leaves its row
- * pending, the rest still run, and the job throws at the end so the queue retries it.
+ * pending, the rest still run, and the job throws at the end so the queue retries it. While an
+ * iteration on the open PR is in flight the status comment and check runs fold its gates into one
+ * render at its start (`iterationInFlight`, applied where they are rendered).
  */
 export async function deliverEffects(deps: EngineDeps, ports: EffectPorts, storyId: string): Promise<number> {
   const pending = await pendingEffects(deps.pool, storyId);
@@ -125,6 +127,11 @@ async function deliverOne(
     case "reply":
       return github.reply({ owner, repo, issueNumber: effect.issueNumber }, effect.key, effect.body);
     case "thread-reply":
-      return github.replyInThread({ owner, repo, pullNumber: effect.pullNumber, commentId: effect.commentId }, effect.key, effect.body);
+      return github.replyInThread(
+        row.storyId,
+        { owner, repo, pullNumber: effect.pullNumber, commentId: effect.commentId },
+        effect.key,
+        effect.body,
+      );
   }
 }

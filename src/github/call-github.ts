@@ -44,7 +44,8 @@ export function rateLimitWait(error: RequestErrorLike, now: number): number | un
  * looks for what it may have created first (`createOnce`). Every other request WAVE makes is
  * a read, an update by id, or content-addressed (blobs, trees), and is safe to send again.
  */
-const CREATING = /^POST \/repos\/[^/]+\/[^/]+\/(issues\/\d+\/comments|check-runs|pulls|pulls\/\d+\/reviews|git\/refs)$/;
+const CREATING =
+  /^POST \/repos\/[^/]+\/[^/]+\/(issues\/\d+\/comments|check-runs|pulls|pulls\/\d+\/reviews|pulls\/\d+\/comments\/\d+\/replies|git\/refs)$/;
 
 /** Seconds before the next try of a call GitHub failed on its side (5xx): 1, 2, 4, 8… */
 function serverErrorWait(attempt: number): number {

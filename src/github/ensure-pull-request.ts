@@ -1,7 +1,7 @@
 import { createOnce } from "./create-once.js";
 import { callGitHub } from "./call-github.js";
 import type { RepoContext } from "./client.js";
-import { GitHubValidationFailed } from "./errors.js";
+import { GitHubNotFound, GitHubValidationFailed } from "./errors.js";
 import { waveRef } from "./wave-ref.js";
 
 export interface EnsurePullRequestInput {
@@ -13,6 +13,12 @@ export interface EnsurePullRequestInput {
   draft: boolean;
   /** The PR was opened before (the story stored its number): look for it first, since creating would only be refused. */
   opened?: boolean;
+  /**
+   * The PR's stored number: its title and body are written by number at once, one PATCH whose answer is the PR,
+   * instead of listing the branch's open PRs first. Only an answer saying it is no longer open (or gone) falls back to
+   * the look-up, which then opens a new one.
+   */
+  pullNumber?: number;
 }
 
 export interface PullRequestRef {
@@ -99,6 +105,27 @@ export async function ensurePullRequest(ctx: RepoContext, input: EnsurePullReque
     );
     return { pullRequest: toRef(found), action: "updated", requests };
   };
+  const writeByNumber = async (pullNumber: number): Promise<Listed | undefined> => {
+    try {
+      const { data } = await call(() =>
+        octokit.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+          owner,
+          repo,
+          pull_number: pullNumber,
+          title: input.title,
+          body: input.body,
+        }),
+      );
+      return data.state === "open" ? (data as unknown as Listed) : undefined;
+    } catch (error) {
+      if (error instanceof GitHubNotFound) return undefined;
+      throw error;
+    }
+  };
+  if (input.pullNumber !== undefined) {
+    const written = await writeByNumber(input.pullNumber);
+    if (written) return { pullRequest: toRef(written), action: "updated", requests };
+  }
   if (input.opened) {
     const found = await find();
     if (found) return update(found);

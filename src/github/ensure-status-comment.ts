@@ -10,6 +10,7 @@ import { claimFirstCreate } from "../store/create-claims.js";
 import { updateStoryFacts, type StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
+import { iterationInFlight } from "../effects/iteration-in-flight.js";
 import { mirrorLabel, mirrorLabels, renderStatusComment, type StatusCommentInput } from "../effects/render-status-comment.js";
 
 export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety" | "pullRequestUrl" | "emergencyStop" | "problems">;
@@ -23,6 +24,7 @@ export type StatusExtras = Pick<StatusCommentInput, "plan" | "budget" | "safety"
 export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryRow, extras: StatusExtras = {}): Promise<void> {
   const snapshot = readSnapshot(story.snapshot, story.machineVersion);
   const view = gateView(snapshot);
+  const iterating = iterationInFlight(snapshot);
   const body = renderStatusComment({
     storyId: story.id,
     title: story.story.title,
@@ -30,8 +32,14 @@ export async function syncIssue(octokit: GitHubClient, pool: Pool, story: StoryR
     view,
     lastFailure: snapshot.context.lastFailure,
     ...extras,
+    ...(iterating ? { iterating: { pullRequest: iterating.pullRequest } } : {}),
   });
-  const digest = createHash("sha256").update(body).digest("hex");
+  // During an iteration on the PR the comment is written once per attempt (it says so), not on every gate it
+  // passes: the digest is the attempt's, plus any refused write, which must show at once. Its end, a hold or
+  // anything else renders a body whose digest differs, so the comment is written then as usual.
+  const digest = createHash("sha256")
+    .update(iterating ? JSON.stringify({ iterating, problems: extras.problems ?? [] }) : body)
+    .digest("hex");
   const repo = { owner: story.owner, repo: story.repo };
 
   if (digest !== story.statusCommentDigest || story.statusCommentId === null) {

@@ -1,4 +1,5 @@
 import type { Pool } from "../store/db.js";
+import { claimFirstCreate } from "../store/create-claims.js";
 import type { StoryRow } from "../store/stories.js";
 import { syncChecks } from "../publish/sync-checks.js";
 import type { GitHubClient } from "./client.js";
@@ -26,8 +27,11 @@ export interface GitHubPort {
   react(where: { owner: string; repo: string; commentId: number }, content: Reaction): Promise<void>;
   /** A `repository_dispatch` of `eventType` (the Actions runner backend's job); idempotent on the app's side by the payload's job id. */
   dispatch(where: { owner: string; repo: string }, eventType: string, payload: Record<string, unknown>): Promise<void>;
-  /** A reply in a review comment's thread, posted once per `key` (found by its hidden marker). */
-  replyInThread(where: ThreadReplyTarget, key: string, body: string): Promise<void>;
+  /**
+   * A reply in story `storyId`'s review comment thread, posted once per `key`: the first attempt claims
+   * the reply (`create_claims`) and posts without a look-up; a later one looks for its hidden marker first.
+   */
+  replyInThread(storyId: string, where: ThreadReplyTarget, key: string, body: string): Promise<void>;
 }
 
 /** The port over one installation's client. */
@@ -38,6 +42,7 @@ export function gitHubPort(octokit: GitHubClient, pool: Pool): GitHubPort {
     reply: (where, key, body) => postReplyOnce(octokit, where, key, body),
     react: (where, content) => reactToComment(octokit, where, content),
     dispatch: (where, eventType, payload) => dispatchRepositoryEvent(octokit, where, eventType, payload),
-    replyInThread: (where, key, body) => replyInThreadOnce(octokit, where, key, body),
+    replyInThread: async (storyId, where, key, body) =>
+      replyInThreadOnce(octokit, where, key, body, await claimFirstCreate(pool, storyId, `thread-reply:${key}`)),
   };
 }

@@ -1,6 +1,7 @@
 import { WaveError } from "../errors.js";
 import { callGitHub } from "./call-github.js";
 import { createOnce } from "./create-once.js";
+import { readCommit, rememberCommit } from "./known-commits.js";
 import type { RepoContext } from "./client.js";
 import { GitHubNotFound, GitHubValidationFailed } from "./errors.js";
 import { waveRef } from "./wave-ref.js";
@@ -86,24 +87,16 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     requests += used;
     if (conflicts === null || conflicts.length > 0) throw new PublishConflict(conflicts ?? [], input.baseBranch, baseHead);
   }
-  const baseTree = (
-    await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: baseHead }))
-  ).data.tree.sha;
+  // Commits never change: one this replica read or made before is not read again (known-commits.ts).
+  const baseTree = (await readCommit(ctx, baseHead, () => requests++)).tree;
 
   type Existing = { sha: string; tree: string; parents: string[]; ours: boolean };
   const lookUp = async (): Promise<Existing | undefined> => {
     try {
       const head = (await call(() => octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { owner, repo, ref: branchRef }))).data
         .object.sha;
-      const commit = (
-        await call(() => octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: head }))
-      ).data;
-      return {
-        sha: head,
-        tree: commit.tree.sha,
-        parents: commit.parents.map((p) => p.sha),
-        ours: /^Wave-Story: \S+$/m.test(commit.message),
-      };
+      const commit = await readCommit(ctx, head, () => requests++);
+      return { sha: head, tree: commit.tree, parents: commit.parents, ours: /^Wave-Story: \S+$/m.test(commit.message) };
     } catch (error) {
       if (!(error instanceof GitHubNotFound)) throw error;
       return undefined;
@@ -163,11 +156,11 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
   if (existing && !existing.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, existing.sha);
 
   const message = `${input.message.trimEnd()}\n\n${trailer(input.storyId)}\n`;
-  const commit = (
-    await call(() =>
-      octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents: [onTop ?? baseHead] }),
-    )
-  ).data.sha;
+  const parents = [onTop ?? baseHead];
+  const commit = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents }))).data
+    .sha;
+  // The next iteration stacks on this commit: its look-up then needs no read.
+  rememberCommit(ctx, commit, { tree, parents, message });
 
   // On top of the last head the move is a fast-forward: never forced, so a push that landed meanwhile is not overwritten.
   const update = () =>

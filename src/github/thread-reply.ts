@@ -16,9 +16,17 @@ const marker = (key: string) => `<!-- wave:thread-reply=${key} -->`;
  * Replies once per `key` in a review comment's thread
  * (`POST …/pulls/{pull_number}/comments/{comment_id}/replies`). Find-before-create: the
  * PR's newest review comments are searched for the key's hidden marker first, so a
- * retried effect never answers a thread twice.
+ * retried effect never answers a thread twice. `firstAttempt` (the caller won the reply's
+ * create claim, `create_claims`) skips that look-up: no earlier attempt can have posted it.
+ * After an ambiguous answer the marker is looked for either way.
  */
-export async function replyInThreadOnce(octokit: GitHubClient, where: ThreadReplyTarget, key: string, body: string): Promise<void> {
+export async function replyInThreadOnce(
+  octokit: GitHubClient,
+  where: ThreadReplyTarget,
+  key: string,
+  body: string,
+  firstAttempt = false,
+): Promise<void> {
   const hidden = marker(key);
   const find = async (): Promise<number | undefined> => {
     const res = await callGitHub(() =>
@@ -34,7 +42,7 @@ export async function replyInThreadOnce(octokit: GitHubClient, where: ThreadRepl
     const found = res.data.find((c) => c.body.includes(hidden));
     return found ? Number(found.id) : undefined;
   };
-  if ((await find()) !== undefined) return;
+  if (!firstAttempt && (await find()) !== undefined) return;
   await createOnce(
     async () =>
       Number(

@@ -10,6 +10,8 @@ export interface PublishStoryInput extends PublishChangeInput {
   draft: boolean;
   /** The story opened its PR before (a stored number): look for it first instead of creating first. */
   opened?: boolean;
+  /** That PR's stored number: its title and body are written by number, without the look-up (`ensurePullRequest`). */
+  pullNumber?: number;
 }
 
 export interface PublishStoryResult {
@@ -34,6 +36,7 @@ export async function publishStory(ctx: RepoContext, input: PublishStoryInput): 
     body: input.body,
     draft: input.draft,
     ...(input.opened ? { opened: true } : {}),
+    ...(input.pullNumber !== undefined ? { pullNumber: input.pullNumber } : {}),
   });
   return { change, pullRequest, requests: change.requests + pullRequest.requests };
 }

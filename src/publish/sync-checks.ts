@@ -1,8 +1,10 @@
 import { pgBudgetLedger } from "../agents/ledger.js";
 import { renderBudgetCheck } from "../checks/budget-check.js";
-import { gateActions, renderGatesCheck } from "../checks/gates-check.js";
+import { GATES_CHECK_NAME, gateActions, renderGatesCheck } from "../checks/gates-check.js";
+import { renderIteratingGatesCheck } from "../checks/iterating-check.js";
+import { iterationInFlight } from "../effects/iteration-in-flight.js";
 import type { CheckRunPayload } from "../github/check-run-payload.js";
-import type { GitHubClient } from "../github/client.js";
+import type { GitHubClient, RepoContext } from "../github/client.js";
 import { writeCheckRun } from "../github/write-check-run.js";
 import type { Pool } from "../store/db.js";
 import { deadLetterReasons } from "../store/outbox.js";
@@ -10,7 +12,7 @@ import type { StoryRow } from "../store/stories.js";
 import { gateView } from "../story/gate-view.js";
 import { readSnapshot } from "../story/snapshot.js";
 import { markReadyForReview } from "../github/mark-ready.js";
-import { loadPullRequestFacts, saveCheckRunRecord, saveDraft } from "./pr-facts.js";
+import { loadPullRequestFacts, saveCheckRunRecord, saveDraft, type PullRequestFacts } from "./pr-facts.js";
 import { safetyCheckPayload, storedDiffVerdict } from "./stored-diff-verdict.js";
 import { storyIterationSpend, storySpendRows } from "./story-spend.js";
 import { statusUrl } from "./story-urls.js";
@@ -49,6 +51,22 @@ export async function syncChecks(
   const view = gateView(snapshot);
   const detailsUrl = statusUrl(story);
 
+  const iterating = options.fresh?.size ? null : iterationInFlight(snapshot);
+  if (iterating) {
+    // The review gate has just published the iteration's commit: its REVIEW_DONE (or the next queued iteration) writes the runs there.
+    if (snapshot.context.step === "review" && facts.checkRuns[GATES_CHECK_NAME]?.headSha !== headSha) return result;
+    // Meanwhile only `wave/gates` says the iteration runs, once; safety and budget follow on the new head.
+    const payload = renderIteratingGatesCheck({
+      storyId: story.id,
+      issueNumber: story.issueNumber,
+      pullRequest: iterating.pullRequest,
+      detailsUrl,
+      problems: await deadLetterReasons(pool, story.id),
+    });
+    await writeRuns(ctx, pool, story.id, headSha, facts, [payload], options, result);
+    return result;
+  }
+
   const repositoryChecks = await loadHeadChecks(pool, story.id, headSha);
   const payloads: CheckRunPayload[] = [
     renderGatesCheck({
@@ -83,20 +101,7 @@ export async function syncChecks(
     }),
   );
 
-  for (const payload of payloads) {
-    const stored = facts.checkRuns[payload.name];
-    const written = await writeCheckRun(ctx, {
-      headSha,
-      payload,
-      ...(stored ? { stored } : {}),
-      fresh: options.fresh?.has(payload.name) ?? false,
-    });
-    result.requests += written.requests;
-    if (written.action !== "unchanged") {
-      await saveCheckRunRecord(pool, story.id, payload.name, written.record);
-      result.written.push(payload.name);
-    }
-  }
+  await writeRuns(ctx, pool, story.id, headSha, facts, payloads, options, result);
 
   // The review gate is satisfied (a person approved): the PR leaves draft.
   if (view.standing === "ready" && facts.draft && facts.nodeId) {
@@ -111,4 +116,31 @@ export async function syncChecks(
     await saveDraft(pool, story.id, false);
   }
   return result;
+}
+
+/** Writes each payload by its stored run (skipped when unchanged) and stores what was written. */
+async function writeRuns(
+  ctx: RepoContext,
+  pool: Pool,
+  storyId: string,
+  headSha: string,
+  facts: PullRequestFacts,
+  payloads: CheckRunPayload[],
+  options: SyncChecksOptions,
+  result: SyncChecksResult,
+): Promise<void> {
+  for (const payload of payloads) {
+    const stored = facts.checkRuns[payload.name];
+    const written = await writeCheckRun(ctx, {
+      headSha,
+      payload,
+      ...(stored ? { stored } : {}),
+      fresh: options.fresh?.has(payload.name) ?? false,
+    });
+    result.requests += written.requests;
+    if (written.action !== "unchanged") {
+      await saveCheckRunRecord(pool, storyId, payload.name, written.record);
+      result.written.push(payload.name);
+    }
+  }
 }

@@ -82,6 +82,7 @@ export function reviewGate(deps: GateDeps): GateWorker {
         body,
         draft: story.config.draft_pr,
         opened: story.pullRequest !== null,
+        ...(story.pullRequest !== null ? { pullNumber: story.pullRequest } : {}),
         onTopOf: before.publishedSha,
       });
     } catch (error) {

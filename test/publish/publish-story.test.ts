@@ -167,6 +167,24 @@ describe("publishStory", () => {
     expect(fake.commits.get(again.commitSha)?.parents).toEqual([planBase]);
   });
 
+  it("an iteration stacked on the head it published reads neither that head's commit nor the base commit again", async () => {
+    const first = await publishChange(fake.context(), input());
+    const files = change();
+    files[0] = { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 4;\n"), binary: false };
+    const before = fake.requests.length;
+    const next = await publishChange(fake.context(), { ...input(files), onTopOf: first.commitSha });
+    expect(next.outcome).toBe("updated");
+    expect(fake.commits.get(next.commitSha)?.parents).toEqual([first.commitSha]);
+    expect(fake.filesOf(next.commitSha).get("src/a.ts")?.content.toString()).toBe("export const a = 4;\n");
+    const reads = fake.requests.slice(before).filter((r) => r.method === "GET");
+    // Only the two refs (base and branch) are read: both commits are known from the first publish.
+    expect(reads.map((r) => r.path)).toEqual(["/repos/octo-org/hello/git/ref/heads/main", `/repos/octo-org/hello/git/ref/heads/${BRANCH}`]);
+    // Someone else's head is still read (it is not known) and still not written over.
+    const theirs = fake.commit({ "README.md": { content: "by hand\n" } }, [next.commitSha], "fix by a person");
+    fake.refs.set(`refs/heads/${BRANCH}`, theirs);
+    await expect(publishChange(fake.context(), { ...input(), onTopOf: next.commitSha })).rejects.toBeInstanceOf(BranchTakenOver);
+  });
+
   it("rebuilds on the new base head when the base moved without touching the change's files", async () => {
     const first = await publishChange(fake.context(), input());
     const moved = fake.commit(
@@ -321,5 +339,34 @@ describe("publishStory", () => {
     expect(result.pullRequest.action).toBe("updated");
     expect(fake.pulls[0]?.body).toContain("new gate table");
     expect(fake.pulls).toHaveLength(1);
+  });
+
+  it("with the PR's stored number, writes its title and body by number in one request, without listing the branch's PRs", async () => {
+    const opened = await publishStory(fake.context(), input());
+    const before = fake.requests.length;
+    const result = await publishStory(fake.context(), {
+      ...input(),
+      body: "Closes #6\n\nnext iteration\n\n<!-- wave:story=st_6 -->",
+      opened: true,
+      pullNumber: opened.pullRequest.pullRequest.number,
+    });
+    const pulls = fake.requests.slice(before).filter((r) => r.path.includes("/pulls"));
+    expect(pulls.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PATCH /repos/octo-org/hello/pulls/${opened.pullRequest.pullRequest.number}`,
+    ]);
+    expect(result.pullRequest).toMatchObject({ action: "updated", pullRequest: opened.pullRequest.pullRequest });
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.pulls[0]?.body).toContain("next iteration");
+  });
+
+  it("with a stored number whose PR is closed or gone, opens the branch's PR as without one", async () => {
+    const opened = await publishStory(fake.context(), input());
+    const first = fake.pulls[0];
+    if (first) first.state = "closed";
+    const result = await publishStory(fake.context(), { ...input(), opened: true, pullNumber: opened.pullRequest.pullRequest.number });
+    expect(result.pullRequest.action).toBe("created");
+    expect(fake.pulls.filter((p) => p.state === "open")).toHaveLength(1);
+    const again = await publishStory(fake.context(), { ...input(), opened: true, pullNumber: 999 });
+    expect(again.pullRequest).toMatchObject({ action: "unchanged", pullRequest: result.pullRequest.pullRequest });
   });
 });
