@@ -4,7 +4,9 @@ import type { GateWorker } from "../engine/run-gate.js";
 import { userMessage } from "../errors.js";
 import { createToolCallScreen } from "../safety/index.js";
 import { changeTooLarge, saveChange } from "./story-change.js";
-import { modelDepsOrFailure, openWorkspace, safetyDeps, storyBase, type GateDeps } from "./gate-context.js";
+import { iterationsIn } from "../iterate/iterations.js";
+import { modelDepsOrFailure, openStoryWorkspace, safetyDeps, storyBase, type GateDeps, type StoryWorkspace } from "./gate-context.js";
+import { describeConflict, type KeptChangeMerge } from "./merge-kept-change.js";
 import { SetupFailed } from "./setup-phase.js";
 import { storedPlan } from "./stored-plan.js";
 
@@ -20,14 +22,28 @@ export function buildGate(deps: GateDeps): GateWorker {
     if (failed) return failed;
     const base = await storyBase(deps, story);
     let ws;
+    let merge: StoryWorkspace["merge"];
     try {
-      ws = await openWorkspace(deps, story, job.id, { setup: true });
+      ({ ws, merge } = await openStoryWorkspace(deps, story, job.id, { setup: true, mergeConflicts: true }));
     } catch (error) {
       if (error instanceof SetupFailed) return { type: "BUILD_FAILED", by: "wave", reason: userMessage(error) };
       throw error;
     }
     try {
-      const feedback = snapshot.context.feedback;
+      // The base moved under the change (docs/iteration.md): when only that sent the story here and the
+      // change merged onto the new base cleanly, there is nothing for a model to do.
+      const running = merge ? await iterationsIn(deps.pool, story.id, "running") : [];
+      const rebaseOnly = running.at(-1)?.source === "base";
+      if (merge && merge.conflicts.length === 0 && rebaseOnly) {
+        const change = await ws.exportChange();
+        const tooLarge = changeTooLarge(change);
+        if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
+        await saveChange(deps.pool, story.id, base.sha, change, []);
+        return { type: "BUILD_DONE", by: "wave", filesChanged: change.files.length };
+      }
+      const conflict = merge && merge.conflicts.length > 0 ? conflictFeedback(merge) : undefined;
+      // A base move's own note says nothing the conflict does not.
+      const feedback = rebaseOnly ? null : snapshot.context.feedback;
       // Test output from a failed verify goes in as the failure; a person's recycle note as feedback.
       const lastVerifyFailed = snapshot.context.lastFailure !== null && feedback === snapshot.context.lastFailure;
       const outcome = await runDeveloper(
@@ -38,6 +54,7 @@ export function buildGate(deps: GateDeps): GateWorker {
           plan,
           role: story.config.agents.developer,
           limits: developerLimitsFor(story.config),
+          ...(conflict ? { mergeConflict: conflict } : {}),
           ...(feedback && lastVerifyFailed ? { failure: feedback } : {}),
           ...(feedback && !lastVerifyFailed ? { feedback } : {}),
         },
@@ -46,6 +63,13 @@ export function buildGate(deps: GateDeps): GateWorker {
       const tooLarge = changeTooLarge(change);
       if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
       await saveChange(deps.pool, story.id, base.sha, change, outcome.toolCalls);
+      const unresolved = merge ? stillMarked(merge, change.files) : [];
+      if (unresolved.length > 0 && outcome.status === "done")
+        return {
+          type: "BUILD_FAILED",
+          by: "wave",
+          reason: `conflict markers are still in ${unresolved.join(", ")} after the developer's run (the change so far is kept)`,
+        };
       switch (outcome.status) {
         case "done":
           return { type: "BUILD_DONE", by: "wave", filesChanged: change.files.length };
@@ -60,4 +84,21 @@ export function buildGate(deps: GateDeps): GateWorker {
       await ws.destroy();
     }
   };
+}
+
+/** What the developer is told when merging the change onto the moved base left conflicts. */
+export function conflictFeedback(merge: KeptChangeMerge & { toSha: string }): string {
+  const paths = merge.conflicts.map((c) => c.path).join(", ");
+  return [
+    `The base branch moved to ${merge.toSha.slice(0, 7)}; merging the change onto it conflicted in ${paths}: resolve the conflict markers, keep both sides' intent.`,
+    ...merge.conflicts.map((c) => `- ${describeConflict(c)}`),
+  ].join("\n");
+}
+
+/** The conflicted text files whose exported content still holds git's markers. */
+function stillMarked(merge: KeptChangeMerge, files: readonly { path: string; content?: Buffer; binary: boolean }[]): string[] {
+  const marked = new Set(merge.conflicts.filter((c) => c.kind === "markers").map((c) => c.path));
+  return files
+    .filter((f) => marked.has(f.path) && !f.binary && f.content && /^<{7} [^]*^={7}$[^]*^>{7} /m.test(f.content.toString("utf8")))
+    .map((f) => f.path);
 }

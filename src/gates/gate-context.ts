@@ -14,6 +14,7 @@ import { restoreDependencies } from "../sandbox/setup/restore-dependencies.js";
 import { prepareDependencies, type SetupDeps } from "./setup-phase.js";
 import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
+import { mergeKeptChange, type KeptChangeMerge } from "./merge-kept-change.js";
 
 /** What every gate worker needs. */
 export interface GateDeps extends EngineDeps {
@@ -98,14 +99,38 @@ export function storyImage(deps: Pick<GateDeps, "env">, story: Pick<StoryRow, "c
   return chooseImage(name, parseImageAllowlist(deps.env.WAVE_SANDBOX_IMAGES, sandboxPolicyFromEnv(deps.env).image));
 }
 
+/** A story's sandbox and, when the kept change was made on an older base, how merging it onto the story's base went. */
+export interface StoryWorkspace {
+  ws: Workspace;
+  /** Null when the change applied as it was (it was made on the story's base, or there is none). */
+  merge: (KeptChangeMerge & { fromSha: string; toSha: string }) | null;
+}
+
 /**
  * A fresh sandbox holding the story's base commit plus the change kept so
  * far. Gates never rely on a sandbox surviving between jobs: any replica can
  * pick up any gate. With `setup`, the repository's dependencies are installed
  * first (in a separate setup sandbox, or from the cache) and restored into it,
  * so the agent's sandbox never has a channel out; a failed setup throws SetupFailed.
+ * A change kept on an older base than the story's (the base moved, docs/iteration.md) is
+ * merged onto it three-way; only the build gate takes a merge with conflicts (`mergeConflicts`).
  */
-export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string, options: { setup?: boolean } = {}): Promise<Workspace> {
+export async function openWorkspace(
+  deps: GateDeps,
+  story: StoryRow,
+  jobId: string,
+  options: { setup?: boolean; mergeConflicts?: boolean } = {},
+): Promise<Workspace> {
+  return (await openStoryWorkspace(deps, story, jobId, options)).ws;
+}
+
+/** `openWorkspace`, also saying how the kept change was merged onto a newer base. */
+export async function openStoryWorkspace(
+  deps: GateDeps,
+  story: StoryRow,
+  jobId: string,
+  options: { setup?: boolean; mergeConflicts?: boolean } = {},
+): Promise<StoryWorkspace> {
   const image = storyImage(deps, story);
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
@@ -124,8 +149,15 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
       prepared?.archive.destroy();
       throw error;
     });
+  let merge: StoryWorkspace["merge"] = null;
   try {
-    if (change && change.patch.trim()) {
+    if (change && change.patch.trim() && change.baseSha !== base.sha) {
+      merge = { ...(await mergeKeptChange(ws, change)), fromSha: change.baseSha, toSha: base.sha };
+      if (merge.conflicts.length > 0 && !options.mergeConflicts)
+        throw new Error(
+          `the kept change conflicts with ${base.sha.slice(0, 7)} in ${merge.conflicts.map((c) => c.path).join(", ")}; only a build resolves that`,
+        );
+    } else if (change && change.patch.trim()) {
       const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
       if (applied.exitCode !== 0)
         throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
@@ -136,5 +168,5 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
     await ws.destroy();
     throw error;
   }
-  return ws;
+  return { ws, merge };
 }

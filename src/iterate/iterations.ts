@@ -17,7 +17,7 @@ export interface Iteration {
   id: number;
   storyId: string;
   deliveryId: string;
-  source: "review" | "ci";
+  source: "review" | "ci" | "base";
   sender: string;
   role: PermissionLevel;
   reviewId: number | null;
@@ -35,7 +35,7 @@ function toIteration(r: Record<string, unknown>): Iteration {
     id: Number(r.id),
     storyId: r.story_id as string,
     deliveryId: r.delivery_id as string,
-    source: r.source as "review" | "ci",
+    source: r.source as Iteration["source"],
     sender: r.sender as string,
     role: r.role as PermissionLevel,
     reviewId: r.review_id === null ? null : Number(r.review_id),

@@ -1,0 +1,10 @@
+-- Up Migration
+
+-- The base branch head WAVE's last published commit sat on. When the story's base moves (docs/iteration.md, a
+-- moved base), the next commit is a merge of that head and the new base head, so the PR's history keeps the
+-- reviewed commits and its diff shows only WAVE's change; NULL for stories published before this column.
+ALTER TABLE stories ADD COLUMN published_base_sha text;
+
+-- Down Migration
+
+ALTER TABLE stories DROP COLUMN published_base_sha;
