@@ -23,8 +23,14 @@ export function buildGate(deps: GateDeps): GateWorker {
     const base = await storyBase(deps, story);
     let ws;
     let merge: StoryWorkspace["merge"];
+    let builtOnHead: string | null;
     try {
-      ({ ws, merge } = await openStoryWorkspace(deps, story, job.id, { setup: true, mergeConflicts: true }));
+      // A person's commits on the PR head are the workspace's starting point (docs/iteration.md).
+      ({ ws, merge, builtOnHead } = await openStoryWorkspace(deps, story, job.id, {
+        setup: true,
+        mergeConflicts: true,
+        fromPullRequestHead: true,
+      }));
     } catch (error) {
       if (error instanceof SetupFailed) return { type: "BUILD_FAILED", by: "wave", reason: userMessage(error) };
       throw error;
@@ -38,7 +44,7 @@ export function buildGate(deps: GateDeps): GateWorker {
         const change = await ws.exportChange();
         const tooLarge = changeTooLarge(change);
         if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
-        await saveChange(deps.pool, story.id, base.sha, change, []);
+        await saveChange(deps.pool, story.id, base.sha, change, [], builtOnHead);
         return { type: "BUILD_DONE", by: "wave", filesChanged: change.files.length };
       }
       const conflict = merge && merge.conflicts.length > 0 ? conflictFeedback(merge) : undefined;
@@ -62,7 +68,7 @@ export function buildGate(deps: GateDeps): GateWorker {
       const change = await ws.exportChange();
       const tooLarge = changeTooLarge(change);
       if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
-      await saveChange(deps.pool, story.id, base.sha, change, outcome.toolCalls);
+      await saveChange(deps.pool, story.id, base.sha, change, outcome.toolCalls, builtOnHead);
       const unresolved = merge ? stillMarked(merge, change.files) : [];
       if (unresolved.length > 0 && outcome.status === "done")
         return {

@@ -15,6 +15,8 @@ import { prepareDependencies, type SetupDeps } from "./setup-phase.js";
 import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
 import { mergeKeptChange, type KeptChangeMerge } from "./merge-kept-change.js";
+import { replaceWorkspaceFiles } from "./replace-workspace-files.js";
+import { buffer } from "node:stream/consumers";
 
 /** What every gate worker needs. */
 export interface GateDeps extends EngineDeps {
@@ -104,6 +106,24 @@ export interface StoryWorkspace {
   ws: Workspace;
   /** Null when the change applied as it was (it was made on the story's base, or there is none). */
   merge: (KeptChangeMerge & { fromSha: string; toSha: string }) | null;
+  /**
+   * The PR head somebody else pushed whose files the workspace holds instead of the kept change
+   * (`fromPullRequestHead`), or null: the change exported from it holds their commits and WAVE's.
+   */
+  pullRequestHead: string | null;
+  /** That head, or the one the kept change was built from before: what the publish stacks on (`builtOnHead`). */
+  builtOnHead: string | null;
+}
+
+/**
+ * The PR's head when it is a commit WAVE did not publish (a person pushed to WAVE's branch,
+ * src/pull-requests/pr-synchronize.ts saved it) and the kept change was not built from it yet.
+ */
+async function othersHead(deps: GateDeps, storyId: string, change: { builtOnHead?: string | null } | null): Promise<string | null> {
+  const res = await deps.pool.query(`SELECT head_sha, published_sha FROM stories WHERE id = $1`, [storyId]);
+  const r = res.rows[0] as { head_sha: string | null; published_sha: string | null } | undefined;
+  if (!r?.head_sha || !r.published_sha || r.head_sha === r.published_sha) return null;
+  return change?.builtOnHead === r.head_sha ? null : r.head_sha;
 }
 
 /**
@@ -129,7 +149,7 @@ export async function openStoryWorkspace(
   deps: GateDeps,
   story: StoryRow,
   jobId: string,
-  options: { setup?: boolean; mergeConflicts?: boolean } = {},
+  options: { setup?: boolean; mergeConflicts?: boolean; fromPullRequestHead?: boolean } = {},
 ): Promise<StoryWorkspace> {
   const image = storyImage(deps, story);
   const base = await storyBase(deps, story);
@@ -138,6 +158,7 @@ export async function openStoryWorkspace(
   const tarball = () =>
     baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
   const change = await loadChange(deps.pool, story.id);
+  const pullRequestHead = options.fromPullRequestHead ? await othersHead(deps, story.id, change) : null;
   const setup = deps.setup;
   const prepared = options.setup && setup ? await prepareDependencies({ ...deps, setup }, story, jobId, tarball, change, image) : null;
   const stream = await tarball();
@@ -151,7 +172,15 @@ export async function openStoryWorkspace(
     });
   let merge: StoryWorkspace["merge"] = null;
   try {
-    if (change && change.patch.trim() && change.baseSha !== base.sha) {
+    if (pullRequestHead) {
+      const head = await baseTarball(octokit, cache, {
+        owner: story.owner,
+        repo: story.repo,
+        sha: pullRequestHead,
+        capMb: story.config.sandbox.tarball_mb,
+      });
+      await replaceWorkspaceFiles(ws, await buffer(head));
+    } else if (change && change.patch.trim() && change.baseSha !== base.sha) {
       merge = { ...(await mergeKeptChange(ws, change)), fromSha: change.baseSha, toSha: base.sha };
       if (merge.conflicts.length > 0 && !options.mergeConflicts)
         throw new Error(
@@ -168,5 +197,5 @@ export async function openStoryWorkspace(
     await ws.destroy();
     throw error;
   }
-  return { ws, merge };
+  return { ws, merge, pullRequestHead, builtOnHead: pullRequestHead ?? change?.builtOnHead ?? null };
 }

@@ -86,6 +86,7 @@ export function reviewGate(deps: GateDeps): GateWorker {
         opened: story.pullRequest !== null,
         onTopOf: before.publishedSha,
         lastBaseSha: before.publishedBaseSha,
+        builtOnHead: change.builtOnHead ?? null,
       });
     } catch (error) {
       // The base moved onto a file the change touches: rebuild the change on it instead of holding.
