@@ -158,7 +158,9 @@ export async function openStoryWorkspace(
   const tarball = () =>
     baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
   const change = await loadChange(deps.pool, story.id);
-  const pullRequestHead = options.fromPullRequestHead ? await othersHead(deps, story.id, change) : null;
+  // Not over a moved base: the head's files sit on the old one and would undo the base's changes.
+  const movedBase = change !== null && change.patch.trim() !== "" && change.baseSha !== base.sha;
+  const pullRequestHead = options.fromPullRequestHead && !movedBase ? await othersHead(deps, story.id, change) : null;
   const setup = deps.setup;
   const prepared = options.setup && setup ? await prepareDependencies({ ...deps, setup }, story, jobId, tarball, change, image) : null;
   const stream = await tarball();

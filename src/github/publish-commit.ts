@@ -169,7 +169,7 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
       ? existing.sha
       : null;
   // That head sat on an older base: merge the base head in, or the PR would show the base's changes as WAVE's.
-  const mergeBase = stackOn !== null && existing?.ours === true && (input.lastBaseSha ?? input.planBaseSha) !== baseHead;
+  const mergeBase = stackOn !== null && (input.lastBaseSha ?? input.planBaseSha) !== baseHead;
   const parents = stackOn === null ? [baseHead] : mergeBase ? [stackOn, baseHead] : [stackOn];
   const done = (commitSha: string, outcome: PublishChangeResult["outcome"], made: string[] = parents): PublishChangeResult => ({
     branch: input.branch,

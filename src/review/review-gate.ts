@@ -27,8 +27,10 @@ import { renderReview, reviewVerdictLine } from "./review-text.js";
  * G6 Review: publishes the kept change (one commit on WAVE's branch, one PR),
  * writes the three check runs on its head, has the reviewer agent review the
  * diff against the plan and posts its review with line comments. Answers
- * REVIEW_DONE; a conflict with the base, a branch someone else took over or an
- * empty change answers PUBLISH_FAILED, which holds the story with the reason.
+ * REVIEW_DONE. A conflict with the base that names its paths sends the story
+ * back to build on the base's head (a `base` iteration, docs/iteration.md); a
+ * conflict it cannot name, a branch someone else took over or an empty change
+ * answers PUBLISH_FAILED, which holds the story with the reason.
  *
  * Safe to run again: the publish finds its commit and PR, the review is
  * posted once per head (stored, and found by its marker).
