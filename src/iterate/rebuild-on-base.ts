@@ -42,7 +42,7 @@ export async function startBaseIteration(
     if (started >= settings.max_iterations)
       return {
         kind: "bounded",
-        reason: `the base branch \`${input.branch}\` moved under the change ${started} times already (iterate.max_iterations: ${settings.max_iterations}); a person decides the next step: \`/wave recycle <feedback>\` rebuilds it on ${input.toSha.slice(0, 7)}`,
+        reason: `the base branch \`${input.branch}\` moved under the change ${started} time(s) already (iterate.max_iterations: ${settings.max_iterations}); a person decides the next step: \`/wave recycle <feedback>\` rebuilds it on ${input.toSha.slice(0, 7)}`,
       };
   }
   const { iteration } = await recordIteration(deps.pool, {

@@ -22,7 +22,7 @@ let github: StoryGitHub;
 let harness: IterateApp | undefined;
 
 beforeAll(async () => {
-  harness = await startIterateApp({ config: "max_recycles: 1\n", instance: "iterate-base-e2e" });
+  harness = await startIterateApp({ config: "max_recycles: 1\niterate:\n  max_iterations: 2\n", instance: "iterate-base-e2e" });
   ({ app, fake, github } = harness);
 });
 afterAll(async () => {
@@ -68,6 +68,7 @@ function changedPaths(base: string, head: string): string[] {
 
 describe("the base branch moving under WAVE's open PR", () => {
   let first: IterateRow;
+  let clean: IterateRow;
   let rebuilt: IterateRow;
   let movedBase = "";
 
@@ -82,6 +83,34 @@ describe("the base branch moving under WAVE's open PR", () => {
         ?.content.toString(),
     ).toContain("return a + b;");
   });
+
+  it(
+    "a push to the base changing other lines of a file WAVE changed → rebuilt on the new base with no model call, a merge commit",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const head = first.head_sha ?? "";
+      const before = github.fake.refs.get("refs/heads/main") ?? "";
+      const calc = github.fake.filesOf(before).get("src/calc.js")?.content.toString() ?? "";
+      const moved = pushToMain({ "src/calc.js": calc.replace("  return a * b;", "  return b * a;") }, "Commute multiply()");
+      const developerCalls = () => fake.messageRequests().filter((r) => r.rawBody.includes("str_replace_based_edit_tool")).length;
+      const calls = developerCalls();
+      expect(calls).toBeGreaterThan(0);
+      const deliveryId = "base-push-mergeable";
+      await app.send("push", pushPayload(before, moved), deliveryId);
+      clean = await harness!.atRest(ISSUE, "the change merged onto the new base", WAIT, head);
+      expect(clean.status, clean.snapshot.context.lastFailure ?? "").toBe("active");
+      expect(await outcome(deliveryId)).toMatch(/changed src\/calc\.js; rebuilding the change on it/);
+      // The merge was clean: the developer was not asked anything.
+      expect(developerCalls()).toBe(calls);
+      const newHead = clean.head_sha ?? "";
+      expect(github.fake.commits.get(newHead)?.parents).toEqual([head, moved]);
+      const merged = github.fake.filesOf(newHead).get("src/calc.js")?.content.toString() ?? "";
+      expect(merged).toContain("return a + b;");
+      expect(merged).toContain("return b * a;");
+      expect(changedPaths(moved, newHead)).toEqual(["src/calc.js"]);
+      first = clean;
+    },
+  );
 
   it(
     "a push to the base changing the lines WAVE changed → the developer resolves the conflict, verify, safety and review run, a new commit on the new base",
@@ -109,6 +138,7 @@ describe("the base branch moving under WAVE's open PR", () => {
       const newHead = rebuilt.head_sha ?? "";
       const calcNow = github.fake.filesOf(newHead).get("src/calc.js")?.content.toString() ?? "";
       expect(calcNow).toContain(RESOLVED_ADD_LINE);
+      expect(calcNow).toContain("return b * a;");
       expect(calcNow).not.toMatch(/^(<<<<<<<|=======|>>>>>>>)/m);
 
       // A merge of WAVE's reviewed head and the new base head, reached by a fast-forward of the branch.
@@ -130,8 +160,13 @@ describe("the base branch moving under WAVE's open PR", () => {
       const sinceRecycle = events.slice(events.lastIndexOf("RECYCLE"));
       expect(sinceRecycle).toEqual(expect.arrayContaining(["BUILD_DONE", "VERIFY_PASSED", "SAFETY_PASSED", "REVIEW_DONE"]));
       expect([...github.fake.reviews.values()].flat().length).toBe(reviewsBefore + 1);
-      const iterations = await app.pool.query(`SELECT source, state, result_sha FROM story_iterations WHERE story_id = $1`, [rebuilt.id]);
-      expect(iterations.rows).toEqual([{ source: "base", state: "published", result_sha: newHead }]);
+      const iterations = await app.pool.query(`SELECT source, state, result_sha FROM story_iterations WHERE story_id = $1 ORDER BY id`, [
+        rebuilt.id,
+      ]);
+      expect(iterations.rows).toEqual([
+        { source: "base", state: "published", result_sha: head },
+        { source: "base", state: "published", result_sha: newHead },
+      ]);
     },
   );
 
@@ -154,4 +189,29 @@ describe("the base branch moving under WAVE's open PR", () => {
       expect(stories.rows[0].base_sha).toBe(movedBase);
     },
   );
+
+  it("a further conflicting push past iterate.max_iterations holds the story, naming the bound", { timeout: 60_000 }, async () => {
+    const before = github.fake.refs.get("refs/heads/main") ?? "";
+    const calc = github.fake.filesOf(before).get("src/calc.js")?.content.toString() ?? "";
+    const again = pushToMain(
+      { "src/calc.js": calc.replace("/** Adds two numbers. */", "/** Adds two numbers, as numbers. */") },
+      "Doc add()",
+    );
+    const deliveryId = "base-push-over-the-bound";
+    await app.send("push", pushPayload(before, again), deliveryId);
+    const held = await waitFor(
+      async () => {
+        const now = await row();
+        return now?.status === "held" ? now : undefined;
+      },
+      30_000,
+      "the bound's hold",
+    );
+    expect(held.snapshot.context.lastFailure).toMatch(
+      /^the base branch `main` moved under the change 2 time\(s\) already \(iterate\.max_iterations: 2\); a person decides/,
+    );
+    expect(held.head_sha).toBe(rebuilt.head_sha);
+    // The story's base stays where the last rebuild put it.
+    expect((await app.pool.query(`SELECT base_sha FROM stories WHERE id = $1`, [held.id])).rows[0].base_sha).toBe(movedBase);
+  });
 });

@@ -51,13 +51,9 @@ export function iterationModel(request: RecordedRequest): ReturnType<typeof repl
   if (answeredTool) return textReply("Done.");
   const prompt = `${firstUserText(request)}\n${allUserText(request)}`;
   if (prompt.includes("<merge_conflict>") && prompt.includes("conflicted in src/calc.js")) {
-    return reply([
-      toolUse("str_replace_based_edit_tool", {
-        command: "create",
-        path: "/workspace/src/calc.js",
-        file_text: `/** Adds two numbers. */\nexport function add(a, b) {\n${RESOLVED_ADD_LINE}\n}\n\n/** Multiplies two numbers. */\nexport function multiply(a, b) {\n  return a * b;\n}\n`,
-      }),
-    ]);
+    // Only the conflicted lines are rewritten: whatever else the base changed in the file stays.
+    const resolve = `awk '/^<<<<<<< /{skip=1; print "${RESOLVED_ADD_LINE}"; next} /^>>>>>>> /{skip=0; next} !skip' src/calc.js > calc.resolved && mv calc.resolved src/calc.js`;
+    return reply([toolUse("bash", { command: resolve })]);
   }
   if (prompt.includes("<untrusted_review_comment>") && prompt.includes("name them x and y") && prompt.includes("says why")) {
     return reply([
