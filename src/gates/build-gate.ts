@@ -6,7 +6,7 @@ import { createToolCallScreen } from "../safety/index.js";
 import { changeTooLarge, saveChange } from "./story-change.js";
 import { iterationsIn } from "../iterate/iterations.js";
 import { modelDepsOrFailure, openStoryWorkspace, safetyDeps, storyBase, type GateDeps, type StoryWorkspace } from "./gate-context.js";
-import { describeConflict, type KeptChangeMerge } from "./merge-kept-change.js";
+import { conflictFeedback, unresolvedConflicts } from "./merge-conflict-text.js";
 import { SetupFailed } from "./setup-phase.js";
 import { storedPlan } from "./stored-plan.js";
 
@@ -69,7 +69,7 @@ export function buildGate(deps: GateDeps): GateWorker {
       const tooLarge = changeTooLarge(change);
       if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
       await saveChange(deps.pool, story.id, base.sha, change, outcome.toolCalls, builtOnHead);
-      const unresolved = merge ? stillMarked(merge, change.files) : [];
+      const unresolved = merge ? unresolvedConflicts(merge, change.files) : [];
       if (unresolved.length > 0 && outcome.status === "done")
         return {
           type: "BUILD_FAILED",
@@ -90,21 +90,4 @@ export function buildGate(deps: GateDeps): GateWorker {
       await ws.destroy();
     }
   };
-}
-
-/** What the developer is told when merging the change onto the moved base left conflicts. */
-export function conflictFeedback(merge: KeptChangeMerge & { toSha: string }): string {
-  const paths = merge.conflicts.map((c) => c.path).join(", ");
-  return [
-    `The base branch moved to ${merge.toSha.slice(0, 7)}; merging the change onto it conflicted in ${paths}: resolve the conflict markers, keep both sides' intent.`,
-    ...merge.conflicts.map((c) => `- ${describeConflict(c)}`),
-  ].join("\n");
-}
-
-/** The conflicted text files whose exported content still holds git's markers. */
-function stillMarked(merge: KeptChangeMerge, files: readonly { path: string; content?: Buffer; binary: boolean }[]): string[] {
-  const marked = new Set(merge.conflicts.filter((c) => c.kind === "markers").map((c) => c.path));
-  return files
-    .filter((f) => marked.has(f.path) && !f.binary && f.content && /^<{7} [^]*^={7}$[^]*^>{7} /m.test(f.content.toString("utf8")))
-    .map((f) => f.path);
 }

@@ -182,17 +182,3 @@ function dedupe(conflicts: MergeConflict[]): MergeConflict[] {
   for (const c of conflicts) if (!seen.has(c.path)) seen.set(c.path, c);
   return [...seen.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
 }
-
-/** One line per conflict for the developer's feedback. */
-export function describeConflict(conflict: MergeConflict): string {
-  switch (conflict.kind) {
-    case "markers":
-      return `${conflict.path}: both sides changed the same lines; the file holds the conflict markers`;
-    case "binary":
-      return `${conflict.path}: a binary file both sides changed; the workspace has the base branch's version`;
-    case "deleted-by-change":
-      return `${conflict.path}: the change deletes it and the base branch changed it; the workspace has the base branch's version`;
-    case "changed-on-base":
-      return `${conflict.path}: the base branch deleted or moved it; the workspace has the change's version`;
-  }
-}
