@@ -125,8 +125,12 @@ describe("the base branch moving under WAVE's open PR", () => {
       );
       const reviewsBefore = [...github.fake.reviews.values()].flat().length;
       const deliveryId = "base-push-conflict";
+      const requestsBefore = github.requests().length;
       await app.send("push", pushPayload(before, movedBase), deliveryId);
       rebuilt = await harness!.atRest(ISSUE, "the rebuilt change on the new base", WAIT, head);
+      console.log(
+        `GitHub requests for one moved-base iteration (push → merge commit on the new base with checks and review): ${github.requests().length - requestsBefore}`,
+      );
       expect(rebuilt.status, rebuilt.snapshot.context.lastFailure ?? "").toBe("active");
       expect(await outcome(deliveryId)).toMatch(/moved to [0-9a-f]{7} and changed src\/calc\.js; rebuilding the change on it/);
 
