@@ -1,3 +1,4 @@
+import { buffer } from "node:stream/consumers";
 import { modelDepsFor } from "../agents/deps.js";
 import type { ModelDeps } from "../agents/model-call.js";
 import type { EngineDeps } from "../engine/deps.js";
@@ -16,7 +17,6 @@ import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
 import { mergeKeptChange, type KeptChangeMerge } from "./merge-kept-change.js";
 import { replaceWorkspaceFiles } from "./replace-workspace-files.js";
-import { buffer } from "node:stream/consumers";
 
 /** What every gate worker needs. */
 export interface GateDeps extends EngineDeps {
