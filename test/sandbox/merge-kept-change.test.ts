@@ -31,6 +31,7 @@ const oldBase = {
   "src/b.js": numbered(10),
   "src/gone.js": numbered(3),
   "src/removed-later.js": numbered(4),
+  "src/rename-me.js": numbered(20),
   "assets/logo.bin": binaryBefore,
   "README.md": "# Fixture\n",
 };
@@ -52,6 +53,12 @@ describe("merging the kept change onto a newer base in the sandbox", () => {
     await ws.writeFile("src/removed-later.js", numbered(4, { 1: "ours on line 1" }));
     await ws.writeFile("src/added.js", "export const added = true;\n");
     await ws.writeFile("assets/logo.bin", binaryOurs);
+    const renamed = await ws.exec([
+      "sh",
+      "-c",
+      "mv src/rename-me.js src/renamed.js && sed -i 's/^line 15$/ours on line 15/' src/renamed.js",
+    ]);
+    expect(renamed.exitCode).toBe(0);
     const removed = await ws.exec(["rm", "src/gone.js"]);
     expect(removed.exitCode).toBe(0);
     change = await ws.exportChange();
@@ -62,6 +69,7 @@ describe("merging the kept change onto a newer base in the sandbox", () => {
       "modified src/a.js",
       "modified src/b.js",
       "modified src/removed-later.js",
+      "renamed src/renamed.js",
     ]);
   });
   afterAll(async () => {
@@ -72,6 +80,7 @@ describe("merging the kept change onto a newer base in the sandbox", () => {
     const dir = repo(oldBase);
     writeFileSync(join(dir, "src/b.js"), numbered(10, { 1: "theirs on line 1" }));
     writeFileSync(join(dir, "README.md"), "# Fixture, renamed upstream\n");
+    writeFileSync(join(dir, "src/rename-me.js"), numbered(20, { 2: "theirs on line 2" }));
     const ws = await workspace(dir, "clean");
     expect(await mergeKeptChange(ws, change)).toEqual({ conflicts: [] });
     expect((await ws.readFile("src/b.js")).toString()).toBe(numbered(10, { 1: "theirs on line 1", 9: "ours on line 9" }));
@@ -79,6 +88,9 @@ describe("merging the kept change onto a newer base in the sandbox", () => {
     expect((await ws.readFile("src/added.js")).toString()).toBe("export const added = true;\n");
     expect(await ws.readFile("assets/logo.bin")).toEqual(binaryOurs);
     expect((await ws.exec(["test", "-e", "src/gone.js"])).exitCode).toBe(1);
+    // A renamed file takes the base's edit of its old name along.
+    expect((await ws.readFile("src/renamed.js")).toString()).toBe(numbered(20, { 2: "theirs on line 2", 15: "ours on line 15" }));
+    expect((await ws.exec(["test", "-e", "src/rename-me.js"])).exitCode).toBe(1);
     // Nothing of the merge's scratch work is left where an export or the agent would see it.
     expect((await ws.exec(["test", "-e", "/tmp/.wave-merge"])).exitCode).toBe(1);
     expect((await ws.exec(["git", "diff", "--cached", "--quiet"])).exitCode).toBe(0);
@@ -91,6 +103,7 @@ describe("merging the kept change onto a newer base in the sandbox", () => {
       "src/b.js",
       "src/gone.js",
       "src/removed-later.js",
+      "src/renamed.js",
     ]);
     expect(exported.patch).not.toContain("renamed upstream");
     expect(exported.patch).not.toContain("theirs on line 1");
