@@ -36,13 +36,17 @@ export async function startBaseIteration(
   const settings = iterateSettings(story.config);
   const existing = await deps.pool.query(`SELECT id, state FROM story_iterations WHERE delivery_id = $1`, [input.deliveryId]);
   const found = existing.rows[0] as { id: string; state: string } | undefined;
-  if (found?.state === "running") return { kind: "started", event, iterationId: Number(found.id), fromSha: null, resumed: true };
+  if (found?.state === "running") {
+    // Cut off after the iteration was recorded (a crash, a retried job): the base move may not have been written.
+    await deps.pool.query(`UPDATE stories SET base_sha = $2 WHERE id = $1`, [story.id, input.toSha]);
+    return { kind: "started", event, iterationId: Number(found.id), fromSha: null, resumed: true };
+  }
   if (!found) {
     const started = await startedIterations(deps.pool, story.id, "base");
     if (started >= settings.max_iterations)
       return {
         kind: "bounded",
-        reason: `the base branch \`${input.branch}\` moved under the change ${started} time(s) already (iterate.max_iterations: ${settings.max_iterations}); a person decides the next step: \`/wave recycle <feedback>\` rebuilds it on ${input.toSha.slice(0, 7)}`,
+        reason: `the base branch \`${input.branch}\` moved under the change ${started} time(s) already (iterate.max_iterations: ${settings.max_iterations}); a person decides the next step: resolve the conflict with ${input.toSha.slice(0, 7)} on the branch by hand, or \`/wave kill <reason>\``,
       };
   }
   const { iteration } = await recordIteration(deps.pool, {
