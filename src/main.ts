@@ -26,6 +26,8 @@ async function main(): Promise<void> {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
       log.info({ signal }, "shutting down");
+      // A database still starting (or a pool waiting on a stuck query) must not keep a stopped app alive.
+      setTimeout(() => process.exit(0), 5_000).unref();
       void stopAll().finally(() => process.exit(0));
     });
   }
