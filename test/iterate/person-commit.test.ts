@@ -35,6 +35,7 @@ afterAll(async () => {
 });
 
 const row = () => harness!.row(ISSUE);
+const engine = () => ({ pool: app.pool, boss: app.boss, log: pino({ level: "silent" }) });
 const outcome = (deliveryId: string) => harness!.outcome(deliveryId);
 
 let nextId = 980_000;
@@ -55,6 +56,53 @@ function lineComment(reviewId: number, head: string, line: number, body: string)
   };
 }
 
+/** A person's commit on `branch` on top of `parent`, adding `files`; GitHub's `pull_request.synchronize` reports it. */
+async function personPush(branch: string, pr: number, parent: string, files: Record<string, string>, deliveryId: string): Promise<string> {
+  const tree = Object.fromEntries(github.fake.filesOf(parent));
+  for (const [path, content] of Object.entries(files)) tree[path] = { mode: "100644", content: Buffer.from(content) };
+  const theirs = github.fake.commit(tree, [parent], "a person's commit");
+  github.fake.refs.set(`refs/heads/${branch}`, theirs);
+  const push = githubExample<Record<string, unknown> & { pull_request: Record<string, unknown> }>("pull_request", "synchronize");
+  Object.assign(push, { number: pr, before: parent, after: theirs });
+  Object.assign(push.pull_request, { number: pr, head: { ...(push.pull_request.head as object), ref: branch, sha: theirs } });
+  push.repository = storyRepository(REPO_ID);
+  push.installation = { id: 9 };
+  push.sender = { login: "octocat", type: "User" };
+  await app.send("pull_request", push, deliveryId);
+  await waitFor(async () => (await row())?.head_sha === theirs && (await outcome(deliveryId)), 30_000, "the person's head");
+  return theirs;
+}
+
+/** A maintainer's changes-requested review on `head` with the two line comments the scripted developer addresses. */
+async function changesRequested(branch: string, pr: number, head: string, reviewId: number, deliveryId: string): Promise<void> {
+  github.fake.reviewComments.set(reviewId, [
+    lineComment(reviewId, head, 2, "These are not a and b in the issue: name them x and y."),
+    lineComment(reviewId, head, 3, "Add a one-line comment that says why this is a sum."),
+  ]);
+  const review = githubExample<Record<string, unknown> & { review: Record<string, unknown>; pull_request: Record<string, unknown> }>(
+    "pull_request_review",
+    "submitted",
+  );
+  const user = { ...(review.review.user as object), login: "maintainer", type: "User" };
+  Object.assign(review.review, { id: reviewId, state: "changes_requested", body: "See the lines.", commit_id: head, user });
+  Object.assign(review.pull_request, { number: pr, head: { ...(review.pull_request.head as object), ref: branch, sha: head } });
+  review.repository = storyRepository(REPO_ID);
+  review.installation = { id: 9 };
+  review.sender = user;
+  await app.send("pull_request_review", review, deliveryId);
+}
+
+/** Waits for the story to stop at the safety gate's escalation (or to stop being active). */
+const escalation = () =>
+  waitFor(
+    async () => {
+      const r = await row();
+      return r?.snapshot.context.step === "safetyApproval" || r?.status !== "active" ? r : undefined;
+    },
+    WAIT,
+    "the safety gate's verdict on the person's and WAVE's change",
+  );
+
 describe("a person's commit on WAVE's branch", () => {
   let first: IterateRow;
 
@@ -72,58 +120,21 @@ describe("a person's commit on WAVE's branch", () => {
       const branch = first.branch ?? "";
       const pr = first.pull_request ?? 0;
       // A person adds a file on WAVE's branch; GitHub reports the push.
-      const files = Object.fromEntries(github.fake.filesOf(head));
-      const theirs = github.fake.commit(
-        { ...files, "NOTES.md": { mode: "100644", content: Buffer.from(NOTE) } },
-        [head],
-        "a person's note",
-      );
-      github.fake.refs.set(`refs/heads/${branch}`, theirs);
-      const push = githubExample<Record<string, unknown> & { pull_request: Record<string, unknown> }>("pull_request", "synchronize");
-      Object.assign(push, { number: pr, before: head, after: theirs });
-      Object.assign(push.pull_request, { number: pr, head: { ...(push.pull_request.head as object), ref: branch, sha: theirs } });
-      push.repository = storyRepository(REPO_ID);
-      push.installation = { id: 9 };
-      push.sender = { login: "octocat", type: "User" };
-      await app.send("pull_request", push, "person-push");
-      await waitFor(async () => (await row())?.head_sha === theirs && (await outcome("person-push")), 30_000, "the person's head");
+      const theirs = await personPush(branch, pr, head, { "NOTES.md": NOTE }, "person-push");
       // The story re-scored the person's push, as before.
       expect(await outcome("person-push")).toMatch(/: safety \d\.\d+ \((allow|escalate)\) on [0-9a-f]{7}$/);
 
       // A maintainer asks for changes on the person's head.
-      const reviewId = 4_300_001;
-      github.fake.reviewComments.set(reviewId, [
-        lineComment(reviewId, theirs, 2, "These are not a and b in the issue: name them x and y."),
-        lineComment(reviewId, theirs, 3, "Add a one-line comment that says why this is a sum."),
-      ]);
-      const review = githubExample<Record<string, unknown> & { review: Record<string, unknown>; pull_request: Record<string, unknown> }>(
-        "pull_request_review",
-        "submitted",
-      );
-      const user = { ...(review.review.user as object), login: "maintainer", type: "User" };
-      Object.assign(review.review, { id: reviewId, state: "changes_requested", body: "See the lines.", commit_id: theirs, user });
-      Object.assign(review.pull_request, { number: pr, head: { ...(review.pull_request.head as object), ref: branch, sha: theirs } });
-      review.repository = storyRepository(REPO_ID);
-      review.installation = { id: 9 };
-      review.sender = user;
-      await app.send("pull_request_review", review, "review-after-person");
+      await changesRequested(branch, pr, theirs, 4_300_001, "review-after-person");
       // The person's commit is scored with WAVE's like any change: their file is outside the plan's scope, so a person decides.
-      const escalated = await waitFor(
-        async () => {
-          const r = await row();
-          return r?.snapshot.context.step === "safetyApproval" || r?.status !== "active" ? r : undefined;
-        },
-        WAIT,
-        "the safety gate's verdict on the person's and WAVE's change",
-      );
+      const escalated = await escalation();
       expect(escalated.snapshot.context.step, escalated.snapshot.context.lastFailure ?? "").toBe("safetyApproval");
       const flagged = await app.pool.query(
         `SELECT detail->>'reason' AS reason FROM audit_events WHERE story_id = $1 AND event = 'SAFETY_ESCALATED' ORDER BY id DESC LIMIT 1`,
         [escalated.id],
       );
       expect(flagged.rows[0].reason).toContain("NOTES.md");
-      const deps = { pool: app.pool, boss: app.boss, log: pino({ level: "silent" }) };
-      expect((await applyEvent(deps, escalated.id, { type: "APPROVE", by: "maintainer" })).applied).toBe(true);
+      expect((await applyEvent(engine(), escalated.id, { type: "APPROVE", by: "maintainer" })).applied).toBe(true);
       const after = await harness!.atRest(ISSUE, "WAVE's commit on the person's head", WAIT, theirs);
       expect(after.status, after.snapshot.context.lastFailure ?? "").toBe("active");
 
@@ -149,6 +160,37 @@ describe("a person's commit on WAVE's branch", () => {
       // The developer worked on the person's files: its prompt had the review, its workspace the note.
       expect(fake.messageRequests().some((r) => r.rawBody.includes("name them x and y"))).toBe(true);
       expect(github.fake.threadReplies.map((r) => r.body).every((b) => b.includes(`Addressed in ${ours}`))).toBe(true);
+    },
+  );
+
+  it(
+    "a push that lands after the build started is never written over: the publish holds saying so",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const r = (await row()) as IterateRow;
+      const branch = r.branch ?? "";
+      const pr = r.pull_request ?? 0;
+      const theirs = await personPush(branch, pr, r.head_sha ?? "", { "NOTES.md": `${NOTE}\nAnd once more.\n` }, "person-push-2");
+      await changesRequested(branch, pr, theirs, 4_300_002, "review-after-person-2");
+      // The build started from `theirs` and the story waits at the safety gate: now the person pushes again.
+      const waiting = await escalation();
+      expect(waiting.snapshot.context.step, waiting.snapshot.context.lastFailure ?? "").toBe("safetyApproval");
+      const later = await personPush(branch, pr, theirs, { "LATER.md": "Pushed while WAVE worked.\n" }, "person-push-3");
+      const commits = github.fake.count("POST", /\/git\/commits$/);
+      expect((await applyEvent(engine(), waiting.id, { type: "APPROVE", by: "maintainer" })).applied).toBe(true);
+      const held = await waitFor(
+        async () => {
+          const now = await row();
+          return now?.status === "held" ? now : undefined;
+        },
+        WAIT,
+        "the hold over the later push",
+      );
+      expect(held.snapshot.context.lastFailure).toContain(
+        `has commits WAVE did not make (head ${later.slice(0, 7)}), so WAVE did not overwrite it`,
+      );
+      expect(github.fake.refs.get(`refs/heads/${branch}`)).toBe(later);
+      expect(github.fake.count("POST", /\/git\/commits$/)).toBe(commits);
     },
   );
 });
