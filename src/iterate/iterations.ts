@@ -12,7 +12,10 @@ export interface ThreadToAnswer {
 
 export type IterationState = "queued" | "running" | "published" | "unchanged";
 
-/** One piece of PR feedback that sends (or will send) the story back to build; see migrations/…_iterations.sql. */
+/**
+ * One piece of PR feedback that sends (or will send) the story back to build: a review, failing checks, or the base
+ * branch moving onto the change (`base`, src/iterate/rebuild-on-base.ts); see migrations/…_iterations.sql.
+ */
 export interface Iteration {
   id: number;
   storyId: string;

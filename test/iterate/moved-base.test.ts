@@ -22,7 +22,7 @@ let github: StoryGitHub;
 let harness: IterateApp | undefined;
 
 beforeAll(async () => {
-  harness = await startIterateApp({ config: "max_recycles: 1\niterate:\n  max_iterations: 2\n", instance: "iterate-base-e2e" });
+  harness = await startIterateApp({ config: "max_recycles: 1\niterate:\n  max_iterations: 3\n", instance: "iterate-base-e2e" });
   ({ app, fake, github } = harness);
 });
 afterAll(async () => {
@@ -58,6 +58,9 @@ function pushPayload(before: string, after: string): Record<string, unknown> {
   };
 }
 
+/** How many of the model's requests were the developer's (the only role with the editor tool). */
+const developerCalls = () => fake.messageRequests().filter((r) => r.rawBody.includes("str_replace_based_edit_tool")).length;
+
 /** The paths whose content differs between two commits: the PR's diff when `head` descends from `base`. */
 function changedPaths(base: string, head: string): string[] {
   const [from, to] = [github.fake.filesOf(base), github.fake.filesOf(head)];
@@ -92,7 +95,6 @@ describe("the base branch moving under WAVE's open PR", () => {
       const before = github.fake.refs.get("refs/heads/main") ?? "";
       const calc = github.fake.filesOf(before).get("src/calc.js")?.content.toString() ?? "";
       const moved = pushToMain({ "src/calc.js": calc.replace("  return a * b;", "  return b * a;") }, "Commute multiply()");
-      const developerCalls = () => fake.messageRequests().filter((r) => r.rawBody.includes("str_replace_based_edit_tool")).length;
       const calls = developerCalls();
       expect(calls).toBeGreaterThan(0);
       const deliveryId = "base-push-mergeable";
@@ -194,6 +196,29 @@ describe("the base branch moving under WAVE's open PR", () => {
     },
   );
 
+  it(
+    "a push WAVE cannot compare with the change's base (GitHub answers 404) → rebuilt on it all the same, no model call",
+    { timeout: WAIT + 30_000 },
+    async () => {
+      const now = (await row()) as IterateRow;
+      const head = now.head_sha ?? "";
+      const before = github.fake.refs.get("refs/heads/main") ?? "";
+      const unknown = pushToMain({ "docs/usage.md": "Call add(2, 3).\n" }, "Usage notes");
+      // The compare of the change's base with the pushed head is refused as when that base is gone from the branch.
+      github.fake.failOnce("GET", /\/compare\//, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+      const calls = developerCalls();
+      const deliveryId = "base-push-unknown";
+      await app.send("push", pushPayload(before, unknown), deliveryId);
+      rebuilt = await harness!.atRest(ISSUE, "the change rebuilt on a base WAVE could not compare", WAIT, head);
+      expect(rebuilt.status, rebuilt.snapshot.context.lastFailure ?? "").toBe("active");
+      expect(await outcome(deliveryId)).toMatch(/changed paths WAVE could not compare; rebuilding the change on it/);
+      expect(developerCalls()).toBe(calls);
+      expect(github.fake.commits.get(rebuilt.head_sha ?? "")?.parents).toEqual([head, unknown]);
+      expect(changedPaths(unknown, rebuilt.head_sha ?? "")).toEqual(["src/calc.js"]);
+      movedBase = unknown;
+    },
+  );
+
   it("a further conflicting push past iterate.max_iterations holds the story, naming the bound", { timeout: 60_000 }, async () => {
     const before = github.fake.refs.get("refs/heads/main") ?? "";
     const calc = github.fake.filesOf(before).get("src/calc.js")?.content.toString() ?? "";
@@ -212,7 +237,7 @@ describe("the base branch moving under WAVE's open PR", () => {
       "the bound's hold",
     );
     expect(held.snapshot.context.lastFailure).toMatch(
-      /^the base branch `main` moved under the change 2 time\(s\) already \(iterate\.max_iterations: 2\); a person decides/,
+      /^the base branch `main` moved under the change 3 time\(s\) already \(iterate\.max_iterations: 3\); a person decides/,
     );
     expect(held.head_sha).toBe(rebuilt.head_sha);
     // The story's base stays where the last rebuild put it.
