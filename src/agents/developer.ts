@@ -45,6 +45,11 @@ export interface DeveloperInput {
   failure?: string;
   /** Feedback from `/wave recycle <feedback>`; untrusted like the story. */
   feedback?: string;
+  /**
+   * The base branch moved and merging the kept change onto it left conflicts (WAVE's own words,
+   * naming the paths; see src/gates/merge-kept-change.ts): the run resolves them first.
+   */
+  mergeConflict?: string;
   /** Where the model is told the repository is. Default "/workspace". */
   workspaceRoot?: string;
 }
@@ -108,6 +113,7 @@ function taskMessage(input: DeveloperInput): string {
 
 function followUp(input: DeveloperInput): string | undefined {
   const parts: string[] = [];
+  if (input.mergeConflict) parts.push(`<merge_conflict>\n${input.mergeConflict}\n</merge_conflict>`);
   if (input.failure)
     parts.push(
       `The test command \`${input.plan.test_command ?? ""}\` failed after your last change. Its output (trimmed):\n<test_output>\n${input.failure}\n</test_output>\nFix the cause.`,

@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { commandHandlers } from "../commands/handle-command-event.js";
 import { iterateHandlers } from "../iterate/index.js";
 import { handleConfigPush } from "../config/config-check-handler.js";
+import { handleBasePush } from "../iterate/handle-base-push.js";
+import { eachOf, type DeliveryHandler } from "../webhooks/route-delivery.js";
 import { onboardingHandlers } from "../onboarding/onboard-handlers.js";
 import type { EngineDeps } from "../engine/deps.js";
 import type { GateWorkers } from "../engine/run-gate.js";
@@ -16,7 +18,6 @@ import { checkSandboxReady } from "../sandbox/readiness.js";
 import { startReaper } from "../sandbox/reaper.js";
 import { stopStorySandboxes } from "../sandbox/story-sandboxes.js";
 import { LABELS } from "../sandbox/labels.js";
-import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import { setupDepsFromEnv } from "./setup-deps.js";
 import type { SandboxCounter } from "../portal/ops/metrics.js";
 import type { SandboxProbe } from "../portal/ops/readiness.js";
@@ -101,7 +102,7 @@ export async function productionPorts(deps: EngineDeps, env: NodeJS.ProcessEnv):
       ...iterateHandlers(),
       ...pullRequestHandlers(env),
       ...onboardingHandlers(),
-      "push.": handleConfigPush,
+      "push.": eachOf(handleConfigPush, handleBasePush),
     }),
     sandboxProbes: {
       sandboxReady: async () => {

@@ -4,7 +4,9 @@ import type { GateWorker } from "../engine/run-gate.js";
 import { userMessage } from "../errors.js";
 import { createToolCallScreen } from "../safety/index.js";
 import { changeTooLarge, saveChange } from "./story-change.js";
-import { modelDepsOrFailure, openWorkspace, safetyDeps, storyBase, type GateDeps } from "./gate-context.js";
+import { iterationsIn } from "../iterate/iterations.js";
+import { modelDepsOrFailure, openStoryWorkspace, safetyDeps, storyBase, type GateDeps, type StoryWorkspace } from "./gate-context.js";
+import { conflictFeedback, unresolvedConflicts } from "./merge-conflict-text.js";
 import { SetupFailed } from "./setup-phase.js";
 import { storedPlan } from "./stored-plan.js";
 
@@ -20,14 +22,34 @@ export function buildGate(deps: GateDeps): GateWorker {
     if (failed) return failed;
     const base = await storyBase(deps, story);
     let ws;
+    let merge: StoryWorkspace["merge"];
+    let builtOnHead: string | null;
     try {
-      ws = await openWorkspace(deps, story, job.id, { setup: true });
+      // A person's commits on the PR head are the workspace's starting point (docs/iteration.md).
+      ({ ws, merge, builtOnHead } = await openStoryWorkspace(deps, story, job.id, {
+        setup: true,
+        mergeConflicts: true,
+        fromPullRequestHead: true,
+      }));
     } catch (error) {
       if (error instanceof SetupFailed) return { type: "BUILD_FAILED", by: "wave", reason: userMessage(error) };
       throw error;
     }
     try {
-      const feedback = snapshot.context.feedback;
+      // The base moved under the change (docs/iteration.md): when only that sent the story here and the
+      // change merged onto the new base cleanly, there is nothing for a model to do.
+      const running = merge ? await iterationsIn(deps.pool, story.id, "running") : [];
+      const rebaseOnly = running.at(-1)?.source === "base";
+      if (merge && merge.conflicts.length === 0 && rebaseOnly) {
+        const change = await ws.exportChange();
+        const tooLarge = changeTooLarge(change);
+        if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
+        await saveChange(deps.pool, story.id, base.sha, change, [], builtOnHead);
+        return { type: "BUILD_DONE", by: "wave", filesChanged: change.files.length };
+      }
+      const conflict = merge && merge.conflicts.length > 0 ? conflictFeedback(merge) : undefined;
+      // A base move's own note says nothing the conflict does not.
+      const feedback = rebaseOnly ? null : snapshot.context.feedback;
       // Test output from a failed verify goes in as the failure; a person's recycle note as feedback.
       const lastVerifyFailed = snapshot.context.lastFailure !== null && feedback === snapshot.context.lastFailure;
       const outcome = await runDeveloper(
@@ -38,6 +60,7 @@ export function buildGate(deps: GateDeps): GateWorker {
           plan,
           role: story.config.agents.developer,
           limits: developerLimitsFor(story.config),
+          ...(conflict ? { mergeConflict: conflict } : {}),
           ...(feedback && lastVerifyFailed ? { failure: feedback } : {}),
           ...(feedback && !lastVerifyFailed ? { feedback } : {}),
         },
@@ -45,7 +68,14 @@ export function buildGate(deps: GateDeps): GateWorker {
       const change = await ws.exportChange();
       const tooLarge = changeTooLarge(change);
       if (tooLarge) return { type: "BUILD_FAILED", by: "wave", reason: tooLarge };
-      await saveChange(deps.pool, story.id, base.sha, change, outcome.toolCalls);
+      await saveChange(deps.pool, story.id, base.sha, change, outcome.toolCalls, builtOnHead);
+      const unresolved = merge ? unresolvedConflicts(merge, change.files) : [];
+      if (unresolved.length > 0 && outcome.status === "done")
+        return {
+          type: "BUILD_FAILED",
+          by: "wave",
+          reason: `conflict markers are still in ${unresolved.join(", ")} after the developer's run (the change so far is kept)`,
+        };
       switch (outcome.status) {
         case "done":
           return { type: "BUILD_DONE", by: "wave", filesChanged: change.files.length };

@@ -1,3 +1,4 @@
+import { buffer } from "node:stream/consumers";
 import { modelDepsFor } from "../agents/deps.js";
 import type { ModelDeps } from "../agents/model-call.js";
 import type { EngineDeps } from "../engine/deps.js";
@@ -14,6 +15,8 @@ import { restoreDependencies } from "../sandbox/setup/restore-dependencies.js";
 import { prepareDependencies, type SetupDeps } from "./setup-phase.js";
 import { tarballCache } from "./tarball-cache.js";
 import { loadChange } from "./story-change.js";
+import { mergeKeptChange, type KeptChangeMerge } from "./merge-kept-change.js";
+import { replaceWorkspaceFiles } from "./replace-workspace-files.js";
 
 /** What every gate worker needs. */
 export interface GateDeps extends EngineDeps {
@@ -98,14 +101,56 @@ export function storyImage(deps: Pick<GateDeps, "env">, story: Pick<StoryRow, "c
   return chooseImage(name, parseImageAllowlist(deps.env.WAVE_SANDBOX_IMAGES, sandboxPolicyFromEnv(deps.env).image));
 }
 
+/** A story's sandbox and, when the kept change was made on an older base, how merging it onto the story's base went. */
+export interface StoryWorkspace {
+  ws: Workspace;
+  /** Null when the change applied as it was (it was made on the story's base, or there is none). */
+  merge: (KeptChangeMerge & { fromSha: string; toSha: string }) | null;
+  /**
+   * The PR head somebody else pushed whose files the workspace holds instead of the kept change
+   * (`fromPullRequestHead`), or null: the change exported from it holds their commits and WAVE's.
+   */
+  pullRequestHead: string | null;
+  /** That head, or the one the kept change was built from before: what the publish stacks on (`builtOnHead`). */
+  builtOnHead: string | null;
+}
+
+/**
+ * The PR's head when it is a commit WAVE did not publish (a person pushed to WAVE's branch,
+ * src/pull-requests/pr-synchronize.ts saved it) and the kept change was not built from it yet.
+ */
+async function othersHead(deps: GateDeps, storyId: string, change: { builtOnHead?: string | null } | null): Promise<string | null> {
+  const res = await deps.pool.query(`SELECT head_sha, published_sha FROM stories WHERE id = $1`, [storyId]);
+  const r = res.rows[0] as { head_sha: string | null; published_sha: string | null } | undefined;
+  if (!r?.head_sha || !r.published_sha || r.head_sha === r.published_sha) return null;
+  return change?.builtOnHead === r.head_sha ? null : r.head_sha;
+}
+
 /**
  * A fresh sandbox holding the story's base commit plus the change kept so
  * far. Gates never rely on a sandbox surviving between jobs: any replica can
  * pick up any gate. With `setup`, the repository's dependencies are installed
  * first (in a separate setup sandbox, or from the cache) and restored into it,
  * so the agent's sandbox never has a channel out; a failed setup throws SetupFailed.
+ * A change kept on an older base than the story's (the base moved, docs/iteration.md) is
+ * merged onto it three-way; only the build gate takes a merge with conflicts (`mergeConflicts`).
  */
-export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string, options: { setup?: boolean } = {}): Promise<Workspace> {
+export async function openWorkspace(
+  deps: GateDeps,
+  story: StoryRow,
+  jobId: string,
+  options: { setup?: boolean; mergeConflicts?: boolean } = {},
+): Promise<Workspace> {
+  return (await openStoryWorkspace(deps, story, jobId, options)).ws;
+}
+
+/** `openWorkspace`, also saying how the kept change was merged onto a newer base. */
+export async function openStoryWorkspace(
+  deps: GateDeps,
+  story: StoryRow,
+  jobId: string,
+  options: { setup?: boolean; mergeConflicts?: boolean; fromPullRequestHead?: boolean } = {},
+): Promise<StoryWorkspace> {
   const image = storyImage(deps, story);
   const base = await storyBase(deps, story);
   const octokit = await deps.github.forInstallation(story.installationId);
@@ -113,6 +158,9 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
   const tarball = () =>
     baseTarball(octokit, cache, { owner: story.owner, repo: story.repo, sha: base.sha, capMb: story.config.sandbox.tarball_mb });
   const change = await loadChange(deps.pool, story.id);
+  // Not over a moved base: the head's files sit on the old one and would undo the base's changes.
+  const movedBase = change !== null && change.patch.trim() !== "" && change.baseSha !== base.sha;
+  const pullRequestHead = options.fromPullRequestHead && !movedBase ? await othersHead(deps, story.id, change) : null;
   const setup = deps.setup;
   const prepared = options.setup && setup ? await prepareDependencies({ ...deps, setup }, story, jobId, tarball, change, image) : null;
   const stream = await tarball();
@@ -124,8 +172,23 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
       prepared?.archive.destroy();
       throw error;
     });
+  let merge: StoryWorkspace["merge"] = null;
   try {
-    if (change && change.patch.trim()) {
+    if (pullRequestHead) {
+      const head = await baseTarball(octokit, cache, {
+        owner: story.owner,
+        repo: story.repo,
+        sha: pullRequestHead,
+        capMb: story.config.sandbox.tarball_mb,
+      });
+      await replaceWorkspaceFiles(ws, await buffer(head));
+    } else if (change && change.patch.trim() && change.baseSha !== base.sha) {
+      merge = { ...(await mergeKeptChange(ws, change)), fromSha: change.baseSha, toSha: base.sha };
+      if (merge.conflicts.length > 0 && !options.mergeConflicts)
+        throw new Error(
+          `the kept change conflicts with ${base.sha.slice(0, 7)} in ${merge.conflicts.map((c) => c.path).join(", ")}; only a build resolves that`,
+        );
+    } else if (change && change.patch.trim()) {
       const applied = await ws.exec(["git", "apply", "--binary", "--whitespace=nowarn", "-"], { stdin: change.patch, timeoutMs: 60_000 });
       if (applied.exitCode !== 0)
         throw new Error(`the kept change no longer applies to ${base.sha.slice(0, 7)}: ${applied.stderr.trim().slice(0, 500)}`);
@@ -136,5 +199,5 @@ export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: stri
     await ws.destroy();
     throw error;
   }
-  return ws;
+  return { ws, merge, pullRequestHead, builtOnHead: pullRequestHead ?? change?.builtOnHead ?? null };
 }

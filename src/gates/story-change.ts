@@ -7,6 +7,8 @@ export interface StoredChange {
   patch: string;
   files: ChangedFile[];
   toolCalls: unknown[];
+  /** The PR head somebody else pushed that the change was built from (it holds their commits), or null. */
+  builtOnHead?: string | null;
 }
 
 interface StoredFile extends Omit<ChangedFile, "content"> {
@@ -23,18 +25,21 @@ export async function saveChange(
   baseSha: string,
   change: WorkspaceChange,
   toolCalls: unknown[],
+  builtOnHead: string | null = null,
 ): Promise<void> {
   const files: StoredFile[] = change.files.map((f) => ({ ...f, content: f.content?.toString("base64") }));
   await pool.query(
-    `INSERT INTO story_changes (story_id, base_sha, patch, files, tool_calls) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO story_changes (story_id, base_sha, patch, files, tool_calls, built_on_head) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (story_id) DO UPDATE SET base_sha = EXCLUDED.base_sha, patch = EXCLUDED.patch, files = EXCLUDED.files,
-       tool_calls = story_changes.tool_calls || EXCLUDED.tool_calls, updated_at = now()`,
-    [storyId, baseSha, change.patch, JSON.stringify(files), JSON.stringify(toolCalls)],
+       tool_calls = story_changes.tool_calls || EXCLUDED.tool_calls, built_on_head = EXCLUDED.built_on_head, updated_at = now()`,
+    [storyId, baseSha, change.patch, JSON.stringify(files), JSON.stringify(toolCalls), builtOnHead],
   );
 }
 
 export async function loadChange(pool: Pool, storyId: string): Promise<StoredChange | null> {
-  const res = await pool.query(`SELECT base_sha, patch, files, tool_calls FROM story_changes WHERE story_id = $1`, [storyId]);
+  const res = await pool.query(`SELECT base_sha, patch, files, tool_calls, built_on_head FROM story_changes WHERE story_id = $1`, [
+    storyId,
+  ]);
   const r = res.rows[0];
   if (!r) return null;
   return {
@@ -44,6 +49,7 @@ export async function loadChange(pool: Pool, storyId: string): Promise<StoredCha
       (f) => ({ ...f, content: f.content === undefined ? undefined : Buffer.from(f.content, "base64") }) as ChangedFile,
     ),
     toolCalls: r.tool_calls,
+    builtOnHead: r.built_on_head ?? null,
   };
 }
 

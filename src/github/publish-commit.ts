@@ -35,6 +35,19 @@ export interface PublishChangeInput {
    */
   onTopOf?: string | null;
   /**
+   * The base branch head the `onTopOf` commit sat on (pr-facts' publishedBaseSha; `planBaseSha`
+   * when unknown). When the base head is newer, the new commit is a merge of `onTopOf` and the base
+   * head: the reviewed commits stay in the branch's history, nothing is forced, and the PR's diff
+   * against the new base shows only the change.
+   */
+  lastBaseSha?: string | null;
+  /**
+   * A head somebody else pushed that the change was built on (the workspace held its files): when the
+   * branch still stands there, the commit goes on top of it, a fast-forward that keeps their commits.
+   * Any other head of theirs still raises `BranchTakenOver`.
+   */
+  builtOnHead?: string | null;
+  /**
    * The story has no PR and published nothing yet: the branch is created first and looked at
    * only when GitHub answers that it already exists (a crash after an earlier try, or a branch
    * somebody else made), which saves the look-up in the common case.
@@ -48,6 +61,8 @@ export interface PublishChangeResult {
   treeSha: string;
   /** The base branch head the commit sits on. */
   parentSha: string;
+  /** The new commit's parents: the base head, the head it stacks on, or both (a merge of a moved base). */
+  parents: string[];
   /** True when the base branch had moved past `planBaseSha` and the tree was rebuilt on its head. */
   rebased: boolean;
   outcome: "created" | "updated" | "unchanged";
@@ -63,7 +78,10 @@ function trailer(storyId: string): string {
  * own branch, through the Git Data API (so GitHub signs it and workflows run).
  *
  * Idempotent: a branch whose head already has this tree on this parent is left alone;
- * a branch with other content is moved (force, and only under `refs/heads/wave/`).
+ * a branch with other content is moved (force, and only under `refs/heads/wave/`), except
+ * that a commit stacked on the head WAVE published last (or on a person's head it was built
+ * on) is a fast-forward, never forced; when the base moved since that head, the new commit
+ * merges the base head in (see `lastBaseSha`).
  * When the base branch moved since the plan, the change is rebuilt on its new head
  * unless a file it touches also changed there, which raises `PublishConflict` naming
  * the paths.
@@ -138,25 +156,35 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
   // A PR with no difference cannot be opened, and a commit that changes nothing helps nobody.
   if (tree === baseTree) throw new EmptyChange(input.baseBranch);
 
-  const done = (commitSha: string, outcome: PublishChangeResult["outcome"]): PublishChangeResult => ({
+  // The head to stack on, when there is one (see `onTopOf` and `builtOnHead`).
+  const stackOn =
+    existing && ((existing.ours && existing.sha === input.onTopOf) || (input.builtOnHead && existing.sha === input.builtOnHead))
+      ? existing.sha
+      : null;
+  // That head sat on an older base: merge the base head in, or the PR would show the base's changes as WAVE's.
+  const mergeBase = stackOn !== null && (input.lastBaseSha ?? input.planBaseSha) !== baseHead;
+  const parents = stackOn === null ? [baseHead] : mergeBase ? [stackOn, baseHead] : [stackOn];
+  const done = (commitSha: string, outcome: PublishChangeResult["outcome"], made: string[] = parents): PublishChangeResult => ({
     branch: input.branch,
     commitSha,
     treeSha: tree,
     parentSha: baseHead,
+    parents: made,
     rebased,
     outcome,
     requests,
   });
   if (existing && existing.tree === tree && existing.parents.length === 1 && existing.parents[0] === baseHead) {
-    return done(existing.sha, "unchanged");
+    return done(existing.sha, "unchanged", existing.parents);
   }
-  // The head to stack on, when there is one (see `onTopOf`).
-  const onTop = !rebased && existing?.ours && existing.sha === input.onTopOf ? existing.sha : null;
-  if (onTop && existing?.tree === tree) return done(onTop, "unchanged");
-  if (existing && !existing.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, existing.sha);
+  // A re-run after WAVE's merge of the moved base reached the branch: that merge is this publish.
+  if (existing?.ours && existing.tree === tree && existing.parents.length === 2 && existing.parents[1] === baseHead) {
+    return done(existing.sha, "unchanged", existing.parents);
+  }
+  if (stackOn && existing?.tree === tree) return done(stackOn, "unchanged", existing.parents);
+  if (existing && !existing.ours && !input.overwriteOthers && stackOn === null) throw new BranchTakenOver(input.branch, existing.sha);
 
   const message = `${input.message.trimEnd()}\n\n${trailer(input.storyId)}\n`;
-  const parents = [onTop ?? baseHead];
   const commit = (await call(() => octokit.request("POST /repos/{owner}/{repo}/git/commits", { owner, repo, message, tree, parents }))).data
     .sha;
   // The next iteration stacks on this commit: its look-up then needs no read.
@@ -165,7 +193,7 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
   // On top of the last head the move is a fast-forward: never forced, so a push that landed meanwhile is not overwritten.
   const update = () =>
     call(() =>
-      octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: onTop === null }),
+      octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner, repo, ref: branchRef, sha: commit, force: stackOn === null }),
     );
   if (existing) {
     await update();
@@ -195,7 +223,8 @@ export async function publishChange(ctx: RepoContext, input: PublishChangeInput)
     if (input.firstPublish) {
       const found = await lookUp();
       if (found && !found.ours && !input.overwriteOthers) throw new BranchTakenOver(input.branch, found.sha);
-      if (found && found.tree === tree && found.parents.length === 1 && found.parents[0] === baseHead) return done(found.sha, "unchanged");
+      if (found && found.tree === tree && found.parents.length === 1 && found.parents[0] === baseHead)
+        return done(found.sha, "unchanged", found.parents);
     }
     await update();
     return done(commit, "updated");

@@ -12,12 +12,15 @@ export interface ThreadToAnswer {
 
 export type IterationState = "queued" | "running" | "published" | "unchanged";
 
-/** One piece of PR feedback that sends (or will send) the story back to build; see migrations/…_iterations.sql. */
+/**
+ * One piece of PR feedback that sends (or will send) the story back to build: a review, failing checks, or the base
+ * branch moving onto the change (`base`, src/iterate/rebuild-on-base.ts); see migrations/…_iterations.sql.
+ */
 export interface Iteration {
   id: number;
   storyId: string;
   deliveryId: string;
-  source: "review" | "ci";
+  source: "review" | "ci" | "base";
   sender: string;
   role: PermissionLevel;
   reviewId: number | null;
@@ -37,7 +40,7 @@ function toIteration(r: Record<string, unknown>): Iteration {
     id: Number(r.id),
     storyId: r.story_id as string,
     deliveryId: r.delivery_id as string,
-    source: r.source as "review" | "ci",
+    source: r.source as Iteration["source"],
     sender: r.sender as string,
     role: r.role as PermissionLevel,
     reviewId: r.review_id === null ? null : Number(r.review_id),

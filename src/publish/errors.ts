@@ -11,19 +11,21 @@ export class PublishConflict extends WaveError {
       paths.length > 0
         ? `The change conflicts with ${baseBranch}: ${paths.join(", ")} changed there since the plan was made.`
         : `WAVE could not tell whether the change conflicts with ${baseBranch}: the plan's base commit is gone from it, or too many files changed there.`,
-      { hint: "The story is held. `/wave recycle <feedback>` rebuilds the change on the current base; `/wave kill <reason>` stops it." },
+      {
+        hint: "The story is held. `/wave retry` publishes again (a conflict WAVE can name then is rebuilt on the base's head, docs/iteration.md); `/wave kill <reason>` stops it.",
+      },
     );
   }
 }
 
-/** Someone else pushed to the story's branch; WAVE will not overwrite their commits. */
+/** Someone else pushed to the story's branch after WAVE's build started from it; WAVE will not overwrite their commits. */
 export class BranchTakenOver extends WaveError {
   constructor(
     readonly branch: string,
     readonly headSha: string,
   ) {
     super(`Branch ${branch} has commits WAVE did not make (head ${headSha.slice(0, 7)}), so WAVE did not overwrite it.`, {
-      hint: "Keep working on the branch by hand, or delete it and `/wave retry` to let WAVE publish again.",
+      hint: "Their commits stay. A review or `/wave recycle <feedback>` builds WAVE's next change on top of them; `/wave kill <reason>` stops the story.",
     });
   }
 }

@@ -8,6 +8,8 @@ export interface PullRequestFacts {
   checkRuns: Record<string, CheckRunRecord>;
   /** The commit WAVE published last; another head means someone else pushed. */
   publishedSha: string | null;
+  /** The base branch head that commit sat on (null before it was kept); a newer base makes the next publish a merge. */
+  publishedBaseSha: string | null;
   nodeId: string | null;
   draft: boolean | null;
   url: string | null;
@@ -26,13 +28,14 @@ const recordSchema = z.object({
 
 export async function loadPullRequestFacts(pool: Pool, storyId: string): Promise<PullRequestFacts> {
   const res = await pool.query(
-    `SELECT check_runs, published_sha, pr_node_id, pr_draft, pr_url, reviewed_sha, review_verdict FROM stories WHERE id = $1`,
+    `SELECT check_runs, published_sha, published_base_sha, pr_node_id, pr_draft, pr_url, reviewed_sha, review_verdict FROM stories WHERE id = $1`,
     [storyId],
   );
   const r = res.rows[0] as
     | {
         check_runs: unknown;
         published_sha: string | null;
+        published_base_sha: string | null;
         pr_node_id: string | null;
         pr_draft: boolean | null;
         pr_url: string | null;
@@ -44,6 +47,7 @@ export async function loadPullRequestFacts(pool: Pool, storyId: string): Promise
   return {
     checkRuns: parsed.success ? parsed.data : {},
     publishedSha: r?.published_sha ?? null,
+    publishedBaseSha: r?.published_base_sha ?? null,
     nodeId: r?.pr_node_id ?? null,
     draft: r?.pr_draft ?? null,
     url: r?.pr_url ?? null,
@@ -61,15 +65,16 @@ export async function saveCheckRunRecord(pool: Pool, storyId: string, name: stri
   ]);
 }
 
-/** After a publish: the PR, its head and the commit WAVE made. */
+/** After a publish: the PR, its head, the commit WAVE made and the base head it sits on. */
 export async function savePublished(
   pool: Pool,
   storyId: string,
-  facts: { pullRequest: number; branch: string; headSha: string; nodeId: string; draft: boolean; url: string },
+  facts: { pullRequest: number; branch: string; headSha: string; nodeId: string; draft: boolean; url: string; baseSha?: string },
 ): Promise<void> {
   await pool.query(
-    `UPDATE stories SET pull_request = $2, branch = $3, head_sha = $4, published_sha = $4, pr_node_id = $5, pr_draft = $6, pr_url = $7 WHERE id = $1`,
-    [storyId, facts.pullRequest, facts.branch, facts.headSha, facts.nodeId, facts.draft, facts.url],
+    `UPDATE stories SET pull_request = $2, branch = $3, head_sha = $4, published_sha = $4, pr_node_id = $5, pr_draft = $6, pr_url = $7,
+       published_base_sha = COALESCE($8, published_base_sha) WHERE id = $1`,
+    [storyId, facts.pullRequest, facts.branch, facts.headSha, facts.nodeId, facts.draft, facts.url, facts.baseSha ?? null],
   );
 }
 

@@ -15,6 +15,8 @@ import { storySpendRows } from "../publish/story-spend.js";
 import { statusUrl } from "../publish/story-urls.js";
 import { addStoryEffects } from "../engine/apply-event.js";
 import { afterPublish } from "../iterate/after-publish.js";
+import { withIterationLock } from "../iterate/iteration-lock.js";
+import { startBaseIteration } from "../iterate/rebuild-on-base.js";
 import { latestVerdict } from "../safety/index.js";
 import { gateView } from "../story/gate-view.js";
 import { diffAnchors } from "./diff-anchors.js";
@@ -25,8 +27,10 @@ import { renderReview, reviewVerdictLine } from "./review-text.js";
  * G6 Review: publishes the kept change (one commit on WAVE's branch, one PR),
  * writes the three check runs on its head, has the reviewer agent review the
  * diff against the plan and posts its review with line comments. Answers
- * REVIEW_DONE; a conflict with the base, a branch someone else took over or an
- * empty change answers PUBLISH_FAILED, which holds the story with the reason.
+ * REVIEW_DONE. A conflict with the base that names its paths sends the story
+ * back to build on the base's head (a `base` iteration, docs/iteration.md); a
+ * conflict it cannot name, a branch someone else took over or an empty change
+ * answers PUBLISH_FAILED, which holds the story with the reason.
  *
  * Safe to run again: the publish finds its commit and PR, the review is
  * posted once per head (stored, and found by its marker).
@@ -84,8 +88,12 @@ export function reviewGate(deps: GateDeps): GateWorker {
         opened: story.pullRequest !== null,
         ...(story.pullRequest !== null ? { pullNumber: story.pullRequest } : {}),
         onTopOf: before.publishedSha,
+        lastBaseSha: before.publishedBaseSha,
+        builtOnHead: change.builtOnHead ?? null,
       });
     } catch (error) {
+      // The base moved onto a file the change touches: rebuild the change on it instead of holding.
+      if (error instanceof PublishConflict && error.paths.length > 0) return rebuildOnMovedBase(deps, story, error);
       if (error instanceof PublishConflict || error instanceof BranchTakenOver || error instanceof EmptyChange) {
         return { type: "PUBLISH_FAILED", by: "wave", reason: userMessage(error) };
       }
@@ -93,7 +101,15 @@ export function reviewGate(deps: GateDeps): GateWorker {
     }
     const pr = published.pullRequest.pullRequest;
     const headSha = published.change.commitSha;
-    await savePublished(deps.pool, story.id, { pullRequest: pr.number, branch, headSha, nodeId: pr.nodeId, draft: pr.draft, url: pr.url });
+    await savePublished(deps.pool, story.id, {
+      pullRequest: pr.number,
+      branch,
+      headSha,
+      nodeId: pr.nodeId,
+      draft: pr.draft,
+      url: pr.url,
+      baseSha: published.change.parentSha,
+    });
     // No check runs yet: REVIEW_DONE's sync-checks effect creates them, on this head, a model call later.
     // Writing them here as well cost two or four more requests per story (in progress, then rewritten),
     // while the PR, a draft or not yet approved, cannot be merged through WAVE's gates meanwhile.
@@ -150,4 +166,22 @@ async function storyCap(deps: GateDeps, story: Parameters<GateWorker>[0]): Promi
     repoCapUsd: story.config.budget.repo_monthly_cap_usd,
   });
   return position.storyCapUsd;
+}
+
+/**
+ * The publish found the base moved onto the change's files: an iteration of source `base` sends
+ * the story back to build on the base's head (the build merges the change onto it), bounded like
+ * every base move; past the bound the story holds with the conflict, as before.
+ */
+async function rebuildOnMovedBase(deps: GateDeps, story: Parameters<GateWorker>[0], conflict: PublishConflict) {
+  const start = await withIterationLock(deps.pool, story.id, () =>
+    startBaseIteration(deps, story, {
+      deliveryId: `publish-conflict:${story.id}:${conflict.baseSha}`,
+      branch: conflict.baseBranch,
+      toSha: conflict.baseSha,
+      paths: conflict.paths,
+    }),
+  );
+  if (start.kind === "bounded") return { type: "PUBLISH_FAILED" as const, by: "wave", reason: `${userMessage(conflict)}\n${start.reason}` };
+  return start.event;
 }

@@ -7,8 +7,8 @@ import { BASELINE_GIT_DIR, INSTALLED_EXCLUDE, WORKSPACE_DIR } from "./labels.js"
  */
 
 /** git without anything the repository (or a command in the sandbox) could configure to run code or reshape output. */
-const GIT_ENV = "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 GIT_OPTIONAL_LOCKS=0";
-const GIT =
+export const GIT_ENV = "export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0 GIT_OPTIONAL_LOCKS=0";
+export const GIT =
   "git -c core.hooksPath=/dev/null -c core.fsmonitor=false -c core.autocrlf=false -c core.safecrlf=false " +
   "-c core.quotepath=false -c core.filemode=true -c core.symlinks=true -c commit.gpgsign=false -c gc.auto=0 " +
   "-c diff.noprefix=false -c diff.mnemonicprefix=false -c diff.external= -c color.ui=false";

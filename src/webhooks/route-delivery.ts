@@ -18,6 +18,15 @@ export type DeliveryHandler = (
   context: HandlerContext,
 ) => Promise<string>;
 
+/** One handler for an event several layers act on (a `push`: the config check, a moved base): each runs, in order. */
+export function eachOf(...handlers: DeliveryHandler[]): DeliveryHandler {
+  return async (delivery, context) => {
+    const outcomes: string[] = [];
+    for (const handler of handlers) outcomes.push(await handler(delivery, context));
+    return outcomes.join(" | ");
+  };
+}
+
 export interface RouterPorts {
   github: GitHubAuth;
   directory: SenderDirectory;

@@ -99,8 +99,11 @@ const latest = (sha: string, name: string) => {
   return last ? (Object.assign({}, ...last) as Record<string, unknown>) : undefined;
 };
 
-/** Labels issue `n` and stands in for gates 1–5 with their events and stored results; the review gate then runs for real. */
-async function toReview(n: number): Promise<Row> {
+/**
+ * Labels issue `n` and stands in for gates 1–5 with their events and stored results; the review gate then runs for real.
+ * Resolves once the story waits for approval or stops being active, or (`leftFor`) once it left the review gate for that step.
+ */
+async function toReview(n: number, leftFor?: string): Promise<Row> {
   const labeled = githubExample<
     Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
   >("issues", "labeled");
@@ -150,6 +153,7 @@ async function toReview(n: number): Promise<Row> {
   return waitFor(
     async () => {
       const r = await row(n);
+      if (leftFor) return r?.snapshot.context.step === leftFor ? r : undefined;
       return r && r.status !== "active" ? r : r?.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
     },
     30_000,
@@ -288,15 +292,22 @@ describe("the story's PR through GitHub's events", () => {
     expect(github.issue(41).labels.has("wave:killed")).toBe(true);
   });
 
-  it("holds with the conflicting paths named when the base moved under the change", { timeout: 60_000 }, async () => {
+  it("sends the story back to build on the new base when the base moved onto a file the change touches", { timeout: 60_000 }, async () => {
     const files = Object.fromEntries([...github.fake.filesOf(github.baseSha)].map(([p, f]) => [p, { content: f.content, mode: f.mode }]));
-    github.fake.refs.set(
-      "refs/heads/main",
-      github.fake.commit({ ...files, "src/calc.js": { content: "export const add = (a, b) => a + b;\n" } }, [github.baseSha]),
+    const moved = github.fake.commit({ ...files, "src/calc.js": { content: "export const add = (a, b) => a + b;\n" } }, [github.baseSha]);
+    github.fake.refs.set("refs/heads/main", moved);
+    const conflicted = await toReview(42, "build");
+    expect(conflicted.status).toBe("active");
+    // The story's base moved; the kept change stays on its old base, for the build to merge onto the new one.
+    const stored = await app.pool.query(
+      `SELECT s.base_sha, c.base_sha AS change_base FROM stories s JOIN story_changes c ON c.story_id = s.id WHERE s.id = $1`,
+      [conflicted.id],
     );
-    const conflicted = await toReview(42);
-    expect(conflicted.status).toBe("held");
-    expect(conflicted.snapshot.context.lastFailure).toContain("src/calc.js");
+    expect(stored.rows[0]).toEqual({ base_sha: moved, change_base: github.baseSha });
+    const iterations = await app.pool.query(`SELECT source, state, feedback FROM story_iterations WHERE story_id = $1`, [conflicted.id]);
+    expect(iterations.rows).toHaveLength(1);
+    expect(iterations.rows[0]).toMatchObject({ source: "base", state: "running" });
+    expect(iterations.rows[0].feedback).toContain("`src/calc.js`");
     expect(github.fake.pulls).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { commandHandlers } from "../../src/commands/handle-command-event.js";
 import { gateWorkers } from "../../src/gates/index.js";
 import { gateStatusFacts } from "../../src/gates/status-facts.js";
+import { handleBasePush } from "../../src/iterate/handle-base-push.js";
 import { iterateHandlers } from "../../src/iterate/index.js";
 import { pullRequestHandlers } from "../../src/pull-requests/index.js";
 import { createDockerRunner } from "../../src/sandbox/docker-runner.js";
@@ -63,7 +64,7 @@ export async function startIterateApp(options: { config: string; instance: strin
     githubBaseUrl: github.server.url,
     gates: (gh, deps) => gateWorkers({ ...deps, github: gh, runner, env, cacheDir }),
     facts: (deps) => gateStatusFacts(deps.pool),
-    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env) }),
+    handlers: () => ({ ...commandHandlers(), ...iterateHandlers(), ...pullRequestHandlers(env), "push.": handleBasePush }),
     sandbox: { stopStory: async (id) => void (await stopStorySandboxes(runner.docker, id)) },
   });
   const row = async (issue: number) =>

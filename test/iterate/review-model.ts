@@ -20,6 +20,13 @@ function allUserText(request: RecordedRequest): string {
     .join("\n");
 }
 
+/**
+ * The base branch's `add()` after its own edit (`Number(…)` around each operand) on the line WAVE fixed, and what the
+ * developer writes when told the merge conflicted there: both sides' intent, the sum of the numbers.
+ */
+export const BASE_ADD_LINE = "  return Number(a) - Number(b);";
+export const RESOLVED_ADD_LINE = "  return Number(a) + Number(b);";
+
 /** What the developer writes when the repository's CI log says multiply() is undocumented for floats. */
 export const CI_FIXED = "/** Multiplies two numbers, floats included. */";
 
@@ -28,7 +35,8 @@ export const CI_FIXED = "/** Multiplies two numbers, floats included. */";
  * without findings. The developer fixes add() on the first build; sent back by a review
  * whose line comments it can read, it rewrites add() to address them; sent back by a
  * review that says "again", it changes nothing; sent back by a failing CI job whose log it
- * reads, it fixes what the log names; sent back by a review that says "again", it changes nothing (the runaway case the loop guard holds).
+ * reads, it fixes what the log names; sent back by a review that says "again", it changes nothing (the runaway case the loop guard holds);
+ * told that merging its change onto a moved base conflicted in src/calc.js, it keeps both sides (`RESOLVED_ADD_LINE`).
  */
 export function iterationModel(request: RecordedRequest): ReturnType<typeof reply> {
   const body = request.body;
@@ -42,6 +50,11 @@ export function iterationModel(request: RecordedRequest): ReturnType<typeof repl
   const answeredTool = Array.isArray(last?.content) && last.content.some((c) => c.type === "tool_result");
   if (answeredTool) return textReply("Done.");
   const prompt = `${firstUserText(request)}\n${allUserText(request)}`;
+  if (prompt.includes("<merge_conflict>") && prompt.includes("conflicted in src/calc.js")) {
+    // Only the conflicted lines are rewritten: whatever else the base changed in the file stays.
+    const resolve = `awk '/^<<<<<<< /{skip=1; print "${RESOLVED_ADD_LINE}"; next} /^>>>>>>> /{skip=0; next} !skip' src/calc.js > calc.resolved && mv calc.resolved src/calc.js`;
+    return reply([toolUse("bash", { command: resolve })]);
+  }
   if (prompt.includes("<untrusted_review_comment>") && prompt.includes("name them x and y") && prompt.includes("says why")) {
     return reply([
       toolUse("str_replace_based_edit_tool", {

@@ -211,6 +211,63 @@ describe("publishStory", () => {
     expect(fake.count("GET", /\/compare\//)).toBe(1);
   });
 
+  it("on an iteration whose base moved, merges the new base head into WAVE's last head instead of forcing", async () => {
+    const first = await publishChange(fake.context(), input());
+    const moved = fake.commit(
+      {
+        "README.md": { content: "hello, moved\n" },
+        "src/a.ts": { content: "export const a = 1;\n" },
+        "gone.txt": { content: "bye\n" },
+        "old-name.txt": { content: "moved\n" },
+        "docs/legacy.txt": { content: "old\n" },
+        "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
+      },
+      [planBase],
+    );
+    fake.refs.set("refs/heads/main", moved);
+    // The change as rebuilt on the new base (the story's base moved): its plan base is the new head.
+    const rebuilt = { ...input(), planBaseSha: moved, onTopOf: first.commitSha, lastBaseSha: planBase };
+    const merged = await publishChange(fake.context(), rebuilt);
+    expect(merged).toMatchObject({ outcome: "updated", rebased: false, parents: [first.commitSha, moved], parentSha: moved });
+    expect(fake.commits.get(merged.commitSha)?.parents).toEqual([first.commitSha, moved]);
+    // A fast-forward of the branch, never a force: the reviewed commit stays in its history.
+    const moves = fake.requests.filter((r) => r.method === "PATCH" && r.path.includes("/git/refs/"));
+    expect(moves.at(-1)?.body).toMatchObject({ sha: merged.commitSha, force: false });
+    expect(fake.filesOf(merged.commitSha).get("README.md")?.content.toString()).toBe("hello, moved\n");
+    // Replayed (a crash before the facts were saved), it finds its merge.
+    const again = await publishChange(fake.context(), rebuilt);
+    expect(again).toMatchObject({ outcome: "unchanged", commitSha: merged.commitSha });
+    // The next iteration on the same base stacks plainly on the merge.
+    const files = change();
+    files[0] = { path: "src/a.ts", status: "modified", mode: "100644", content: Buffer.from("export const a = 3;\n"), binary: false };
+    const next = await publishChange(fake.context(), { ...rebuilt, files, onTopOf: merged.commitSha, lastBaseSha: moved });
+    expect(fake.commits.get(next.commitSha)?.parents).toEqual([merged.commitSha]);
+  });
+
+  it("stacks on a person's head the change was built on, and still refuses one pushed after that", async () => {
+    await publishChange(fake.context(), input());
+    const theirs = fake.commit(
+      { ...Object.fromEntries(fake.filesOf(planBase)), "README.md": { content: "by hand\n" } },
+      [planBase],
+      "fix by a person",
+    );
+    fake.refs.set(`refs/heads/${BRANCH}`, theirs);
+    const withTheirs = [
+      ...change(),
+      { path: "README.md", status: "modified", mode: "100644", content: Buffer.from("by hand\n"), binary: false },
+    ];
+    const stacked = await publishChange(fake.context(), { ...input(withTheirs as ChangedFile[]), builtOnHead: theirs });
+    expect(fake.commits.get(stacked.commitSha)?.parents).toEqual([theirs]);
+    const moves = fake.requests.filter((r) => r.method === "PATCH" && r.path.includes("/git/refs/"));
+    expect(moves.at(-1)?.body).toMatchObject({ force: false });
+    const later = fake.commit({ "README.md": { content: "again by hand\n" } }, [stacked.commitSha], "another fix by a person");
+    fake.refs.set(`refs/heads/${BRANCH}`, later);
+    await expect(publishChange(fake.context(), { ...input(withTheirs as ChangedFile[]), builtOnHead: theirs })).rejects.toBeInstanceOf(
+      BranchTakenOver,
+    );
+    expect(fake.refs.get(`refs/heads/${BRANCH}`)).toBe(later);
+  });
+
   it("raises PublishConflict naming the paths changed on the base too, and writes nothing", async () => {
     const moved = fake.commit(
       {

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { pack } from "tar-stream";
 import { Octokit } from "@octokit/rest";
 import type { RepoContext } from "../../src/github/client.js";
 
@@ -139,6 +141,23 @@ export class GitRepoFake {
     const out = new Map<string, { mode: Mode; content: Buffer }>();
     for (const [path, entry] of tree ?? []) out.set(path, { mode: entry.mode, content: this.blobs.get(entry.sha) ?? Buffer.alloc(0) });
     return out;
+  }
+
+  /** A commit's files as GitHub's tarball of it: gzipped, under one `owner-repo-sha` folder; undefined for an unknown commit. */
+  async tarball(commitSha: string): Promise<Buffer | undefined> {
+    if (!this.commits.has(commitSha)) return undefined;
+    const tar = pack();
+    const chunks: Buffer[] = [];
+    tar.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
+    const ended = new Promise<void>((resolve, reject) => tar.on("end", resolve).on("error", reject));
+    const top = `${OWNER}-${REPO}-${commitSha.slice(0, 7)}`;
+    for (const [path, file] of this.filesOf(commitSha)) {
+      if (file.mode === "120000") tar.entry({ name: `${top}/${path}`, type: "symlink", linkname: file.content.toString() });
+      else tar.entry({ name: `${top}/${path}`, mode: file.mode === "100755" ? 0o755 : 0o644 }, file.content);
+    }
+    tar.finalize();
+    await ended;
+    return gzipSync(Buffer.concat(chunks));
   }
 
   /** Whether `sha` is `ancestor` or has it among its ancestors. */

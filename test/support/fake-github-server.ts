@@ -289,6 +289,12 @@ export async function startFakeGitHub(options: { git?: GitRepoFake; contentLimit
       }
       if ((m = path.match(/^\/repos\/([^/]+)\/([^/]+)\/tarball\/(.+)$/)) && method === "GET") {
         const r = fake.repos.get(`${m[1]}/${m[2]}`);
+        // Any other commit of the stateful repository comes as GitHub would make it, from its files.
+        const made = r && r.sha !== m[3] && options.git ? await options.git.tarball(m[3] ?? "") : undefined;
+        if (made) {
+          res.writeHead(200, { "content-type": "application/x-gzip", "content-length": String(made.length) });
+          return res.end(made);
+        }
         if (!r || r.sha !== m[3]) return json(res, 404, { message: "Not Found" });
         if (Buffer.isBuffer(r.tarball)) {
           res.writeHead(200, { "content-type": "application/x-gzip", "content-length": String(r.tarball.length) });

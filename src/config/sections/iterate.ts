@@ -23,7 +23,9 @@ export const iterateSection = z
       .min(1)
       .max(50)
       .default(5)
-      .describe("How many iterations reviews may start on one story before it holds for a person (`/wave retry` lifts the hold)."),
+      .describe(
+        "How many iterations reviews may start on one story before it holds for a person (`/wave retry` lifts the hold); separately, how many times a base branch moving onto the change may send it back to build.",
+      ),
   })
   .strict()
   .prefault({})
