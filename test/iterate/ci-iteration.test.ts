@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { storyRepository, type StoryGitHub } from "../e2e/story-github.js";
+import type { StoryGitHub } from "../e2e/story-github.js";
 import { waitFor, type TestApp } from "../support/app-harness.js";
 import type { FakeAnthropic } from "../support/fake-anthropic.js";
 import type { CiSuite } from "../support/fake-git-repo.js";
-import { githubExample } from "../support/webhook-examples.js";
 import { ciSuite, failingLog, gatesSummary, suitePayload as suitePayloadFor } from "./ci-payloads.js";
 import { CI_FIXED } from "./review-model.js";
 import { startIterateApp, type IterateApp, type IterateRow } from "./iterate-app.js";
