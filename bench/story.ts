@@ -6,68 +6,21 @@
  * requests apart, with the ratio to the target (30) and to the story's writes measured in the same
  * run (the floor no cut can go under). Printed, not asserted: `test/e2e/story.test.ts` holds the ceiling.
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
-import { installQueueSchema } from "../src/jobs/queue.js";
-import { startEmbeddedPostgres } from "../src/store/embedded-postgres.js";
-import { migrate } from "../src/store/migrate.js";
-import { storyGitHub } from "../test/e2e/story-github.js";
+import { printPerRoute, withAppBench } from "./support/app-bench.js";
 import { scriptedModel } from "../test/e2e/story-model.js";
 import { storyPayloads } from "../test/durability/support/story-payloads.js";
-import { spawnApp } from "../test/support/app-process.js";
-import { startFakeAnthropic } from "../test/support/fake-anthropic.js";
 import { TEST_SECRET, waitFor } from "../test/support/test-keys.js";
 import { deliver } from "../test/support/webhook-examples.js";
 
 const TARGET = 30;
 const ISSUE = 7;
-const fixture = fileURLToPath(new URL("../test/fixtures/repos/calc-js", import.meta.url));
-const tarball = execFileSync("tar", ["-C", dirname(fixture), "-cz", basename(fixture)]);
 const payloads = storyPayloads(7070);
 
-/** `POST /repos/o/r/issues/7/comments` → `POST /repos/{owner}/{repo}/issues/{n}/comments`. */
-function template(request: string): string {
-  return request
-    .replace(/^(\S+ \/repos)\/[^/]+\/[^/]+/, "$1/{owner}/{repo}")
-    .replace(/\/[0-9a-f]{40}(?=\/|$)/g, "/{sha}")
-    .replace(/\/\d+(?=\/|$)/g, "/{n}")
-    .replace(/heads%2F[^/]+$/, "heads%2F{branch}")
-    .replace(/\?.*$/, "");
-}
-
-const dataDir = `.wave/bench-story-pg-${process.pid}`;
-const db = await startEmbeddedPostgres({ dataDir, persistent: false });
-const github = await storyGitHub({ config: "max_recycles: 1\n", repoDir: fixture, tarball });
-const model = await startFakeAnthropic({ responder: scriptedModel });
-const client = new pg.Client({ connectionString: db.url });
-let app: Awaited<ReturnType<typeof spawnApp>> | undefined;
-try {
-  await migrate(db.url);
-  await installQueueSchema(db.url);
-  await client.connect();
-  app = await spawnApp({
-    databaseUrl: db.url,
-    githubHost: github.server.host,
-    env: {
-      ANTHROPIC_API_KEY: "sk-ant-test",
-      ANTHROPIC_BASE_URL: model.baseURL,
-      WAVE_DATA_DIR: mkdtempSync(join(tmpdir(), "wave-bench-story-")),
-      LOG_LEVEL: "error",
-      ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
-      ...(process.env.WAVE_SANDBOX_IMAGE ? { WAVE_SANDBOX_IMAGE: process.env.WAVE_SANDBOX_IMAGE } : {}),
-    },
-  });
-  const url = app.webhookUrl;
+await withAppBench("story", scriptedModel, async ({ url, github, client, settled }) => {
   const story = async () =>
     (await client.query(`SELECT id, status, head_sha, snapshot->'context'->>'step' AS step FROM stories WHERE issue_number = $1`, [ISSUE]))
       .rows[0] as { id: string; status: string; head_sha: string | null; step: string } | undefined;
-  const settled = async () =>
-    (await client.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL`)).rows[0].n === 0;
   const started = performance.now();
 
   await deliver(url, TEST_SECRET, "issues", payloads.labeled(ISSUE), randomUUID());
@@ -98,13 +51,8 @@ try {
 
   const requests = github.requests();
   if (process.env.BENCH_VERBOSE) console.log(requests.join("\n"));
-  const perRoute = new Map<string, number>();
-  for (const r of requests) perRoute.set(template(r), (perRoute.get(template(r)) ?? 0) + 1);
-  const writes = requests.filter((r) => !r.startsWith("GET ") && !r.includes("/access_tokens")).length;
   console.log(`bench:story — one one-iteration story, label → approved → merged → done, in ${seconds.toFixed(1)} s`);
-  for (const [route, n] of [...perRoute].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) {
-    console.log(`  ${String(n).padStart(3)} × ${route}`);
-  }
+  const writes = printPerRoute(requests);
   // The person's `/wave approve` costs its own requests (👀 and 👍 on the comment, the approver's role, and the
   // configuration it is judged by: the repository's file and the organisation's, read per command): counted apart.
   const command = requests.filter(
@@ -120,11 +68,4 @@ try {
       `ratio of the story's to the target ${TARGET}: ${(own / TARGET).toFixed(2)}; ratio to the story's writes: ${(requests.length / writes).toFixed(2)}; ` +
       `undocumented requests: ${github.server.undocumented.length}`,
   );
-} finally {
-  await app?.stop().catch(() => undefined);
-  await client.end().catch(() => undefined);
-  await model.close();
-  await github.close();
-  await db.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
+});

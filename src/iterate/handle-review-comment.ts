@@ -1,9 +1,9 @@
 import { z } from "zod";
 import type { DeliveryHandler } from "../webhooks/route-delivery.js";
 import { iterateOnReview } from "./handle-review.js";
+import { eventUser, pullRequestEventEnvelope } from "./review-event.js";
 
-const user = z.object({ login: z.string(), type: z.string() });
-const payload = z.object({
+const payload = pullRequestEventEnvelope.extend({
   action: z.literal("created"),
   comment: z.object({
     id: z.number(),
@@ -15,16 +15,8 @@ const payload = z.object({
     body: z.string(),
     commit_id: z.string().nullish(),
     in_reply_to_id: z.number().nullish(),
-    user: user.nullable(),
+    user: eventUser.nullable(),
   }),
-  pull_request: z.object({ number: z.number(), head: z.object({ ref: z.string(), sha: z.string() }) }),
-  repository: z.object({
-    id: z.number(),
-    name: z.string(),
-    owner: z.object({ login: z.string(), type: z.enum(["User", "Organization"]) }),
-  }),
-  installation: z.object({ id: z.number() }).nullish(),
-  sender: user,
 });
 
 /**

@@ -19,16 +19,11 @@ export interface ReviewSubmitted {
   installationId: number | null;
 }
 
-const user = z.object({ login: z.string(), type: z.string() });
-const payload = z.object({
-  action: z.literal("submitted"),
-  review: z.object({
-    id: z.number(),
-    state: z.string(),
-    body: z.string().nullable(),
-    commit_id: z.string().nullish(),
-    user: user.nullable(),
-  }),
+/** A user as GitHub's webhook payloads carry one. */
+export const eventUser = z.object({ login: z.string(), type: z.string() });
+
+/** What every pull-request review event carries besides its review or comment: the PR, repository, installation and sender. */
+export const pullRequestEventEnvelope = z.object({
   pull_request: z.object({ number: z.number(), head: z.object({ ref: z.string(), sha: z.string() }) }),
   repository: z.object({
     id: z.number(),
@@ -36,7 +31,18 @@ const payload = z.object({
     owner: z.object({ login: z.string(), type: z.enum(["User", "Organization"]) }),
   }),
   installation: z.object({ id: z.number() }).nullish(),
-  sender: user,
+  sender: eventUser,
+});
+
+const payload = pullRequestEventEnvelope.extend({
+  action: z.literal("submitted"),
+  review: z.object({
+    id: z.number(),
+    state: z.string(),
+    body: z.string().nullable(),
+    commit_id: z.string().nullish(),
+    user: eventUser.nullable(),
+  }),
 });
 
 /** GitHub's `pull_request_review.submitted` payload, or null for anything else. Review states arrive in either case. */

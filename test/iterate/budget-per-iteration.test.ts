@@ -64,9 +64,7 @@ function review(s: IterateRow, reviewId: number): Record<string, unknown> {
 
 describe("wave/budget per iteration", () => {
   it("the first build → one row; one review iteration → two rows that add up to the total", { timeout: 2 * WAIT + 30_000 }, async () => {
-    await harness!.label(ISSUE, REPO_ID);
-    const first = await harness!.atRest(ISSUE, "the story to wait for approval", WAIT);
-    expect(first.status).toBe("active");
+    const first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
     const once = iterationRows(budgetSummary(first.head_sha ?? ""));
     expect(once.map(([n, trigger]) => [n, trigger])).toEqual([[0, "first build"]]);
     expect(once[0]?.[2]).toBeGreaterThan(0);

@@ -46,9 +46,7 @@ describe("the repository's own CI on WAVE's PR", () => {
   let fixed = "";
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    await harness!.label(ISSUE, REPO_ID);
-    first = await atRest("the story to wait for approval");
-    expect(first.status).toBe("active");
+    first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
   });
 
   it(

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +44,8 @@ export interface IterateApp {
    * and, given `unlike`, on another head than that one.
    */
   atRest: (issue: number, what: string, waitMs: number, unlike?: string) => Promise<IterateRow>;
+  /** Labels issue `issue` and waits for its story to wait at its PR, active, with the scripted fix (`a + b`) on the head. */
+  openPullRequest: (issue: number, repoId: number, waitMs: number) => Promise<IterateRow>;
   /** Stops the app, the model fake and GitHub's fake; returns the requests GitHub does not document. */
   close: () => Promise<unknown[]>;
 }
@@ -73,6 +76,32 @@ export async function startIterateApp(options: { config: string; instance: strin
   const settled = async (storyId: string) =>
     Number((await app.pool.query(`SELECT count(*) AS n FROM outbox WHERE story_id = $1 AND delivered_at IS NULL`, [storyId])).rows[0].n) ===
     0;
+  const label = async (issue: number, repoId: number) => {
+    const labeled = githubExample<
+      Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
+    >("issues", "labeled");
+    labeled.label.name = "wave";
+    Object.assign(labeled.issue, {
+      number: issue,
+      title: "add() subtracts",
+      body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n",
+    });
+    labeled.repository = storyRepository(repoId);
+    labeled.installation = { id: 9 };
+    await app.send("issues", labeled);
+  };
+  const atRest = (issue: number, what: string, waitMs: number, unlike?: string) =>
+    waitFor(
+      async () => {
+        const r = await row(issue);
+        if (!r) return undefined;
+        if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
+        if (unlike !== undefined && r.head_sha === unlike) return undefined;
+        return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
+      },
+      waitMs,
+      what,
+    );
   return {
     app,
     fake,
@@ -82,32 +111,20 @@ export async function startIterateApp(options: { config: string; instance: strin
     outcome: async (deliveryId) =>
       (await app.pool.query(`SELECT outcome FROM webhook_deliveries WHERE delivery_id = $1`, [deliveryId])).rows[0]?.outcome as
         string | undefined,
-    label: async (issue, repoId) => {
-      const labeled = githubExample<
-        Record<string, unknown> & { issue: { number: number; body: string | null; title: string }; label: { name: string } }
-      >("issues", "labeled");
-      labeled.label.name = "wave";
-      Object.assign(labeled.issue, {
-        number: issue,
-        title: "add() subtracts",
-        body: "add(2, 3) returns -1.\n\n- [ ] add returns the sum\n",
-      });
-      labeled.repository = storyRepository(repoId);
-      labeled.installation = { id: 9 };
-      await app.send("issues", labeled);
+    label,
+    atRest,
+    openPullRequest: async (issue, repoId, waitMs) => {
+      await label(issue, repoId);
+      const first = await atRest(issue, "the story to wait for approval", waitMs);
+      expect(first.status).toBe("active");
+      expect(
+        github.fake
+          .filesOf(first.head_sha ?? "")
+          .get("src/calc.js")
+          ?.content.toString(),
+      ).toContain("return a + b;");
+      return first;
     },
-    atRest: (issue, what, waitMs, unlike) =>
-      waitFor(
-        async () => {
-          const r = await row(issue);
-          if (!r) return undefined;
-          if (r.status !== "active") return (await settled(r.id)) ? r : undefined;
-          if (unlike !== undefined && r.head_sha === unlike) return undefined;
-          return r.snapshot.context.step === "reviewApproval" && (await settled(r.id)) ? r : undefined;
-        },
-        waitMs,
-        what,
-      ),
     close: async () => {
       await app.stop();
       await fake.close();

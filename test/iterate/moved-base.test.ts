@@ -76,15 +76,7 @@ describe("the base branch moving under WAVE's open PR", () => {
   let movedBase = "";
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    await harness!.label(ISSUE, REPO_ID);
-    first = await harness!.atRest(ISSUE, "the story to wait for approval", WAIT);
-    expect(first.status).toBe("active");
-    expect(
-      github.fake
-        .filesOf(first.head_sha ?? "")
-        .get("src/calc.js")
-        ?.content.toString(),
-    ).toContain("return a + b;");
+    first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
   });
 
   it(

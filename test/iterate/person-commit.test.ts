@@ -107,9 +107,7 @@ describe("a person's commit on WAVE's branch", () => {
   let first: IterateRow;
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    await harness!.label(ISSUE, REPO_ID);
-    first = await harness!.atRest(ISSUE, "the story to wait for approval", WAIT);
-    expect(first.status).toBe("active");
+    first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
   });
 
   it(

@@ -60,9 +60,7 @@ describe("the checks the base branch requires", () => {
     github.fake.rulesets.set("main", [[{ context: "test (node 20)", integration_id: ACTIONS.id }, { context: "wave/gates" }]]);
     github.fake.protection.set("main", { contexts: ["ci/legacy"], checks: [{ context: "ci/legacy", app_id: null }] });
     github.server.fault = ({ method, path }) => (method === "GET" && path === PROTECTION ? noAdmin : undefined);
-    await harness!.label(ISSUE, REPO_ID);
-    first = await harness!.atRest(ISSUE, "the story to wait for approval", WAIT);
-    expect(first.status).toBe("active");
+    first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
   });
 
   it("a failing check nobody requires does not recycle; the required one is waited on, then passes", { timeout: 90_000 }, async () => {

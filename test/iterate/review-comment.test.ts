@@ -80,9 +80,7 @@ describe("a line comment and its review", () => {
   let first: IterateRow;
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    await harness!.label(ISSUE, REPO_ID);
-    first = await harness!.atRest(ISSUE, "the story to wait for approval", WAIT);
-    expect(first.status).toBe("active");
+    first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
   });
 
   it("a single line comment (its comment event, then its one-comment review) → one iteration", { timeout: WAIT + 30_000 }, async () => {

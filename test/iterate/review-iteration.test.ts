@@ -69,15 +69,7 @@ describe("a story iterating on its PR", () => {
   let second = "";
 
   it("label → PR waiting for approval", { timeout: WAIT + 30_000 }, async () => {
-    await harness!.label(ISSUE, REPO_ID);
-    first = await atRest("the story to wait for approval");
-    expect(first.status).toBe("active");
-    expect(
-      github.fake
-        .filesOf(first.head_sha ?? "")
-        .get("src/calc.js")
-        ?.content.toString(),
-    ).toContain("return a + b;");
+    first = await harness!.openPullRequest(ISSUE, REPO_ID, WAIT);
   });
 
   it(

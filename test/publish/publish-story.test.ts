@@ -48,6 +48,23 @@ function input(files = change()) {
   };
 }
 
+/** main moves on from the plan's base: README.md changes there, none of the change's files do. */
+function moveBase(): string {
+  const moved = fake.commit(
+    {
+      "README.md": { content: "hello, moved\n" },
+      "src/a.ts": { content: "export const a = 1;\n" },
+      "gone.txt": { content: "bye\n" },
+      "old-name.txt": { content: "moved\n" },
+      "docs/legacy.txt": { content: "old\n" },
+      "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
+    },
+    [planBase],
+  );
+  fake.refs.set("refs/heads/main", moved);
+  return moved;
+}
+
 beforeEach(() => {
   fake = new FakeGitHub();
   planBase = fake.commit({
@@ -187,18 +204,7 @@ describe("publishStory", () => {
 
   it("rebuilds on the new base head when the base moved without touching the change's files", async () => {
     const first = await publishChange(fake.context(), input());
-    const moved = fake.commit(
-      {
-        "README.md": { content: "hello, moved\n" },
-        "src/a.ts": { content: "export const a = 1;\n" },
-        "gone.txt": { content: "bye\n" },
-        "old-name.txt": { content: "moved\n" },
-        "docs/legacy.txt": { content: "old\n" },
-        "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
-      },
-      [planBase],
-    );
-    fake.refs.set("refs/heads/main", moved);
+    const moved = moveBase();
     const result = await publishChange(fake.context(), input());
     expect(result.rebased).toBe(true);
     expect(result.outcome).toBe("updated");
@@ -213,18 +219,7 @@ describe("publishStory", () => {
 
   it("on an iteration whose base moved, merges the new base head into WAVE's last head instead of forcing", async () => {
     const first = await publishChange(fake.context(), input());
-    const moved = fake.commit(
-      {
-        "README.md": { content: "hello, moved\n" },
-        "src/a.ts": { content: "export const a = 1;\n" },
-        "gone.txt": { content: "bye\n" },
-        "old-name.txt": { content: "moved\n" },
-        "docs/legacy.txt": { content: "old\n" },
-        "scripts/run.sh": { content: "#!/bin/sh\n", mode: "100755" },
-      },
-      [planBase],
-    );
-    fake.refs.set("refs/heads/main", moved);
+    const moved = moveBase();
     // The change as rebuilt on the new base (the story's base moved): its plan base is the new head.
     const rebuilt = { ...input(), planBaseSha: moved, onTopOf: first.commitSha, lastBaseSha: planBase };
     const merged = await publishChange(fake.context(), rebuilt);
