@@ -18,8 +18,9 @@ export interface TakenOver {
 }
 
 /**
- * A crash is not the job's failure, so a takeover gives the try back (the job's retry limit grows by
- * one), up to this many takeovers of the same job; past it a job that keeps killing its worker is
+ * A crash is not the job's failure, so a takeover gives the try back (the job's retry count goes back
+ * by one, so the queue's backoff after a real failure later is not grown by the crashes either: with a
+ * count raised by takeovers, one real failure waited 10–20 minutes), up to this many takeovers of the same job; past it a job that keeps killing its worker is
  * treated as failing, and once its tries are spent its story holds instead of waiting forever.
  */
 export const MAX_TAKEOVERS = 10;
@@ -54,7 +55,7 @@ export async function takeOverStaleJobs(deps: EngineDeps, leaseSeconds: number):
       const takeovers = r.takeovers + 1;
       await tx.query(
         `UPDATE pgboss.job SET data = jsonb_set(COALESCE(data, '{}'::jsonb), '{takeovers}', to_jsonb($2::int)),
-                retry_limit = retry_limit + CASE WHEN $2::int <= $3::int THEN 1 ELSE 0 END
+                retry_count = CASE WHEN $2::int <= $3::int THEN GREATEST(retry_count - 1, 0) ELSE retry_count END
           WHERE id = $1`,
         [r.id, takeovers, MAX_TAKEOVERS],
       );
