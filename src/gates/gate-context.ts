@@ -107,11 +107,10 @@ export interface StoryWorkspace {
   /** Null when the change applied as it was (it was made on the story's base, or there is none). */
   merge: (KeptChangeMerge & { fromSha: string; toSha: string }) | null;
   /**
-   * The PR head somebody else pushed whose files the workspace holds instead of the kept change
-   * (`fromPullRequestHead`), or null: the change exported from it holds their commits and WAVE's.
+   * What the publish stacks on (`builtOnHead`): the PR head somebody else pushed whose files the
+   * workspace holds instead of the kept change (`fromPullRequestHead`; the change exported from it
+   * holds their commits and WAVE's), else the one the kept change was built from before, or null.
    */
-  pullRequestHead: string | null;
-  /** That head, or the one the kept change was built from before: what the publish stacks on (`builtOnHead`). */
   builtOnHead: string | null;
 }
 
@@ -135,12 +134,7 @@ async function othersHead(deps: GateDeps, storyId: string, change: { builtOnHead
  * A change kept on an older base than the story's (the base moved, docs/iteration.md) is
  * merged onto it three-way; only the build gate takes a merge with conflicts (`mergeConflicts`).
  */
-export async function openWorkspace(
-  deps: GateDeps,
-  story: StoryRow,
-  jobId: string,
-  options: { setup?: boolean; mergeConflicts?: boolean } = {},
-): Promise<Workspace> {
+export async function openWorkspace(deps: GateDeps, story: StoryRow, jobId: string, options: { setup?: boolean } = {}): Promise<Workspace> {
   return (await openStoryWorkspace(deps, story, jobId, options)).ws;
 }
 
@@ -182,7 +176,7 @@ export async function openStoryWorkspace(
         capMb: story.config.sandbox.tarball_mb,
       });
       await replaceWorkspaceFiles(ws, await buffer(head));
-    } else if (change && change.patch.trim() && change.baseSha !== base.sha) {
+    } else if (change && movedBase) {
       merge = { ...(await mergeKeptChange(ws, change)), fromSha: change.baseSha, toSha: base.sha };
       if (merge.conflicts.length > 0 && !options.mergeConflicts)
         throw new Error(
@@ -199,5 +193,5 @@ export async function openStoryWorkspace(
     await ws.destroy();
     throw error;
   }
-  return { ws, merge, pullRequestHead, builtOnHead: pullRequestHead ?? change?.builtOnHead ?? null };
+  return { ws, merge, builtOnHead: pullRequestHead ?? change?.builtOnHead ?? null };
 }

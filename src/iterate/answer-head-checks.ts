@@ -1,5 +1,4 @@
-import { BUDGET_CHECK_NAME } from "../checks/budget-check.js";
-import { GATES_CHECK_NAME } from "../checks/gates-check.js";
+import { WAVE_CHECK_NAMES as ownNames } from "../checks/wave-check-names.js";
 import { addStoryEffects, applyEvent } from "../engine/apply-event.js";
 import { jobLog, listAnnotations, listRuns, listStatuses, listSuites, type RunOnHead, type StatusOnHead } from "../github/ci-results.js";
 import type { GitHubClient } from "../github/client.js";
@@ -19,7 +18,6 @@ import { iterationsIn, recordIteration, startedIterations } from "./iterations.j
 
 /** Failing runs read in detail; more are named only. */
 const MAX_DETAILED = 5;
-const ownNames = new Set<string>([GATES_CHECK_NAME, BUDGET_CHECK_NAME, "wave/safety"]);
 
 /** A finished suite or run of some app on a PR head, as the two webhook handlers read it. */
 export interface OtherChecksEvent {
@@ -66,7 +64,8 @@ export async function answerHeadChecks(delivery: Delivery, context: Context, eve
   if (story.headSha !== event.headSha) return `ignored: ${event.what} of ${short}, not the PR's head`;
 
   const settings = ciFixSettings(story.config);
-  if (event.what === "run" && settings.only_required && (await notRequired(deps.pool, story.id, event)))
+  const kept = await loadHeadChecks(deps.pool, story.id, event.headSha);
+  if (event.what === "run" && settings.only_required && notRequired(kept?.required ?? null, event))
     return `ignored: \`${event.runName}\` is not a check the base branch requires; its suite's event will settle the head`;
 
   const octokit = await context.github.forInstallation(story.installationId);
@@ -78,7 +77,7 @@ export async function answerHeadChecks(delivery: Delivery, context: Context, eve
   const runs = allRuns.filter((run) => run.appId !== ownApp);
   const suites = (await listSuites(octokit, where, event.headSha)).filter((s) => s.appId !== ownApp && s.runs > 0);
   // Kept as read; WAVE's own checks are left out each time (its app may not be known on the first read).
-  const required = await requiredFor(deps.pool, octokit, where, story, event);
+  const required = kept?.required ?? (await readRequiredFor(deps.pool, octokit, where, story, event));
   const facts = {
     headSha: event.headSha,
     runs,
@@ -183,24 +182,21 @@ async function ciIterationFor(pool: Pool, storyId: string, headSha: string): Pro
  * A run the base branch's rules (already read for this head) do not require cannot change what
  * `wave/gates` waits for, so its event costs no request: CI with many jobs sends one per job.
  */
-async function notRequired(pool: Pool, storyId: string, event: OtherChecksEvent): Promise<boolean> {
-  const required = (await loadHeadChecks(pool, storyId, event.headSha))?.required;
+function notRequired(required: RequiredChecks | null, event: OtherChecksEvent): boolean {
   // WAVE's own required checks do not count: with only those, every check is waited on.
   const others = required?.readable ? required.checks.filter((c) => !ownNames.has(c.context)) : [];
   if (others.length === 0) return false;
   return !others.some((c) => c.context === event.runName && (c.appId === null || c.appId === event.app?.id));
 }
 
-/** The required checks for the story's base branch, read once per head and kept with the head's checks. */
-async function requiredFor(
+/** The required checks for the story's base branch, read when the head's checks do not hold them yet (once per head). */
+async function readRequiredFor(
   pool: Pool,
   octokit: GitHubClient,
   where: Where,
   story: StoryRow,
   event: OtherChecksEvent,
 ): Promise<RequiredChecks> {
-  const kept = await loadHeadChecks(pool, story.id, event.headSha);
-  if (kept?.required) return kept.required;
   const row = await pool.query(`SELECT base_branch FROM stories WHERE id = $1`, [story.id]);
   const branch =
     (row.rows[0] as { base_branch: string | null } | undefined)?.base_branch ?? event.baseRef ?? story.config.base_branch ?? null;
